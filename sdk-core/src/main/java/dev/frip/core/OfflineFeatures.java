@@ -1,0 +1,220 @@
+package dev.frip.core;
+
+import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundEvent;
+import dev.frip.core.events.RefundType;
+import dev.frip.core.internal.features.EventFold;
+import dev.frip.core.internal.features.FeatureKernel;
+import dev.frip.core.internal.features.Scratch;
+import dev.frip.core.internal.features.UserEvents;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Point-in-time feature computation for training: for each payment of an event-time-ordered
+ * history, the {@link FeatureCatalog} vector as of the payment's event time, computed by the same
+ * code as the online {@link FeatureStore} and from nothing that happened later. The fraud label is
+ * attached beside the vector, with the time it became known, and never feeds a feature.
+ *
+ * <pre>{@code
+ * OfflineFeatures offline = OfflineFeatures.builder().batchFeatures(batch).build();
+ * offline.compute(silverEventsInTimeOrder, (payment, vector, label) ->
+ *     table.append(payment.getPaymentId(), vector, label.fraud(), label.availableAt()));
+ * }</pre>
+ *
+ * <p>Labels: a payment is fraud when a chargeback ({@link RefundEvent} of type CHARGEBACK) names
+ * it; its {@code fraud_scenario} and event time are reported as {@link Label#scenario()} and {@link
+ * Label#availableAt()}. A trainer with cut-off {@code c} should treat labels available after {@code
+ * c} as unknown. The events are read twice: once for the labels, once for the features.
+ *
+ * @since 0.1.0
+ */
+public final class OfflineFeatures {
+
+  private final BatchFeatures batch;
+  private final int maxEvents;
+
+  private OfflineFeatures(Builder b) {
+    this.batch = b.batch;
+    this.maxEvents = b.maximumEventsPerUser;
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The label columns of one training row.
+   *
+   * @param fraud whether a chargeback confirmed this payment as fraud
+   * @param scenario the chargeback's {@code fraud_scenario}, or {@code null}
+   * @param availableAt when the chargeback arrived, or {@code null} when there is none
+   */
+  public record Label(boolean fraud, String scenario, Instant availableAt) {
+    /** The label of a payment without chargeback. */
+    public static final Label NONE = new Label(false, null, null);
+  }
+
+  /** Receives one training row; {@code vector} is reused between calls, copy what you keep. */
+  @FunctionalInterface
+  public interface RowSink {
+    /** One payment, its point-in-time vector and its label. */
+    void accept(PaymentEvent payment, double[] vector, Label label);
+  }
+
+  /**
+   * One training row kept in memory by {@link #computeRows}.
+   *
+   * @param payment the payment
+   * @param vector its feature vector in catalogue order
+   * @param label its label columns
+   */
+  public record Row(PaymentEvent payment, double[] vector, Label label) {}
+
+  /**
+   * What one run did.
+   *
+   * @param rows training rows written (payments accepted)
+   * @param outcomes how many events ended in each outcome, as the online store counts them
+   */
+  public record Summary(long rows, Map<ObserveResult, Long> outcomes) {}
+
+  /**
+   * Computes every payment's vector. Events must come in non-decreasing event time; events that the
+   * online store would reject (missing keys or time) are skipped and counted.
+   *
+   * @throws IllegalArgumentException naming the event when the order is violated
+   */
+  public Summary compute(Iterable<? extends SpecificRecord> eventsInTimeOrder, RowSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    Map<String, Label> labels = labels(eventsInTimeOrder);
+    Map<String, UserEvents> users = new HashMap<>();
+    Map<ObserveResult, Long> outcomes = new EnumMap<>(ObserveResult.class);
+    double[] vector = new double[FeatureCatalog.size()];
+    Scratch scratch = Scratch.get();
+    long previous = Long.MIN_VALUE;
+    long rows = 0;
+    // Payments of the current millisecond wait until every event of that millisecond is folded:
+    // ties sort by event-id hash, not by position in the input.
+    List<PaymentEvent> pending = new ArrayList<>();
+    List<UserEvents> pendingStates = new ArrayList<>();
+    for (SpecificRecord e : eventsInTimeOrder) {
+      ObserveResult check =
+          e == null ? ObserveResult.REJECTED_MISSING_KEY : EventFold.check(e, Long.MAX_VALUE);
+      if (check == ObserveResult.ACCEPTED) {
+        long time = eventTime(e);
+        if (time < previous) {
+          throw new IllegalArgumentException(
+              "events are not in event-time order: "
+                  + e.getSchema().getName()
+                  + " at "
+                  + Instant.ofEpochMilli(time)
+                  + " follows one at "
+                  + Instant.ofEpochMilli(previous));
+        }
+        if (time > previous) {
+          rows += flush(pending, pendingStates, labels, scratch, vector, sink);
+        }
+        previous = time;
+        UserEvents state = users.computeIfAbsent(EventFold.userId(e), k -> new UserEvents());
+        int folded = EventFold.fold(e, state, 0L, FeatureCatalog.LONGEST_WINDOW_MS, maxEvents);
+        if (folded == UserEvents.DUPLICATE) {
+          check = ObserveResult.DUPLICATE;
+        } else if (e instanceof PaymentEvent p) {
+          pending.add(p);
+          pendingStates.add(state);
+        }
+      }
+      outcomes.merge(check, 1L, Long::sum);
+    }
+    rows += flush(pending, pendingStates, labels, scratch, vector, sink);
+    return new Summary(rows, Collections.unmodifiableMap(outcomes));
+  }
+
+  private long flush(
+      List<PaymentEvent> pending,
+      List<UserEvents> states,
+      Map<String, Label> labels,
+      Scratch scratch,
+      double[] vector,
+      RowSink sink) {
+    for (int i = 0; i < pending.size(); i++) {
+      PaymentEvent p = pending.get(i);
+      FeatureKernel.compute(states.get(i), p, batch, scratch, vector);
+      sink.accept(p, vector, labels.getOrDefault(p.getPaymentId(), Label.NONE));
+    }
+    int n = pending.size();
+    pending.clear();
+    states.clear();
+    return n;
+  }
+
+  /** As {@link #compute} into a list, each row with its own copy of the vector. */
+  public List<Row> computeRows(Iterable<? extends SpecificRecord> eventsInTimeOrder) {
+    List<Row> rows = new ArrayList<>();
+    compute(eventsInTimeOrder, (p, v, l) -> rows.add(new Row(p, v.clone(), l)));
+    return rows;
+  }
+
+  private static Map<String, Label> labels(Iterable<? extends SpecificRecord> events) {
+    Map<String, Label> labels = new HashMap<>();
+    for (SpecificRecord e : events) {
+      if (e instanceof RefundEvent r
+          && r.getRefundType() == RefundType.CHARGEBACK
+          && r.getPaymentId() != null
+          && r.getEventTime() != null) {
+        Label l = new Label(true, r.getFraudScenario(), r.getEventTime());
+        labels.merge(
+            r.getPaymentId(), l, (a, b) -> a.availableAt().isAfter(b.availableAt()) ? b : a);
+      }
+    }
+    return labels;
+  }
+
+  private static long eventTime(SpecificRecord e) {
+    // Every type that passes EventFold.check has event_time at schema position 1.
+    return ((Instant) e.get(1)).toEpochMilli();
+  }
+
+  /**
+   * Configures the offline computation; its settings must match the online store's for the two to
+   * agree.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private BatchFeatures batch;
+    private int maximumEventsPerUser = 1024;
+
+    private Builder() {}
+
+    /** The batch table; without one, batch features are NaN (as in a store without one). */
+    public Builder batchFeatures(BatchFeatures batch) {
+      this.batch = Objects.requireNonNull(batch, "batch");
+      return this;
+    }
+
+    /** Same meaning and default as {@link FeatureStore.Builder#maximumEventsPerUser}. */
+    public Builder maximumEventsPerUser(int maximumEventsPerUser) {
+      if (maximumEventsPerUser < 4) {
+        throw new IllegalArgumentException(
+            "maximumEventsPerUser was " + maximumEventsPerUser + ", must be at least 4");
+      }
+      this.maximumEventsPerUser = maximumEventsPerUser;
+      return this;
+    }
+
+    /** The offline computation. */
+    public OfflineFeatures build() {
+      return new OfflineFeatures(this);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.frip.core.internal.features;
+
+import static dev.frip.core.FeatureCatalog.AMOUNT_AVG_IDX;
+import static dev.frip.core.FeatureCatalog.AMOUNT_IDX;
+import static dev.frip.core.FeatureCatalog.AMOUNT_SUM_IDX;
+import static dev.frip.core.FeatureCatalog.BATCH_IDX;
+import static dev.frip.core.FeatureCatalog.DISTINCT_IDX;
+import static dev.frip.core.FeatureCatalog.GEO_VELOCITY_IDX;
+import static dev.frip.core.FeatureCatalog.HOUR_IDX;
+import static dev.frip.core.FeatureCatalog.NEW_COUNTRY_IDX;
+import static dev.frip.core.FeatureCatalog.NEW_DEVICE_IDX;
+import static dev.frip.core.FeatureCatalog.NIGHT_IDX;
+import static dev.frip.core.FeatureCatalog.REFUND_RATIO_IDX;
+import static dev.frip.core.FeatureCatalog.SINCE_LAST_IDX;
+import static dev.frip.core.FeatureCatalog.TXN_COUNT_IDX;
+import static dev.frip.core.FeatureCatalog.WEEKEND_IDX;
+import static dev.frip.core.FeatureCatalog.ZSCORE_IDX;
+import static dev.frip.core.internal.features.UserEvents.HAS_COUNTRY;
+import static dev.frip.core.internal.features.UserEvents.HAS_DEVICE;
+import static dev.frip.core.internal.features.UserEvents.HAS_IP;
+import static dev.frip.core.internal.features.UserEvents.HAS_LOC;
+import static dev.frip.core.internal.features.UserEvents.HAS_MERCHANT;
+import static dev.frip.core.internal.features.UserEvents.KIND_PAYMENT;
+import static dev.frip.core.internal.features.UserEvents.KIND_REFUND;
+
+import dev.frip.core.BatchFeatures;
+import dev.frip.core.FeatureCatalog;
+import dev.frip.core.events.PaymentEvent;
+
+/**
+ * The one implementation of every feature in {@link FeatureCatalog}: computes a payment's vector as
+ * of its own (event time, id hash) from the user's {@link UserEvents}. The online store and the
+ * offline path both call {@link #compute}; neither has feature logic of its own.
+ *
+ * <p>Only events that sort strictly before the payment are read, so the result does not depend on
+ * whether later events (or the payment itself) were folded already. The payment's own contribution
+ * to its windows comes from the payment argument.
+ *
+ * <p>One backward pass from the payment over at most 30 days of events, plus a second pass over the
+ * prior payments for the z-score's spread; no allocation.
+ */
+public final class FeatureKernel {
+
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
+  private static final long[] TXN_WINDOWS = {10 * 60_000L, HOUR, DAY, 7 * DAY, 30 * DAY};
+  private static final long LONGEST = FeatureCatalog.LONGEST_WINDOW_MS;
+  private static final long DISTINCT_SHORT = DAY;
+  private static final long DISTINCT_LONG = 7 * DAY;
+  private static final double EARTH_RADIUS_KM = 6371.0088;
+  private static final long MIN_ELAPSED_MS = 1000L;
+
+  private FeatureKernel() {}
+
+  /**
+   * Writes the full vector of {@code p} into {@code out[0 .. FeatureCatalog.size())}.
+   *
+   * @param events the user's events, or {@code null} for a user without state
+   * @param p the payment, already validated (user, id and time present)
+   * @param batch the batch table, or {@code null} when none is loaded (batch features are NaN)
+   * @param s the calling thread's scratch
+   * @param out the vector to fill
+   */
+  public static void compute(
+      UserEvents events, PaymentEvent p, BatchFeatures batch, Scratch s, double[] out) {
+    long t = p.getEventTime().toEpochMilli();
+    long amount = p.getAmountMinor();
+    int pMerchant = Hashing.of(p.getMerchantId());
+    int pCountry = Hashing.of(p.getCountry());
+    String deviceId = p.getDeviceId();
+    String ipId = p.getIp();
+    boolean pHasDevice = deviceId != null;
+    int pDevice = pHasDevice ? Hashing.of(deviceId) : 0;
+    Double latBox = p.getLat();
+    Double lonBox = p.getLon();
+    boolean pHasLoc = latBox != null && lonBox != null;
+
+    int end = events == null ? 0 : events.lowerBound(t, Hashing.of(p.getEventId()));
+    s.reset(end + 1);
+    long[] counts = s.counts;
+    long[] sums = s.sums;
+    for (int w = 0; w < counts.length; w++) {
+      counts[w] = 1; // the current payment is in every window
+      sums[w] = amount;
+    }
+    s.merchants.add(pMerchant);
+    s.countries.add(pCountry);
+    if (pHasDevice) {
+      s.devices.add(pDevice);
+    }
+    if (ipId != null) {
+      s.ips.add(Hashing.of(ipId));
+    }
+
+    long priorPayments = 0;
+    long priorSum = 0;
+    long lastPaymentTime = Long.MIN_VALUE;
+    boolean seenDevice = false;
+    boolean seenCountry = false;
+    boolean locFound = false;
+    float prevLat = 0f;
+    float prevLon = 0f;
+    long prevLocTime = 0;
+    long refunds = 0;
+    int merchants24 = -1;
+    int devices24 = -1;
+    int countries24 = -1;
+    int ips24 = -1;
+    int start = end;
+    for (int i = end - 1; i >= 0; i--) {
+      long time = events.time(i);
+      long dt = t - time;
+      if (dt >= LONGEST) {
+        break;
+      }
+      start = i;
+      if (dt >= DISTINCT_SHORT && merchants24 < 0) {
+        merchants24 = s.merchants.size();
+        devices24 = s.devices.size();
+        countries24 = s.countries.size();
+        ips24 = s.ips.size();
+      }
+      int f = events.flags(i);
+      if (dt < DISTINCT_LONG) {
+        if ((f & HAS_MERCHANT) != 0) {
+          s.merchants.add(events.merchant(i));
+        }
+        if ((f & HAS_DEVICE) != 0) {
+          s.devices.add(events.device(i));
+        }
+        if ((f & HAS_COUNTRY) != 0) {
+          s.countries.add(events.country(i));
+        }
+        if ((f & HAS_IP) != 0) {
+          s.ips.add(events.ip(i));
+        }
+      }
+      if (pHasDevice && (f & HAS_DEVICE) != 0 && events.device(i) == pDevice) {
+        seenDevice = true;
+      }
+      if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
+        seenCountry = true;
+      }
+      if (!locFound && (f & HAS_LOC) != 0) {
+        locFound = true;
+        prevLat = events.lat(i);
+        prevLon = events.lon(i);
+        prevLocTime = time;
+      }
+      int kind = f & UserEvents.KIND_MASK;
+      if (kind == KIND_PAYMENT) {
+        long a = events.amount(i);
+        for (int w = 0; w < TXN_WINDOWS.length; w++) {
+          if (dt < TXN_WINDOWS[w]) {
+            counts[w]++;
+            sums[w] += a;
+          }
+        }
+        priorPayments++;
+        priorSum += a;
+        if (lastPaymentTime == Long.MIN_VALUE) {
+          lastPaymentTime = time;
+        }
+      } else if (kind == KIND_REFUND) {
+        refunds++;
+      }
+    }
+    if (merchants24 < 0) {
+      merchants24 = s.merchants.size();
+      devices24 = s.devices.size();
+      countries24 = s.countries.size();
+      ips24 = s.ips.size();
+    }
+
+    out[AMOUNT_IDX] = amount / 100.0;
+    for (int w = 0; w < counts.length; w++) {
+      out[TXN_COUNT_IDX + w] = counts[w];
+      out[AMOUNT_SUM_IDX + w] = sums[w] / 100.0;
+    }
+    for (int w = 0; w < 3; w++) { // 24h, 7d, 30d are the last three count windows
+      out[AMOUNT_AVG_IDX + w] = sums[w + 2] / (100.0 * counts[w + 2]);
+    }
+    out[ZSCORE_IDX] = zScore(events, start, end, priorPayments, priorSum, amount);
+    out[SINCE_LAST_IDX] =
+        lastPaymentTime == Long.MIN_VALUE ? Double.NaN : (t - lastPaymentTime) / 1000.0;
+    out[DISTINCT_IDX] = merchants24;
+    out[DISTINCT_IDX + 1] = s.merchants.size();
+    out[DISTINCT_IDX + 2] = devices24;
+    out[DISTINCT_IDX + 3] = s.devices.size();
+    out[DISTINCT_IDX + 4] = countries24;
+    out[DISTINCT_IDX + 5] = s.countries.size();
+    out[DISTINCT_IDX + 6] = ips24;
+    out[DISTINCT_IDX + 7] = s.ips.size();
+    out[NEW_DEVICE_IDX] = pHasDevice ? (seenDevice ? 0.0 : 1.0) : Double.NaN;
+    out[NEW_COUNTRY_IDX] = seenCountry ? 0.0 : 1.0;
+    out[GEO_VELOCITY_IDX] =
+        pHasLoc && locFound
+            ? kmPerHour(
+                prevLat,
+                prevLon,
+                (float) latBox.doubleValue(),
+                (float) lonBox.doubleValue(),
+                t - prevLocTime)
+            : Double.NaN;
+    out[REFUND_RATIO_IDX] = refunds / (double) counts[4];
+    long msOfDay = Math.floorMod(t, DAY);
+    int hour = (int) (msOfDay / HOUR);
+    long dayOfWeek = Math.floorMod(Math.floorDiv(t, DAY) + 3, 7); // 1970-01-01 was a Thursday
+    out[HOUR_IDX] = hour;
+    out[WEEKEND_IDX] = dayOfWeek >= 5 ? 1.0 : 0.0;
+    out[NIGHT_IDX] = hour <= 6 ? 1.0 : 0.0;
+    if (batch == null) {
+      for (int i = BATCH_IDX; i < FeatureCatalog.size(); i++) {
+        out[i] = Double.NaN;
+      }
+    } else {
+      batch.fill(p, out, BATCH_IDX);
+    }
+  }
+
+  private static double zScore(
+      UserEvents events, int start, int end, long n, long sum, long amount) {
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double mean = sum / (double) n;
+    double squares = 0;
+    for (int i = start; i < end; i++) {
+      if (events.kind(i) == KIND_PAYMENT) {
+        double d = events.amount(i) - mean;
+        squares += d * d;
+      }
+    }
+    if (squares == 0) {
+      return Double.NaN;
+    }
+    return (amount - mean) / Math.sqrt(squares / n);
+  }
+
+  /** Great-circle speed between two fixes, with at least one second elapsed. */
+  static double kmPerHour(float lat1, float lon1, float lat2, float lon2, long elapsedMs) {
+    double p1 = Math.toRadians(lat1);
+    double p2 = Math.toRadians(lat2);
+    double dp = p2 - p1;
+    double dl = Math.toRadians((double) lon2 - lon1);
+    double h =
+        Math.sin(dp / 2) * Math.sin(dp / 2)
+            + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+    double km = 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1.0, Math.sqrt(h)));
+    return km / (Math.max(elapsedMs, MIN_ELAPSED_MS) / 3_600_000.0);
+  }
+}

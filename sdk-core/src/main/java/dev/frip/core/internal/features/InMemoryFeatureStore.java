@@ -1,0 +1,220 @@
+package dev.frip.core.internal.features;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.frip.core.BatchFeatures;
+import dev.frip.core.FeatureCatalog;
+import dev.frip.core.FeatureStore;
+import dev.frip.core.ObserveResult;
+import dev.frip.core.events.PaymentEvent;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The in-process {@link FeatureStore}: a Caffeine cache of {@link UserEvents} per user, each locked
+ * while it is updated or read, and the shared {@link FeatureKernel} for reads.
+ */
+public final class InMemoryFeatureStore implements FeatureStore {
+
+  private static final int SNAPSHOT_MAGIC = 0x4652_4653; // "FRFS"
+  private static final int SNAPSHOT_FORMAT = 1;
+
+  private final Cache<String, UserEvents> users;
+  private final long lateness;
+  private final long retention;
+  private final long futureSkew;
+  private final int maxEvents;
+  private final Clock clock;
+  private final LongAdder[] outcomes = new LongAdder[ObserveResult.values().length];
+  private volatile BatchFeatures batch;
+
+  /** Use {@link FeatureStore#inMemory()}. */
+  public InMemoryFeatureStore(
+      long maximumUsers,
+      Duration expireAfterIdle,
+      Duration allowedLateness,
+      Duration maximumFutureSkew,
+      int maximumEventsPerUser,
+      Clock clock,
+      BatchFeatures batch) {
+    this.clock = clock;
+    this.users =
+        Caffeine.newBuilder()
+            .maximumSize(maximumUsers)
+            .expireAfterAccess(expireAfterIdle)
+            .ticker(() -> clock.millis() * 1_000_000L)
+            .build();
+    this.lateness = allowedLateness.toMillis();
+    this.retention = FeatureCatalog.LONGEST_WINDOW_MS + lateness;
+    this.futureSkew = maximumFutureSkew.toMillis();
+    this.maxEvents = maximumEventsPerUser;
+    this.batch = batch;
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = new LongAdder();
+    }
+  }
+
+  @Override
+  public ObserveResult observe(SpecificRecord event) {
+    ObserveResult r = observeUncounted(event);
+    outcomes[r.ordinal()].increment();
+    return r;
+  }
+
+  private ObserveResult observeUncounted(SpecificRecord event) {
+    if (event == null) {
+      return ObserveResult.REJECTED_MISSING_KEY;
+    }
+    ObserveResult check = EventFold.check(event, clock.millis() + futureSkew);
+    if (check != ObserveResult.ACCEPTED) {
+      return check;
+    }
+    UserEvents state = users.get(EventFold.userId(event), k -> new UserEvents());
+    int folded;
+    synchronized (state) {
+      folded = EventFold.fold(event, state, lateness, retention, maxEvents);
+    }
+    switch (folded) {
+      case UserEvents.INSERTED:
+        return ObserveResult.ACCEPTED;
+      case UserEvents.DUPLICATE:
+        return ObserveResult.DUPLICATE;
+      default:
+        return ObserveResult.REJECTED_TOO_LATE;
+    }
+  }
+
+  @Override
+  public void vector(PaymentEvent payment, double[] out) {
+    if (out.length < FeatureCatalog.size()) {
+      throw new IllegalArgumentException(
+          "vector buffer has "
+              + out.length
+              + " slots, the catalogue "
+              + FeatureCatalog.VERSION
+              + " needs "
+              + FeatureCatalog.size());
+    }
+    ObserveResult check = EventFold.check(payment, Long.MAX_VALUE);
+    if (check != ObserveResult.ACCEPTED) {
+      throw new IllegalArgumentException(
+          "payment " + payment.getPaymentId() + " cannot be featurised: " + check);
+    }
+    UserEvents state = users.getIfPresent(payment.getUserId());
+    Scratch scratch = Scratch.get();
+    if (state == null) {
+      FeatureKernel.compute(null, payment, batch, scratch, out);
+      return;
+    }
+    synchronized (state) {
+      FeatureKernel.compute(state, payment, batch, scratch, out);
+    }
+  }
+
+  @Override
+  public void loadBatchFeatures(BatchFeatures batch) {
+    this.batch = batch;
+  }
+
+  @Override
+  public Map<ObserveResult, Long> outcomeCounts() {
+    Map<ObserveResult, Long> m = new EnumMap<>(ObserveResult.class);
+    for (ObserveResult r : ObserveResult.values()) {
+      m.put(r, outcomes[r.ordinal()].sum());
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  @Override
+  public long trackedUsers() {
+    users.cleanUp();
+    return users.estimatedSize();
+  }
+
+  @Override
+  public void snapshot(OutputStream out, Map<String, Long> offsets) throws IOException {
+    DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+    data.writeInt(SNAPSHOT_MAGIC);
+    data.writeInt(SNAPSHOT_FORMAT);
+    data.writeUTF(FeatureCatalog.VERSION);
+    data.writeInt(offsets.size());
+    for (Map.Entry<String, Long> e : offsets.entrySet()) {
+      data.writeUTF(e.getKey());
+      data.writeLong(e.getValue());
+    }
+    for (Map.Entry<String, UserEvents> e : users.asMap().entrySet()) {
+      UserEvents state = e.getValue();
+      int[] packed;
+      long maxTime;
+      long dropped;
+      synchronized (state) {
+        packed = state.packed();
+        maxTime = state.maxTime();
+        dropped = state.droppedForCapacity();
+      }
+      data.writeBoolean(true);
+      data.writeUTF(e.getKey());
+      data.writeLong(maxTime);
+      data.writeLong(dropped);
+      data.writeInt(packed.length);
+      for (int v : packed) {
+        data.writeInt(v);
+      }
+    }
+    data.writeBoolean(false);
+    data.flush();
+  }
+
+  @Override
+  public Map<String, Long> restore(InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+    int magic = data.readInt();
+    if (magic != SNAPSHOT_MAGIC) {
+      throw new IOException(
+          "not a FRIP feature-store snapshot: magic was 0x" + Integer.toHexString(magic));
+    }
+    int format = data.readInt();
+    if (format != SNAPSHOT_FORMAT) {
+      throw new IOException(
+          "snapshot format " + format + " is not supported; this store reads " + SNAPSHOT_FORMAT);
+    }
+    String version = data.readUTF();
+    if (!FeatureCatalog.VERSION.equals(version)) {
+      throw new IOException(
+          "snapshot holds features "
+              + version
+              + ", this store computes "
+              + FeatureCatalog.VERSION
+              + "; rebuild state by replaying the topics instead");
+    }
+    int n = data.readInt();
+    Map<String, Long> offsets = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      offsets.put(data.readUTF(), data.readLong());
+    }
+    while (data.readBoolean()) {
+      String user = data.readUTF();
+      long maxTime = data.readLong();
+      long dropped = data.readLong();
+      int[] packed = new int[data.readInt()];
+      for (int i = 0; i < packed.length; i++) {
+        packed[i] = data.readInt();
+      }
+      users.put(user, UserEvents.restore(packed, maxTime, dropped));
+    }
+    return Collections.unmodifiableMap(offsets);
+  }
+}

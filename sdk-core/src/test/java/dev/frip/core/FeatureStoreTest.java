@@ -1,0 +1,265 @@
+package dev.frip.core;
+
+import static dev.frip.core.TestEvents.DAY;
+import static dev.frip.core.TestEvents.HOUR;
+import static dev.frip.core.TestEvents.MIN;
+import static dev.frip.core.TestEvents.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.frip.core.events.GeoEvent;
+import dev.frip.core.events.PaymentEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/** The online store: lateness, bad input, bounded memory, snapshots. */
+class FeatureStoreTest {
+
+  private static final Clock NOW =
+      Clock.fixed(Instant.ofEpochMilli(T0 + 400 * DAY), ZoneOffset.UTC);
+
+  private static FeatureStore.Builder builder() {
+    return FeatureStore.inMemory().clock(NOW).allowedLateness(Duration.ofMinutes(5));
+  }
+
+  /** A clock tests move by hand. */
+  private static final class MovableClock extends Clock {
+    long millis = T0;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+  }
+
+  @Test
+  void outOfOrderEventsWithinLatenessGiveTheInOrderVector() {
+    List<SpecificRecord> inOrder = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      inOrder.add(TestEvents.payment("alice", T0 + i * MIN, 100 + i).build());
+      inOrder.add(TestEvents.geo("alice", T0 + i * MIN + 1000, 48 + i, 2, "FR"));
+    }
+    PaymentEvent probe =
+        TestEvents.payment("alice", T0 + 6 * MIN, 999).setLat(50.0).setLon(2.0).build();
+    List<SpecificRecord> reversed = new ArrayList<>(inOrder);
+    java.util.Collections.reverse(reversed); // spans 5 min 1 s: all within 6 min lateness
+    FeatureStore sorted = builder().allowedLateness(Duration.ofMinutes(6)).build();
+    FeatureStore shuffled = builder().allowedLateness(Duration.ofMinutes(6)).build();
+
+    inOrder.forEach(sorted::observe);
+    reversed.forEach(shuffled::observe);
+
+    assertThat(shuffled.outcomeCounts().get(ObserveResult.ACCEPTED)).isEqualTo(12);
+    assertThat(shuffled.vector(probe)).containsExactly(sorted.vector(probe));
+  }
+
+  @Test
+  void eventsOlderThanTheLatenessAreRejectedAndNotFolded() {
+    FeatureStore store = builder().build();
+    store.observe(TestEvents.payment("alice", T0 + HOUR, 100).build());
+    PaymentEvent probe = TestEvents.payment("alice", T0 + HOUR + 1, 100).build();
+    double[] before = store.vector(probe);
+
+    ObserveResult late =
+        store.observe(TestEvents.payment("alice", T0 + HOUR - 6 * MIN, 100).build());
+    ObserveResult onTime =
+        store.observe(TestEvents.payment("alice", T0 + HOUR - 4 * MIN, 100).build());
+
+    assertThat(late).isEqualTo(ObserveResult.REJECTED_TOO_LATE);
+    assertThat(onTime).isEqualTo(ObserveResult.ACCEPTED);
+    assertThat(store.vector(probe)[FeatureCatalog.indexOf("user_txn_count_1h")])
+        .isEqualTo(before[FeatureCatalog.indexOf("user_txn_count_1h")] + 1);
+    assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_TOO_LATE)).isEqualTo(1);
+  }
+
+  @Test
+  void badInputIsRejectedWithACountedReasonAndNeverFolded() {
+    FeatureStore store = builder().build();
+    PaymentEvent probe = TestEvents.payment("alice", T0 + DAY, 100).build();
+    double[] before = store.vector(probe);
+    GeoEvent good = TestEvents.geo("alice", T0, 48, 2, "FR");
+
+    assertThat(store.observe(GeoEvent.newBuilder(good).setUserId(" ").build()))
+        .isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    PaymentEvent noUser = TestEvents.payment("alice", T0, 100).build();
+    noUser.put("user_id", null);
+    assertThat(store.observe(noUser)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    GeoEvent noId = GeoEvent.newBuilder(good).build();
+    noId.put("event_id", null);
+    assertThat(store.observe(noId)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    PaymentEvent noMerchant = TestEvents.payment("alice", T0, 100).build();
+    noMerchant.put("merchant_id", null);
+    assertThat(store.observe(noMerchant)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    GeoEvent noTime = GeoEvent.newBuilder(good).build();
+    noTime.put("event_time", null);
+    assertThat(store.observe(noTime)).isEqualTo(ObserveResult.REJECTED_MISSING_TIME);
+    assertThat(store.observe(GeoEvent.newBuilder(good).setEventTime(Instant.EPOCH).build()))
+        .isEqualTo(ObserveResult.REJECTED_MISSING_TIME);
+    assertThat(store.observe(TestEvents.payment("alice", NOW.millis() + 6 * MIN, 100).build()))
+        .isEqualTo(ObserveResult.REJECTED_FUTURE);
+    assertThat(store.observe(null)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+
+    Map<ObserveResult, Long> counts = store.outcomeCounts();
+    assertThat(counts.get(ObserveResult.REJECTED_MISSING_KEY)).isEqualTo(5);
+    assertThat(counts.get(ObserveResult.REJECTED_MISSING_TIME)).isEqualTo(2);
+    assertThat(counts.get(ObserveResult.REJECTED_FUTURE)).isEqualTo(1);
+    assertThat(counts.get(ObserveResult.ACCEPTED)).isZero();
+    assertThat(store.trackedUsers()).isZero();
+    assertThat(store.vector(probe)).containsExactly(before);
+    assertThat(ObserveResult.REJECTED_FUTURE.rejected()).isTrue();
+    assertThat(ObserveResult.DUPLICATE.folded()).isTrue();
+  }
+
+  @Test
+  void ordersAndUserEventsAreIgnored() {
+    FeatureStore store = builder().build();
+
+    assertThat(store.observe(TestEvents.order("alice", T0))).isEqualTo(ObserveResult.IGNORED);
+    assertThat(store.trackedUsers()).isZero();
+  }
+
+  @Test
+  void replayingAnEventIsADuplicateNoOp() {
+    FeatureStore store = builder().build();
+    PaymentEvent p = TestEvents.payment("alice", T0, 100).build();
+
+    assertThat(store.observe(p)).isEqualTo(ObserveResult.ACCEPTED);
+    assertThat(store.observe(p)).isEqualTo(ObserveResult.DUPLICATE);
+    assertThat(store.vector(p)[FeatureCatalog.indexOf("user_txn_count_10m")]).isEqualTo(1);
+  }
+
+  @Test
+  void usersBeyondTheMaximumAreEvicted() {
+    FeatureStore store = builder().maximumUsers(100).build();
+
+    for (int u = 0; u < 1000; u++) {
+      store.observe(TestEvents.payment("user" + u, T0 + u, 100).build());
+    }
+
+    assertThat(store.trackedUsers()).isLessThanOrEqualTo(100);
+    assertThat(store.outcomeCounts().get(ObserveResult.ACCEPTED)).isEqualTo(1000);
+  }
+
+  @Test
+  void idleUsersExpire() {
+    MovableClock clock = new MovableClock();
+    FeatureStore store =
+        FeatureStore.inMemory().clock(clock).expireAfterIdle(Duration.ofHours(1)).build();
+    store.observe(TestEvents.payment("alice", T0, 100).build());
+    assertThat(store.trackedUsers()).isEqualTo(1);
+
+    clock.millis += 2 * HOUR;
+
+    assertThat(store.trackedUsers()).isZero();
+  }
+
+  @Test
+  void aUserBeyondTheEventCapKeepsTheNewestEvents() {
+    FeatureStore store = builder().maximumEventsPerUser(8).build();
+    for (int i = 0; i < 20; i++) {
+      store.observe(TestEvents.payment("alice", T0 + i * 1000, 100).build());
+    }
+    PaymentEvent probe = TestEvents.payment("alice", T0 + 20_000, 100).build();
+
+    assertThat(store.vector(probe)[FeatureCatalog.indexOf("user_txn_count_10m")]).isEqualTo(9);
+  }
+
+  @Test
+  void restoreFromASnapshotGivesTheSameVectorsAndTheRecordedOffsets() throws IOException {
+    FeatureStore store = builder().build();
+    List<SpecificRecord> world = RandomWorld.events(3, 20, 5);
+    world.forEach(store::observe);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    store.snapshot(bytes, Map.of("payments-0", 120L, "geo_events-3", 7L));
+
+    FeatureStore restored = builder().build();
+    Map<String, Long> offsets = restored.restore(new ByteArrayInputStream(bytes.toByteArray()));
+
+    assertThat(offsets)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("payments-0", 120L, "geo_events-3", 7L));
+    assertThat(restored.trackedUsers()).isEqualTo(store.trackedUsers());
+    for (SpecificRecord e : world) {
+      if (e instanceof PaymentEvent p) {
+        assertThat(restored.vector(p)).as(p.getPaymentId()).containsExactly(store.vector(p));
+      }
+    }
+    // Replaying from older offsets after a restore is harmless: the events are duplicates.
+    PaymentEvent last = null;
+    for (SpecificRecord e : world) {
+      last = e instanceof PaymentEvent p ? p : last;
+    }
+    assertThat(restored.observe(last)).isEqualTo(ObserveResult.DUPLICATE);
+  }
+
+  @Test
+  void restoreRefusesAStreamThatIsNoSnapshot() {
+    FeatureStore store = builder().build();
+
+    assertThatThrownBy(
+            () -> store.restore(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a FRIP feature-store snapshot");
+  }
+
+  @Test
+  void vectorNamesWhatIsWrongWithAnUnusablePayment() {
+    FeatureStore store = builder().build();
+    PaymentEvent noUser = TestEvents.payment("alice", T0, 100).build();
+    noUser.put("user_id", null);
+
+    assertThatThrownBy(() -> store.vector(noUser))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REJECTED_MISSING_KEY");
+    assertThatThrownBy(() -> store.vector(TestEvents.payment("a", T0, 1).build(), new double[3]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs " + FeatureCatalog.size());
+  }
+
+  @Test
+  void builderRejectsNonsenseAtOnce() {
+    assertThatThrownBy(() -> FeatureStore.inMemory().maximumUsers(0))
+        .hasMessageContaining("maximumUsers was 0");
+    assertThatThrownBy(() -> FeatureStore.inMemory().allowedLateness(Duration.ofSeconds(-1)))
+        .hasMessageContaining("allowedLateness was PT-1S");
+    assertThatThrownBy(() -> FeatureStore.inMemory().expireAfterIdle(Duration.ZERO))
+        .hasMessageContaining("expireAfterIdle was PT0S");
+    assertThatThrownBy(() -> FeatureStore.inMemory().maximumFutureSkew(Duration.ofSeconds(-1)))
+        .hasMessageContaining("maximumFutureSkew");
+    assertThatThrownBy(() -> FeatureStore.inMemory().maximumEventsPerUser(2))
+        .hasMessageContaining("maximumEventsPerUser was 2");
+  }
+
+  @Test
+  void theStoreExposesTheCatalogueLayout() {
+    FeatureStore store = builder().build();
+
+    assertThat(store.featureNames()).isEqualTo(FeatureCatalog.names());
+    assertThat(store.featureVersion()).isEqualTo(FeatureCatalog.VERSION);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.frip.core;
+
+import static dev.frip.core.TestEvents.DAY;
+import static dev.frip.core.TestEvents.HOUR;
+import static dev.frip.core.TestEvents.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/** The offline, point-in-time path. */
+class OfflineFeaturesTest {
+
+  @Test
+  void eachPaymentSeesOnlyEventsUpToItsOwnTime() {
+    PaymentEvent first = TestEvents.payment("alice", T0, 100).build();
+    PaymentEvent second = TestEvents.payment("alice", T0 + HOUR, 200).build();
+    PaymentEvent third = TestEvents.payment("alice", T0 + 2 * HOUR, 300).build();
+
+    List<OfflineFeatures.Row> rows =
+        OfflineFeatures.builder().build().computeRows(List.of(first, second, third));
+
+    int count = FeatureCatalog.indexOf("user_txn_count_24h");
+    assertThat(rows).extracting(r -> r.vector()[count]).containsExactly(1.0, 2.0, 3.0);
+  }
+
+  @Test
+  void labelsComeFromChargebacksWithTheTimeTheyBecameKnownAndNeverFeedFeatures() {
+    PaymentEvent fraud = TestEvents.payment("alice", T0, 100).build();
+    PaymentEvent next = TestEvents.payment("alice", T0 + 2 * DAY, 100).build();
+    List<SpecificRecord> events = new ArrayList<>();
+    events.add(fraud);
+    events.add(TestEvents.refund("alice", T0 + DAY, fraud, RefundType.CHARGEBACK, "S2"));
+    events.add(next);
+
+    List<OfflineFeatures.Row> rows = OfflineFeatures.builder().build().computeRows(events);
+
+    assertThat(rows.get(0).label())
+        .isEqualTo(new OfflineFeatures.Label(true, "S2", Instant.ofEpochMilli(T0 + DAY)));
+    assertThat(rows.get(1).label()).isEqualTo(OfflineFeatures.Label.NONE);
+    assertThat(rows.get(1).vector()[FeatureCatalog.indexOf("refund_ratio_30d")]).isZero();
+  }
+
+  @Test
+  void eventsOutOfTimeOrderAreRefusedWithTheirTimes() {
+    List<SpecificRecord> events =
+        List.of(
+            TestEvents.payment("alice", T0 + HOUR, 100).build(),
+            TestEvents.payment("bob", T0, 100).build());
+
+    assertThatThrownBy(() -> OfflineFeatures.builder().build().computeRows(events))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not in event-time order")
+        .hasMessageContaining("2026-03-02T00:00:00Z");
+  }
+
+  @Test
+  void badEventsAreSkippedAndCountedLikeOnline() {
+    PaymentEvent noUser = TestEvents.payment("alice", T0, 100).build();
+    noUser.put("user_id", null);
+    PaymentEvent good = TestEvents.payment("alice", T0 + 1, 100).build();
+    List<SpecificRecord> events = List.of(noUser, good, good, TestEvents.order("alice", T0 + 2));
+
+    OfflineFeatures.Summary s = OfflineFeatures.builder().build().compute(events, (p, v, l) -> {});
+
+    assertThat(s.rows()).isEqualTo(1);
+    assertThat(s.outcomes())
+        .containsEntry(ObserveResult.REJECTED_MISSING_KEY, 1L)
+        .containsEntry(ObserveResult.ACCEPTED, 1L)
+        .containsEntry(ObserveResult.DUPLICATE, 1L)
+        .containsEntry(ObserveResult.IGNORED, 1L);
+  }
+
+  @Test
+  void builderRejectsATinyEventCap() {
+    assertThatThrownBy(() -> OfflineFeatures.builder().maximumEventsPerUser(1))
+        .hasMessageContaining("maximumEventsPerUser was 1");
+  }
+}
