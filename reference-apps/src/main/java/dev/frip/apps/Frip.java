@@ -1,5 +1,6 @@
 package dev.frip.apps;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Frip.Version.class,
     description = "Fraud & Revenue Intelligence Platform.",
     subcommands = {})
-public final class Frip implements Runnable {
+public final class Frip implements Callable<Integer> {
 
   /** Exit code for invalid flags or settings. */
   public static final int EXIT_USAGE = 2;
@@ -39,9 +40,11 @@ public final class Frip implements Runnable {
     return cli.execute(args);
   }
 
+  /** Without a subcommand, prints the usage. */
   @Override
-  public void run() {
+  public Integer call() {
     CommandLine.usage(this, System.out);
+    return 0;
   }
 
   /** Reports the build version from the jar manifest. */
