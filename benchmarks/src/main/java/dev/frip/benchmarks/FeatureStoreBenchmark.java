@@ -1,0 +1,134 @@
+package dev.frip.benchmarks;
+
+import dev.frip.core.FeatureCatalog;
+import dev.frip.core.FeatureStore;
+import dev.frip.core.ObserveResult;
+import dev.frip.core.events.PaymentEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The online feature store's hot path, single thread: fold a payment and read the user's full
+ * vector (the streaming scorer's work per payment), fold only, read only; and a plain {@code
+ * HashMap} counter update plus read as the baseline of the same run.
+ *
+ * <p>Users start with 40 days of history (two payments a day), so each holds about 60 events in its
+ * 30-day buffer, the steady state; every benchmarked payment moves its user forward by 12 hours.
+ * Run: {@code java -jar benchmarks/target/benchmarks.jar FeatureStoreBenchmark}.
+ */
+@State(Scope.Thread)
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class FeatureStoreBenchmark {
+
+  @Param({"100000"})
+  public int users;
+
+  private static final int HISTORY_PER_USER = 80;
+
+  private FeatureStore store;
+  private BenchWorld world;
+  private long[] nextEvent;
+  private final double[] vector = new double[FeatureCatalog.size()];
+  private int cursor;
+  private long rng = 0x9E3779B97F4A7C15L;
+  private Map<String, long[]> baseline;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    store =
+        FeatureStore.inMemory()
+            .maximumUsers(users * 2L)
+            .clock(Clock.fixed(Instant.parse("2040-01-01T00:00:00Z"), ZoneOffset.UTC))
+            .build();
+    world = new BenchWorld(users, 42);
+    nextEvent = new long[users];
+    baseline = new HashMap<>();
+    for (int n = 0; n < HISTORY_PER_USER; n++) {
+      for (int u = 0; u < users; u++) {
+        if (store.observe(world.next(u, n, jitter())) != ObserveResult.ACCEPTED) {
+          throw new IllegalStateException("history event not accepted");
+        }
+      }
+    }
+    for (int u = 0; u < users; u++) {
+      nextEvent[u] = HISTORY_PER_USER;
+      baseline.put(world.userIds[u], new long[2]);
+    }
+  }
+
+  private long jitter() {
+    rng ^= rng << 13;
+    rng ^= rng >>> 7;
+    rng ^= rng << 17;
+    return (rng >>> 1) % 3_600_000L;
+  }
+
+  private int nextUser() {
+    int u = cursor;
+    cursor = cursor + 1 == users ? 0 : cursor + 1;
+    return u;
+  }
+
+  /** Fold a new payment and read its full vector: events per second = ops per second. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public double[] observeAndRead() {
+    int u = nextUser();
+    PaymentEvent p = world.next(u, nextEvent[u]++, jitter());
+    store.observe(p);
+    store.vector(p, vector);
+    return vector;
+  }
+
+  /** Fold only. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public ObserveResult observeOnly() {
+    int u = nextUser();
+    return store.observe(world.next(u, nextEvent[u]++, jitter()));
+  }
+
+  /** Read a user's full vector for their latest payment; SampleTime gives the percentiles. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public double[] readLatency() {
+    store.vector(world.payments[nextUser()], vector);
+    return vector;
+  }
+
+  /** Baseline: a count and a sum per user in a HashMap, updated and read. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public long baselineHashMapCounter() {
+    int u = nextUser();
+    PaymentEvent p = world.next(u, nextEvent[u]++, jitter());
+    long[] c = baseline.get(p.getUserId());
+    c[0]++;
+    c[1] += p.getAmountMinor();
+    return c[0] + c[1];
+  }
+}
