@@ -2,6 +2,7 @@ package dev.frip.core;
 
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.internal.features.InMemoryFeatureStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -133,6 +134,7 @@ public interface FeatureStore {
     private int maximumEventsPerUser = 1024;
     private Clock clock = Clock.systemUTC();
     private BatchFeatures batch;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -203,6 +205,15 @@ public interface FeatureStore {
       return this;
     }
 
+    /**
+     * Publishes {@code frip.features.events} (a counter per {@code outcome}) and {@code
+     * frip.features.users} (users held) to this registry. Default: no metrics.
+     */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
     /** The store. */
     public FeatureStore build() {
       return new InMemoryFeatureStore(
@@ -212,7 +223,8 @@ public interface FeatureStore {
           maximumFutureSkew,
           maximumEventsPerUser,
           clock,
-          batch);
+          batch,
+          meterRegistry);
     }
 
     private static void requirePositive(String what, Duration d) {

@@ -46,6 +46,24 @@ public final class OfflineFeatures {
     this.maxEvents = b.maximumEventsPerUser;
   }
 
+  /** Key columns written before the features in a training table. */
+  public static final List<String> KEY_COLUMNS = List.of("payment_id", "user_id", "event_time");
+
+  /** Label columns written after the features: never model inputs. */
+  public static final List<String> LABEL_COLUMNS =
+      List.of("is_fraud", "fraud_scenario", "label_available_at");
+
+  /**
+   * Column names of a training table, in order: {@link #KEY_COLUMNS}, the {@link
+   * FeatureCatalog#names()}, then {@link #LABEL_COLUMNS}.
+   */
+  public static List<String> trainingColumns() {
+    List<String> c = new ArrayList<>(KEY_COLUMNS);
+    c.addAll(FeatureCatalog.names());
+    c.addAll(LABEL_COLUMNS);
+    return Collections.unmodifiableList(c);
+  }
+
   /** A builder. */
   public static Builder builder() {
     return new Builder();

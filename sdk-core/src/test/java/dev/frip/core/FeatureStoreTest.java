@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.events.GeoEvent;
 import dev.frip.core.events.PaymentEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -253,6 +254,52 @@ class FeatureStoreTest {
         .hasMessageContaining("maximumFutureSkew");
     assertThatThrownBy(() -> FeatureStore.inMemory().maximumEventsPerUser(2))
         .hasMessageContaining("maximumEventsPerUser was 2");
+  }
+
+  @Test
+  void outcomesAndUsersArePublishedAsMetrics() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    FeatureStore store = builder().meterRegistry(meters).build();
+    store.observe(TestEvents.payment("alice", T0, 100).build());
+    store.observe(TestEvents.payment("alice", T0 + HOUR, 100).build());
+    store.observe(TestEvents.payment("alice", T0, 100).build()); // now too late
+
+    assertThat(
+            meters.get("frip.features.events").tag("outcome", "accepted").functionCounter().count())
+        .isEqualTo(2);
+    assertThat(
+            meters
+                .get("frip.features.events")
+                .tag("outcome", "rejected_too_late")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(meters.get("frip.features.users").gauge().value()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentWritersToOneUserLoseNothing() throws InterruptedException {
+    FeatureStore store = builder().allowedLateness(Duration.ofHours(1)).build();
+    Thread[] writers = new Thread[4];
+    for (int w = 0; w < writers.length; w++) {
+      final int offset = w;
+      writers[w] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  store.observe(
+                      TestEvents.payment("alice", T0 + (i * 4L + offset) * 1000, 1).build());
+                }
+              });
+      writers[w].start();
+    }
+    for (Thread t : writers) {
+      t.join();
+    }
+    PaymentEvent probe = TestEvents.payment("alice", T0 + 800_000, 1).build();
+
+    assertThat(store.outcomeCounts().get(ObserveResult.ACCEPTED)).isEqualTo(800);
+    assertThat(store.vector(probe)[FeatureCatalog.indexOf("user_txn_count_24h")]).isEqualTo(801);
   }
 
   @Test

@@ -78,6 +78,16 @@ class OfflineFeaturesTest {
   }
 
   @Test
+  void trainingColumnsPutKeysFeaturesAndLabelsInThatOrder() {
+    List<String> columns = OfflineFeatures.trainingColumns();
+
+    assertThat(columns).startsWith("payment_id", "user_id", "event_time", "amount");
+    assertThat(columns)
+        .endsWith("users_per_ip_30d", "is_fraud", "fraud_scenario", "label_available_at");
+    assertThat(columns).hasSize(FeatureCatalog.size() + 6);
+  }
+
+  @Test
   void builderRejectsATinyEventCap() {
     assertThatThrownBy(() -> OfflineFeatures.builder().maximumEventsPerUser(1))
         .hasMessageContaining("maximumEventsPerUser was 1");

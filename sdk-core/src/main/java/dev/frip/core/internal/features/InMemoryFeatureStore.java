@@ -7,6 +7,9 @@ import dev.frip.core.FeatureCatalog;
 import dev.frip.core.FeatureStore;
 import dev.frip.core.ObserveResult;
 import dev.frip.core.events.PaymentEvent;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
@@ -49,7 +53,8 @@ public final class InMemoryFeatureStore implements FeatureStore {
       Duration maximumFutureSkew,
       int maximumEventsPerUser,
       Clock clock,
-      BatchFeatures batch) {
+      BatchFeatures batch,
+      MeterRegistry meters) {
     this.clock = clock;
     this.users =
         Caffeine.newBuilder()
@@ -64,6 +69,17 @@ public final class InMemoryFeatureStore implements FeatureStore {
     this.batch = batch;
     for (int i = 0; i < outcomes.length; i++) {
       outcomes[i] = new LongAdder();
+    }
+    if (meters != null) {
+      for (ObserveResult r : ObserveResult.values()) {
+        FunctionCounter.builder("frip.features.events", outcomes[r.ordinal()], LongAdder::sum)
+            .description("Events offered to the feature store, by outcome")
+            .tag("outcome", r.name().toLowerCase(Locale.ROOT))
+            .register(meters);
+      }
+      Gauge.builder("frip.features.users", users, Cache::estimatedSize)
+          .description("Users whose state the feature store holds")
+          .register(meters);
     }
   }
 
