@@ -186,12 +186,13 @@ public final class BatchFeatures {
     long riskEnd = asOf - LABEL_DELAY;
     Map<Long, long[]> terminals = new HashMap<>(); // id -> count7, fraud7, count30, fraud30
     Map<Long, long[]> merchants = new HashMap<>();
-    int lo = firstAtOrAfter(payments, riskEnd - RISK_WINDOWS[1]);
-    int hi = firstAtOrAfter(payments, riskEnd);
+    // The Handbook's right-closed windows (D - (7 + n)d, D - 7d].
+    int lo = firstAtOrAfter(payments, riskEnd - RISK_WINDOWS[1] + 1);
+    int hi = firstAtOrAfter(payments, riskEnd + 1);
     for (int i = lo; i < hi; i++) {
       long[] p = payments.get(i);
       boolean fraud = labelAt[i] < asOf;
-      boolean in7 = p[0] >= riskEnd - RISK_WINDOWS[0];
+      boolean in7 = p[0] > riskEnd - RISK_WINDOWS[0];
       if (p[1] >= 0) {
         tally(terminals.computeIfAbsent(p[1], k -> new long[4]), fraud, in7);
       }

@@ -194,11 +194,11 @@ public final class FeatureCatalog {
             "terminal_risk_7d",
             REAL,
             BATCH,
-            "Share of frauds among the terminal's payments in [D - 14d, D - 7d), D = start of"
+            "Share of frauds among the terminal's payments in (D - 14d, D - 7d], D = start of"
                 + " the batch table's day; 0 when none; NaN without a terminal or table."));
     f.add(
         new FeatureDefinition(
-            "terminal_risk_30d", REAL, BATCH, "As terminal_risk_7d over [D - 37d, D - 7d)."));
+            "terminal_risk_30d", REAL, BATCH, "As terminal_risk_7d over (D - 37d, D - 7d]."));
     f.add(
         new FeatureDefinition(
             "merchant_risk_7d", REAL, BATCH, "As terminal_risk_7d, per merchant_id."));

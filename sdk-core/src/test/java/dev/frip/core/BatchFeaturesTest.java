@@ -48,10 +48,27 @@ class BatchFeaturesTest {
     BatchFeatures b = BatchFeatures.compute(events, DAY_20, DAY_20);
 
     double[] v = lookup(b, at(d + HOUR, "T1"));
-    assertThat(v[0]).isEqualTo(1.0 / 3); // in [d-14d, d-7d): 3 payments, 1 fraud known by d
-    assertThat(v[1]).isEqualTo(2.0 / 4); // in [d-37d, d-7d): 4 payments, 2 frauds known by d
+    assertThat(v[0]).isEqualTo(1.0 / 3); // in (d-14d, d-7d]: 3 payments, 1 fraud known by d
+    assertThat(v[1]).isEqualTo(2.0 / 4); // in (d-37d, d-7d]: 4 payments, 2 frauds known by d
     assertThat(lookup(b, at(d + HOUR, "T9"))[0]).isZero();
     assertThat(b.days()).containsExactly(DAY_20);
+  }
+
+  @Test
+  void riskWindowsAreClosedAtTheDelayAndOpenAtTheirStart() {
+    long d = T0 + 20 * DAY;
+    PaymentEvent atDelay = at(d - 7 * DAY, "T2"); // counted: the window is (d-14d, d-7d]
+    PaymentEvent atStart = at(d - 14 * DAY, "T2"); // not counted in the 7-day window
+    List<SpecificRecord> events =
+        List.of(
+            atStart,
+            atDelay,
+            TestEvents.refund("u", d - HOUR, atDelay, RefundType.CHARGEBACK, "S2"));
+
+    double[] v = lookup(BatchFeatures.compute(events, DAY_20, DAY_20), at(d, "T2"));
+
+    assertThat(v[0]).isEqualTo(1.0);
+    assertThat(v[1]).isEqualTo(0.5);
   }
 
   @Test

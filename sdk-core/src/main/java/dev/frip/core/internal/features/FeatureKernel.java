@@ -44,9 +44,10 @@ public final class FeatureKernel {
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 24 * HOUR;
   private static final long[] TXN_WINDOWS = {10 * 60_000L, HOUR, DAY, 7 * DAY, 30 * DAY};
+  // Windows closed inside the scan; the 30-day one is the scan's own bound.
+  private static final int SHORT_WINDOWS = 4;
   private static final long LONGEST = FeatureCatalog.LONGEST_WINDOW_MS;
   private static final long DISTINCT_SHORT = DAY;
-  private static final long DISTINCT_LONG = 7 * DAY;
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final long MIN_ELAPSED_MS = 1000L;
 
@@ -77,12 +78,6 @@ public final class FeatureKernel {
 
     int end = events == null ? 0 : events.lowerBound(t, Hashing.of(p.getEventId()));
     s.reset(end + 1);
-    long[] counts = s.counts;
-    long[] sums = s.sums;
-    for (int w = 0; w < counts.length; w++) {
-      counts[w] = 1; // the current payment is in every window
-      sums[w] = amount;
-    }
     s.merchants.add(pMerchant);
     s.countries.add(pCountry);
     if (pHasDevice) {
@@ -92,8 +87,14 @@ public final class FeatureKernel {
       s.ips.add(Hashing.of(ipId));
     }
 
-    long priorPayments = 0;
+    // One backward pass: dt only grows, so each window's totals are taken as dt crosses its
+    // length (window w holds the events with dt < length(w)).
+    long[] counts = s.counts;
+    long[] sums = s.sums;
+    int window = 0;
+    long prior = 0;
     long priorSum = 0;
+    double priorSquares = 0; // of (prior amount - current amount), for the z-score
     long lastPaymentTime = Long.MIN_VALUE;
     boolean seenDevice = false;
     boolean seenCountry = false;
@@ -106,22 +107,25 @@ public final class FeatureKernel {
     int devices24 = -1;
     int countries24 = -1;
     int ips24 = -1;
-    int start = end;
     for (int i = end - 1; i >= 0; i--) {
       long time = events.time(i);
       long dt = t - time;
       if (dt >= LONGEST) {
         break;
       }
-      start = i;
-      if (dt >= DISTINCT_SHORT && merchants24 < 0) {
-        merchants24 = s.merchants.size();
-        devices24 = s.devices.size();
-        countries24 = s.countries.size();
-        ips24 = s.ips.size();
+      while (window < SHORT_WINDOWS && dt >= TXN_WINDOWS[window]) {
+        counts[window] = 1 + prior; // the current payment is in every window
+        sums[window] = amount + priorSum;
+        if (TXN_WINDOWS[window] == DISTINCT_SHORT) {
+          merchants24 = s.merchants.size();
+          devices24 = s.devices.size();
+          countries24 = s.countries.size();
+          ips24 = s.ips.size();
+        }
+        window++;
       }
       int f = events.flags(i);
-      if (dt < DISTINCT_LONG) {
+      if (window < SHORT_WINDOWS) { // dt < 7 days
         if ((f & HAS_MERCHANT) != 0) {
           s.merchants.add(events.merchant(i));
         }
@@ -135,7 +139,7 @@ public final class FeatureKernel {
           s.ips.add(events.ip(i));
         }
       }
-      if (pHasDevice && (f & HAS_DEVICE) != 0 && events.device(i) == pDevice) {
+      if ((f & HAS_DEVICE) != 0 && pHasDevice && events.device(i) == pDevice) {
         seenDevice = true;
       }
       if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
@@ -150,20 +154,20 @@ public final class FeatureKernel {
       int kind = f & UserEvents.KIND_MASK;
       if (kind == KIND_PAYMENT) {
         long a = events.amount(i);
-        for (int w = 0; w < TXN_WINDOWS.length; w++) {
-          if (dt < TXN_WINDOWS[w]) {
-            counts[w]++;
-            sums[w] += a;
-          }
-        }
-        priorPayments++;
+        prior++;
         priorSum += a;
+        double d = a - amount;
+        priorSquares += d * d;
         if (lastPaymentTime == Long.MIN_VALUE) {
           lastPaymentTime = time;
         }
       } else if (kind == KIND_REFUND) {
         refunds++;
       }
+    }
+    for (; window < TXN_WINDOWS.length; window++) {
+      counts[window] = 1 + prior;
+      sums[window] = amount + priorSum;
     }
     if (merchants24 < 0) {
       merchants24 = s.merchants.size();
@@ -180,7 +184,7 @@ public final class FeatureKernel {
     for (int w = 0; w < 3; w++) { // 24h, 7d, 30d are the last three count windows
       out[AMOUNT_AVG_IDX + w] = sums[w + 2] / (100.0 * counts[w + 2]);
     }
-    out[ZSCORE_IDX] = zScore(events, start, end, priorPayments, priorSum, amount);
+    out[ZSCORE_IDX] = zScore(prior, priorSum - prior * amount, priorSquares);
     out[SINCE_LAST_IDX] =
         lastPaymentTime == Long.MIN_VALUE ? Double.NaN : (t - lastPaymentTime) / 1000.0;
     out[DISTINCT_IDX] = merchants24;
@@ -218,23 +222,22 @@ public final class FeatureKernel {
     }
   }
 
-  private static double zScore(
-      UserEvents events, int start, int end, long n, long sum, long amount) {
+  /**
+   * (amount - mean) / population std of the prior amounts, from their deviations from the current
+   * amount: {@code shiftedSum} = sum(a - amount) (exact), {@code shiftedSquares} = sum((a -
+   * amount)^2). Shifting by the current amount keeps the one-pass variance well conditioned.
+   */
+  private static double zScore(long n, long shiftedSum, double shiftedSquares) {
     if (n < 2) {
       return Double.NaN;
     }
-    double mean = sum / (double) n;
-    double squares = 0;
-    for (int i = start; i < end; i++) {
-      if (events.kind(i) == KIND_PAYMENT) {
-        double d = events.amount(i) - mean;
-        squares += d * d;
-      }
-    }
-    if (squares == 0) {
+    double meanShift = shiftedSum / (double) n; // mean - amount
+    double meanSquare = shiftedSquares / n;
+    double variance = meanSquare - meanShift * meanShift;
+    if (!(variance > 1e-12 * meanSquare)) { // all prior amounts equal, up to rounding
       return Double.NaN;
     }
-    return (amount - mean) / Math.sqrt(squares / n);
+    return -meanShift / Math.sqrt(variance);
   }
 
   /** Great-circle speed between two fixes, with at least one second elapsed. */

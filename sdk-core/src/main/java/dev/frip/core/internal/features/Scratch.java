@@ -28,15 +28,23 @@ public final class Scratch {
     ips.reset(capacityHint);
   }
 
-  /** A set of ints that forgets its contents when its stamp moves. */
+  /**
+   * A set of ints that forgets its contents when its stamp moves. The first few values live in a
+   * small array scanned linearly (users mostly have one to three devices, countries, IPs); past
+   * that, values go to an open-addressing table.
+   */
   static final class IntSet {
+    private static final int SMALL = 8;
+    private final int[] small = new int[SMALL];
     private int[] keys = new int[64];
     private int[] stamps = new int[64];
     private int stamp = 1;
     private int size;
+    private boolean spilled;
 
     void reset(int capacityHint) {
       size = 0;
+      spilled = false;
       int need = Integer.highestOneBit(Math.max(16, capacityHint) * 2 - 1) << 1;
       if (need > keys.length) {
         keys = new int[need];
@@ -51,17 +59,38 @@ public final class Scratch {
     }
 
     void add(int key) {
+      if (!spilled) {
+        for (int i = 0; i < size; i++) {
+          if (small[i] == key) {
+            return;
+          }
+        }
+        if (size < SMALL) {
+          small[size++] = key;
+          return;
+        }
+        spilled = true;
+        for (int i = 0; i < SMALL; i++) {
+          insert(small[i]);
+        }
+      }
+      if (insert(key)) {
+        size++;
+      }
+    }
+
+    private boolean insert(int key) {
       int mask = keys.length - 1;
       int i = (key * 0x9E37_79B9) >>> 7 & mask;
       while (stamps[i] == stamp) {
         if (keys[i] == key) {
-          return;
+          return false;
         }
         i = (i + 1) & mask;
       }
       stamps[i] = stamp;
       keys[i] = key;
-      size++;
+      return true;
     }
 
     int size() {

@@ -148,6 +148,13 @@ public final class UserEvents {
 
   /** First index whose key is not less than (time, idHash). */
   public int lowerBound(long time, int idHash) {
+    if (size == 0) {
+      return 0;
+    }
+    long last = time(size - 1);
+    if (last < time || (last == time && idHash(size - 1) < idHash)) {
+      return size; // the common case: a key after every event held
+    }
     int lo = 0;
     int hi = size;
     while (lo < hi) {
