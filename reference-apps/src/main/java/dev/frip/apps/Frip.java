@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Frip.Version.class,
     description = "Fraud & Revenue Intelligence Platform.",
-    subcommands = {})
+    subcommands = {GenerateCommand.class})
 public final class Frip implements Callable<Integer> {
 
   /** Exit code for invalid flags or settings. */

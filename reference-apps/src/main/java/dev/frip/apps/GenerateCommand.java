@@ -1,0 +1,203 @@
+package dev.frip.apps;
+
+import dev.frip.core.EventJson;
+import dev.frip.core.EventStream;
+import dev.frip.core.FraudScenario;
+import dev.frip.core.GeneratedEvent;
+import dev.frip.core.GenerationSummary;
+import dev.frip.core.GeneratorConfig;
+import dev.frip.core.Profile;
+import dev.frip.core.WorldGenerator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code frip generate}: runs the synthetic fraud world generator and writes its events as JSON
+ * lines, one event a line, to a file or standard output, then prints a summary (events per topic,
+ * frauds per scenario). The same flags give byte-identical output.
+ */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = "Generate the synthetic fraud world (six topics, labelled fraud) as JSON lines.")
+final class GenerateCommand implements Callable<Integer> {
+
+  @Option(names = "--seed", description = "Random seed; the same seed gives the same events.")
+  long seed = 42;
+
+  @Option(names = "--days", description = "Days to simulate (profile default when omitted).")
+  Integer days;
+
+  @Option(
+      names = "--profile",
+      description = "platform (default) or handbook (the Fraud Detection Handbook simulator).")
+  String profile = "platform";
+
+  @Option(names = "--start-date", description = "First simulated day, YYYY-MM-DD (UTC).")
+  String startDate;
+
+  @Option(names = "--users", description = "Number of customers.")
+  Integer users;
+
+  @Option(names = "--merchants", description = "Number of merchants (platform profile).")
+  Integer merchants;
+
+  @Option(names = "--terminals", description = "Number of terminals.")
+  Integer terminals;
+
+  @Option(names = "--fraud-rate", description = "Target fraction of fraudulent payments, [0, 1].")
+  Double fraudRate;
+
+  @Option(
+      names = "--scenarios",
+      split = ",",
+      description = "Fraud scenarios to inject (platform profile), comma separated.")
+  String[] scenarios;
+
+  @Option(
+      names = "--out",
+      required = true,
+      description = "Output file for the JSON lines, or - for standard output.")
+  String out;
+
+  @Override
+  public Integer call() throws IOException {
+    GeneratorConfig config = config();
+    boolean toStdout = "-".equals(out);
+    // The summary goes to stderr when the events go to stdout, so the stream stays clean.
+    PrintStream report = toStdout ? System.err : System.out;
+    long started = System.nanoTime();
+    long count = 0;
+    try (EventStream events = WorldGenerator.create(config).stream();
+        Writer writer = open(toStdout)) {
+      StringBuilder line = new StringBuilder(1024);
+      while (events.hasNext()) {
+        GeneratedEvent e = events.next();
+        line.setLength(0);
+        EventJson.appendLine(e, line);
+        writer.append(line);
+        count++;
+      }
+      writer.flush();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      printSummary(report, config, events.summary(), count, seconds);
+    }
+    return 0;
+  }
+
+  GeneratorConfig config() {
+    Profile p = Profile.parse(profile);
+    GeneratorConfig.Builder b = GeneratorConfig.builder().profile(p).seed(seed);
+    if (days != null) {
+      b.days(days);
+    }
+    if (startDate != null) {
+      try {
+        b.startDate(LocalDate.parse(startDate));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--start-date was '" + startDate + "'; allowed: a date as YYYY-MM-DD");
+      }
+    }
+    if (users != null) {
+      b.users(users);
+    }
+    if (merchants != null) {
+      b.merchants(merchants);
+    }
+    if (terminals != null) {
+      b.terminals(terminals);
+    }
+    if (fraudRate != null) {
+      b.fraudRate(fraudRate);
+    }
+    if (scenarios != null) {
+      Set<FraudScenario> set = EnumSet.noneOf(FraudScenario.class);
+      for (String s : scenarios) {
+        set.add(FraudScenario.parse(s.trim()));
+      }
+      b.scenarios(set);
+    }
+    return b.build();
+  }
+
+  private Writer open(boolean toStdout) throws IOException {
+    OutputStream os;
+    if (toStdout) {
+      os = new NonClosingStream(System.out);
+    } else {
+      Path path = Path.of(out);
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      os = Files.newOutputStream(path);
+    }
+    return new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 20);
+  }
+
+  private static void printSummary(
+      PrintStream report,
+      GeneratorConfig config,
+      GenerationSummary summary,
+      long count,
+      double seconds) {
+    report.printf(
+        Locale.ROOT,
+        "generated %,d events (profile %s, seed %d) in %.2f s, %,.0f events/s%n",
+        count,
+        config.profile().name().toLowerCase(Locale.ROOT),
+        config.seed(),
+        seconds,
+        count / Math.max(seconds, 1e-9));
+    report.println("events per topic:");
+    for (Map.Entry<String, Long> e : summary.eventsPerTopic().entrySet()) {
+      report.printf(Locale.ROOT, "  %-12s %,12d%n", e.getKey(), e.getValue());
+    }
+    long payments = summary.payments();
+    long frauds = summary.fraudPayments();
+    report.printf(
+        Locale.ROOT,
+        "fraud payments: %,d of %,d (%.4f%%)%n",
+        frauds,
+        payments,
+        payments == 0 ? 0.0 : 100.0 * frauds / payments);
+    report.println("frauds per scenario:");
+    for (Map.Entry<FraudScenario, Long> e : summary.fraudPaymentsPerScenario().entrySet()) {
+      report.printf(Locale.ROOT, "  %-22s %,10d%n", e.getKey().label(), e.getValue());
+    }
+  }
+
+  /** Lets the writer be closed without closing the JVM's standard output. */
+  private static final class NonClosingStream extends java.io.FilterOutputStream {
+    NonClosingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
