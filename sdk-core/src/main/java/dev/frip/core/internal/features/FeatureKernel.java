@@ -48,6 +48,7 @@ public final class FeatureKernel {
   private static final int SHORT_WINDOWS = 4;
   private static final long LONGEST = FeatureCatalog.LONGEST_WINDOW_MS;
   private static final long DISTINCT_SHORT = DAY;
+  private static final long DISTINCT_LONG = 7 * DAY;
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final long MIN_ELAPSED_MS = 1000L;
 
@@ -107,13 +108,15 @@ public final class FeatureKernel {
     int devices24 = -1;
     int countries24 = -1;
     int ips24 = -1;
-    for (int i = end - 1; i >= 0; i--) {
+    int i = end - 1;
+    // Phase 1, the last 7 days: every feature reads these events.
+    for (; i >= 0; i--) {
       long time = events.time(i);
       long dt = t - time;
-      if (dt >= LONGEST) {
+      if (dt >= DISTINCT_LONG) {
         break;
       }
-      while (window < SHORT_WINDOWS && dt >= TXN_WINDOWS[window]) {
+      while (dt >= TXN_WINDOWS[window]) {
         counts[window] = 1 + prior; // the current payment is in every window
         sums[window] = amount + priorSum;
         if (TXN_WINDOWS[window] == DISTINCT_SHORT) {
@@ -125,25 +128,21 @@ public final class FeatureKernel {
         window++;
       }
       int f = events.flags(i);
-      if (window < SHORT_WINDOWS) { // dt < 7 days
-        if ((f & HAS_MERCHANT) != 0) {
-          s.merchants.add(events.merchant(i));
-        }
-        if ((f & HAS_DEVICE) != 0) {
-          s.devices.add(events.device(i));
-        }
-        if ((f & HAS_COUNTRY) != 0) {
-          s.countries.add(events.country(i));
-        }
-        if ((f & HAS_IP) != 0) {
-          s.ips.add(events.ip(i));
-        }
+      if ((f & HAS_MERCHANT) != 0) {
+        s.merchants.add(events.merchant(i));
       }
-      if ((f & HAS_DEVICE) != 0 && pHasDevice && events.device(i) == pDevice) {
-        seenDevice = true;
+      if ((f & HAS_DEVICE) != 0) {
+        int device = events.device(i);
+        s.devices.add(device);
+        seenDevice |= device == pDevice;
       }
-      if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
-        seenCountry = true;
+      if ((f & HAS_COUNTRY) != 0) {
+        int country = events.country(i);
+        s.countries.add(country);
+        seenCountry |= country == pCountry;
+      }
+      if ((f & HAS_IP) != 0) {
+        s.ips.add(events.ip(i));
       }
       if (!locFound && (f & HAS_LOC) != 0) {
         locFound = true;
@@ -163,6 +162,54 @@ public final class FeatureKernel {
         }
       } else if (kind == KIND_REFUND) {
         refunds++;
+      }
+    }
+    while (window < SHORT_WINDOWS) { // close the windows up to 7 days
+      counts[window] = 1 + prior;
+      sums[window] = amount + priorSum;
+      if (TXN_WINDOWS[window] == DISTINCT_SHORT) {
+        merchants24 = s.merchants.size();
+        devices24 = s.devices.size();
+        countries24 = s.countries.size();
+        ips24 = s.ips.size();
+      }
+      window++;
+    }
+    // Phase 2, 7 to 30 days back: only the 30-day totals and the look-ups still unanswered.
+    boolean lookingUp = !(seenDevice || !pHasDevice) || !seenCountry || !locFound;
+    for (; i >= 0; i--) {
+      long time = events.time(i);
+      if (t - time >= LONGEST) {
+        break;
+      }
+      int f = events.flags(i);
+      int kind = f & UserEvents.KIND_MASK;
+      if (kind == KIND_PAYMENT) {
+        long a = events.amount(i);
+        prior++;
+        priorSum += a;
+        double d = a - amount;
+        priorSquares += d * d;
+        if (lastPaymentTime == Long.MIN_VALUE) {
+          lastPaymentTime = time;
+        }
+      } else if (kind == KIND_REFUND) {
+        refunds++;
+      }
+      if (lookingUp) {
+        if ((f & HAS_DEVICE) != 0 && events.device(i) == pDevice) {
+          seenDevice = true;
+        }
+        if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
+          seenCountry = true;
+        }
+        if (!locFound && (f & HAS_LOC) != 0) {
+          locFound = true;
+          prevLat = events.lat(i);
+          prevLon = events.lon(i);
+          prevLocTime = time;
+        }
+        lookingUp = !(seenDevice || !pHasDevice) || !seenCountry || !locFound;
       }
     }
     for (; window < TXN_WINDOWS.length; window++) {
@@ -214,9 +261,7 @@ public final class FeatureKernel {
     out[WEEKEND_IDX] = dayOfWeek >= 5 ? 1.0 : 0.0;
     out[NIGHT_IDX] = hour <= 6 ? 1.0 : 0.0;
     if (batch == null) {
-      for (int i = BATCH_IDX; i < FeatureCatalog.size(); i++) {
-        out[i] = Double.NaN;
-      }
+      java.util.Arrays.fill(out, BATCH_IDX, FeatureCatalog.size(), Double.NaN);
     } else {
       batch.fill(p, out, BATCH_IDX);
     }
