@@ -97,6 +97,53 @@ class ParityTest {
     }
   }
 
+  @Test
+  void negativeZeroAndSplitsAtInfinityFollowXgboost() throws Exception {
+    Random rnd = new Random(11);
+    int features = 3;
+    int rows = 600;
+    float[] x = Xgb.data(rnd, rows, features, 0.2);
+    for (int i = 0; i < x.length; i++) {
+      x[i] -= 5f; // values around zero, zero included
+    }
+    float[] y = Xgb.labels(rnd, x, rows, features, "reg:squarederror", 1);
+    Booster booster = Xgb.train("reg:squarederror", 4, 10, x, y, features, Float.NaN);
+    Path file = Xgb.save(booster, dir, "zero.json");
+    float[] test = withSplitConditions(file, Xgb.data(rnd, 100, features, 0.2), features, rnd);
+    for (int i = 0; i < test.length; i += 2) {
+      if (test[i] == 0f || rnd.nextInt(4) == 0) {
+        test[i] = -0.0f;
+      }
+    }
+    assertParity(
+        ModelLoader.load(file), booster, test, test.length / features, features, Float.NaN);
+
+    // Splits at -Inf and +Inf (default left and right) force the exact evaluation path.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> doc =
+        (Map<String, Object>) ModelDocument.parseJson(Files.readAllBytes(file));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree =
+        (Map<String, Object>)
+            ((List<?>)
+                    ((Map<?, ?>)
+                            ((Map<?, ?>) ((Map<?, ?>) doc.get("learner")).get("gradient_booster"))
+                                .get("model"))
+                        .get("trees"))
+                .get(0);
+    List<Object> sc = new ArrayList<>((List<?>) tree.get("split_conditions"));
+    List<Object> dl = new ArrayList<>((List<?>) tree.get("default_left"));
+    sc.set(0, -1e39);
+    dl.set(0, 1);
+    tree.put("split_conditions", sc);
+    tree.put("default_left", dl);
+    Path inf = dir.resolve("inf.json");
+    Files.write(inf, TestJson.write(doc));
+    Booster infBooster = ml.dmlc.xgboost4j.java.XGBoost.loadModel(inf.toString());
+    assertParity(
+        ModelLoader.load(inf), infBooster, test, test.length / features, features, Float.NaN);
+  }
+
   private static void assertParity(
       XGBoostModel model, Booster booster, float[] test, int n, int features, float missing)
       throws Exception {

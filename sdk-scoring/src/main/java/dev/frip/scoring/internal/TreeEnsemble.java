@@ -1,26 +1,35 @@
 package dev.frip.scoring.internal;
 
+import java.util.Arrays;
+
 /**
  * An immutable, flattened tree ensemble and its evaluation: the hot path of FRIP scoring.
  *
- * <p>Two layouts of the same trees. The <em>pointer</em> layout renumbers each tree breadth-first
- * so that a node's right child sits right after its left child ({@code right = left + 1}); it
- * serves every model and the contribution walk. The <em>perfect</em> layout, built when the deepest
- * tree has at most {@link #MAX_PERFECT_DEPTH} levels, pads every tree to a complete binary tree of
- * that depth (a shallow leaf is copied into all the slots below it), so traversal is a fixed number
- * of steps {@code i = 2i + 1 + goRight} with no loop-exit branch and no child arrays.
+ * <p><b>Missing values without a branch.</b> Each row is first expanded into {@code 2 *
+ * numFeatures} slots: slot {@code f} holds the value with a missing value replaced by {@code
+ * +Infinity}, slot {@code numFeatures + f} the value with a missing value replaced by {@code
+ * -Infinity}. A node whose default direction is right reads the first copy ({@code +Inf < split} is
+ * false, so it goes right), a default-left node reads the second ({@code -Inf < split} is true).
+ * The hot loop is then one float comparison per level, compiled to a conditional move. The one
+ * split this cannot express, a default-left node splitting at {@code -Infinity}, makes the ensemble
+ * use an exact (slower) path that tests for missing values per node.
+ *
+ * <p><b>Layouts.</b> The <em>pointer</em> layout renumbers each tree breadth-first so that a node's
+ * right child follows its left child; it serves every model and the contribution walk. The
+ * <em>perfect</em> layout, built when the deepest tree has at most {@link #MAX_PERFECT_DEPTH}
+ * levels, pads every tree to a complete binary tree (a shallow leaf is copied into all slots below
+ * it), so a traversal is a fixed number of steps {@code i = 2i + 1 + goRight}; the trees are walked
+ * level by level across all trees so the CPU overlaps their memory loads.
  *
  * <p>Semantics are XGBoost's: a value is missing when it is NaN or equals the configured missing
- * value, and then follows the node's default direction; otherwise it goes left when {@code x <
- * split} in float32. Leaves are added in float32, in tree order, onto the base margin. Instances
- * are thread-safe: every field is final and never written after construction.
+ * value; otherwise it goes left when {@code x < split} in float32. Leaves are added in float32, in
+ * tree order, onto the base margin. Instances are thread-safe: fields are final and never written
+ * after construction; the row expansion uses a per-thread buffer, so scoring does not allocate.
  */
 public final class TreeEnsemble {
 
   /** Deepest tree for which the padded, perfect layout is built. */
   public static final int MAX_PERFECT_DEPTH = 8;
-
-  static final int FEATURE_MASK = 0x7fffffff;
 
   private final int numTrees;
   private final int numFeatures;
@@ -28,18 +37,31 @@ public final class TreeEnsemble {
   private final float missing;
   private final float[] baseMargin;
   private final int[] group;
+  private final boolean exact; // a default-left split at -Inf: test missing values per node
+  private final ThreadLocal<Scratch> scratch;
+
+  /** Per-thread buffers: the expanded row and each tree's position, reused by every score. */
+  private static final class Scratch {
+    final float[] row;
+    final int[] heap;
+
+    Scratch(int numFeatures, int numTrees) {
+      row = new float[2 * numFeatures];
+      heap = new int[numTrees];
+    }
+  }
 
   // Pointer layout: one slot per node, trees concatenated.
   private final int[] treeRoot;
-  private final int[] code; // split feature | (default goes right) << 31
+  private final int[]
+      slot; // expanded-row slot the node reads (feature, +numFeatures if default left)
   private final int[] left; // absolute index of the left child, -1 for a leaf
   private final float[] value; // split condition, or leaf value for a leaf
   private final float[] mean; // cover-weighted mean of the leaves below, for contributions
 
-  // Perfect layout (null when a tree is deeper than MAX_PERFECT_DEPTH).
+  // Perfect layout (null when a tree is deeper than MAX_PERFECT_DEPTH): pairs (slot, split bits).
   private final int depth;
-  private final int[] pCode;
-  private final float[] pSplit;
+  private final int[] pNode;
   private final float[] pLeaf;
 
   /** One tree as XGBoost stores it: parallel arrays indexed by node id, root at node 0. */
@@ -62,59 +84,68 @@ public final class TreeEnsemble {
     this.numOutputs = baseMargin.length;
     this.baseMargin = baseMargin.clone();
     this.missing = missing;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(numFeatures, trees.length));
     this.group = new int[numTrees];
     this.treeRoot = new int[numTrees];
     int total = 0;
     int maxDepth = 0;
+    boolean needsExact = false;
     for (int t = 0; t < numTrees; t++) {
+      Tree tree = trees[t];
       treeRoot[t] = total;
-      total += trees[t].leftChildren().length;
-      group[t] = trees[t].group();
-      maxDepth = Math.max(maxDepth, depth(trees[t], 0));
+      total += tree.leftChildren().length;
+      group[t] = tree.group();
+      maxDepth = Math.max(maxDepth, depth(tree));
+      for (int n = 0; n < tree.leftChildren().length; n++) {
+        float s = tree.splitConditions()[n];
+        if (tree.leftChildren()[n] != -1 && (Float.isNaN(s) || Float.isInfinite(s))) {
+          needsExact = true;
+        }
+      }
     }
-    code = new int[total];
+    this.exact = needsExact;
+    slot = new int[total];
     left = new int[total];
     value = new float[total];
     mean = new float[total];
     for (int t = 0; t < numTrees; t++) {
       relayout(trees[t], treeRoot[t]);
     }
-    if (maxDepth <= MAX_PERFECT_DEPTH) {
+    if (maxDepth <= MAX_PERFECT_DEPTH && !exact) {
       depth = maxDepth;
       int internal = (1 << depth) - 1;
       int leaves = 1 << depth;
-      pCode = new int[numTrees * internal];
-      pSplit = new float[numTrees * internal];
+      pNode = new int[2 * numTrees * internal];
       pLeaf = new float[numTrees * leaves];
       for (int t = 0; t < numTrees; t++) {
         fillPerfect(treeRoot[t], 0, 0, t * internal, t * leaves, internal);
       }
     } else {
       depth = -1;
-      pCode = null;
-      pSplit = null;
+      pNode = null;
       pLeaf = null;
     }
   }
 
-  private static int depth(Tree tree, int root) {
+  private static int depth(Tree tree) {
     // Iterative: deep trees must not overflow the stack; validation has ruled out cycles.
-    int[] stackNode = new int[tree.leftChildren().length];
-    int[] stackDepth = new int[tree.leftChildren().length];
+    int n = tree.leftChildren().length;
+    int[] stackNode = new int[n + 1];
+    int[] stackDepth = new int[n + 1];
     int sp = 0;
-    stackNode[sp] = root;
+    stackNode[sp] = 0;
     stackDepth[sp++] = 0;
     int max = 0;
     while (sp > 0) {
       sp--;
-      int n = stackNode[sp];
+      int node = stackNode[sp];
       int d = stackDepth[sp];
-      if (tree.leftChildren()[n] == -1) {
+      if (tree.leftChildren()[node] == -1) {
         max = Math.max(max, d);
       } else {
-        stackNode[sp] = tree.leftChildren()[n];
+        stackNode[sp] = tree.leftChildren()[node];
         stackDepth[sp++] = d + 1;
-        stackNode[sp] = tree.rightChildren()[n];
+        stackNode[sp] = tree.rightChildren()[node];
         stackDepth[sp++] = d + 1;
       }
     }
@@ -123,47 +154,43 @@ public final class TreeEnsemble {
 
   private void relayout(Tree tree, int base) {
     int n = tree.leftChildren().length;
-    int[] order = new int[n]; // new slot -> original node id
-    int[] slotOf = new int[n];
-    order[0] = 0;
-    int next = 1;
+    int[] order = new int[n]; // new position -> original node id
+    int[] posOf = new int[n];
     int reached = 1;
     for (int head = 0; head < reached; head++) {
       int orig = order[head];
-      slotOf[orig] = head;
+      posOf[orig] = head;
       int l = tree.leftChildren()[orig];
       if (l != -1) {
-        order[next++] = l;
-        order[next++] = tree.rightChildren()[orig];
-        reached = next;
+        order[reached++] = l;
+        order[reached++] = tree.rightChildren()[orig];
       }
     }
     for (int s = 0; s < reached; s++) {
       int orig = order[s];
       int l = tree.leftChildren()[orig];
-      int slot = base + s;
-      value[slot] = tree.splitConditions()[orig];
+      int at = base + s;
+      value[at] = tree.splitConditions()[orig];
       if (l == -1) {
-        code[slot] = 0;
-        left[slot] = -1;
+        left[at] = -1;
       } else {
-        code[slot] = tree.splitIndices()[orig] | (tree.defaultLeft()[orig] ? 0 : 1 << 31);
-        left[slot] = base + slotOf[l];
+        slot[at] = tree.splitIndices()[orig] + (tree.defaultLeft()[orig] ? numFeatures : 0);
+        left[at] = base + posOf[l];
       }
     }
     // Unreachable (deleted) nodes keep zeroed slots; nothing points at them.
+    float[] h = tree.sumHessian();
     for (int s = reached - 1; s >= 0; s--) {
-      int slot = base + s;
+      int at = base + s;
       int orig = order[s];
-      if (left[slot] == -1) {
-        mean[slot] = value[slot];
+      if (left[at] == -1) {
+        mean[at] = value[at];
       } else {
-        int l = left[slot];
-        float[] h = tree.sumHessian();
+        int l = left[at];
         double hl = h == null ? 1 : h[tree.leftChildren()[orig]];
         double hr = h == null ? 1 : h[tree.rightChildren()[orig]];
         double sum = hl + hr;
-        mean[slot] =
+        mean[at] =
             sum > 0
                 ? (float) ((mean[l] * hl + mean[l + 1] * hr) / sum)
                 : (mean[l] + mean[l + 1]) / 2;
@@ -172,22 +199,23 @@ public final class TreeEnsemble {
   }
 
   private void fillPerfect(
-      int node, int heap, int level, int codeBase, int leafBase, int internal) {
+      int node, int heap, int level, int nodeBase, int leafBase, int internal) {
     if (level == depth) {
       pLeaf[leafBase + heap - internal] = value[node];
       return;
     }
+    int p = 2 * (nodeBase + heap);
     if (left[node] == -1) {
       // A shallow leaf: pad with a split whose both sides lead to copies of this leaf.
-      pCode[codeBase + heap] = 0;
-      pSplit[codeBase + heap] = 0f;
-      fillPerfect(node, 2 * heap + 1, level + 1, codeBase, leafBase, internal);
-      fillPerfect(node, 2 * heap + 2, level + 1, codeBase, leafBase, internal);
+      pNode[p] = 0;
+      pNode[p + 1] = Float.floatToRawIntBits(0f);
+      fillPerfect(node, 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
+      fillPerfect(node, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
     } else {
-      pCode[codeBase + heap] = code[node];
-      pSplit[codeBase + heap] = value[node];
-      fillPerfect(left[node], 2 * heap + 1, level + 1, codeBase, leafBase, internal);
-      fillPerfect(left[node] + 1, 2 * heap + 2, level + 1, codeBase, leafBase, internal);
+      pNode[p] = slot[node];
+      pNode[p + 1] = Float.floatToRawIntBits(value[node]);
+      fillPerfect(left[node], 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
+      fillPerfect(left[node] + 1, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
     }
   }
 
@@ -213,7 +241,7 @@ public final class TreeEnsemble {
 
   /** Whether the padded perfect layout is in use. */
   public boolean perfectLayout() {
-    return pCode != null;
+    return pNode != null;
   }
 
   /** Returns a copy of this ensemble that treats {@code newMissing} (and NaN) as missing. */
@@ -226,70 +254,119 @@ public final class TreeEnsemble {
     this.numFeatures = o.numFeatures;
     this.numOutputs = o.numOutputs;
     this.missing = missing;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(o.numFeatures, o.numTrees));
     this.baseMargin = o.baseMargin;
     this.group = o.group;
+    this.exact = o.exact;
     this.treeRoot = o.treeRoot;
-    this.code = o.code;
+    this.slot = o.slot;
     this.left = o.left;
     this.value = o.value;
     this.mean = o.mean;
     this.depth = o.depth;
-    this.pCode = o.pCode;
-    this.pSplit = o.pSplit;
+    this.pNode = o.pNode;
     this.pLeaf = o.pLeaf;
+  }
+
+  /** Expands a row into the per-thread buffer: missing becomes +Inf in slot f, -Inf in F + f. */
+  private float[] expand(float[] x, int offset, float[] row) {
+    final int nf = numFeatures;
+    final float miss = missing;
+    for (int f = 0; f < nf; f++) {
+      // + 0f turns -0 into +0: the sign of (v - split) then decides v < split exactly.
+      float v = x[offset + f] + 0f;
+      boolean isMissing = v != v || v == miss;
+      row[f] = isMissing ? Float.POSITIVE_INFINITY : v;
+      row[nf + f] = isMissing ? Float.NEGATIVE_INFINITY : v;
+    }
+    return row;
   }
 
   /** The margin of a single-output model for the row starting at {@code x[offset]}. */
   public float margin(float[] x, int offset) {
-    return pCode != null ? marginPerfect(x, offset) : marginPointer(x, offset);
+    if (exact) {
+      float sum = baseMargin[0];
+      for (int t = 0; t < numTrees; t++) {
+        sum += value[exactLeaf(t, x, offset)];
+      }
+      return sum;
+    }
+    Scratch scratch = this.scratch.get();
+    float[] row = expand(x, offset, scratch.row);
+    return pNode != null ? marginPerfect(row, scratch.heap) : marginPointer(row);
   }
 
-  private float marginPerfect(float[] x, int offset) {
-    final int[] codes = pCode;
-    final float[] splits = pSplit;
+  private float marginPerfect(float[] row, int[] heap) {
+    final int[] nodes = pNode;
     final float[] leaves = pLeaf;
     final int d = depth;
     final int internal = (1 << d) - 1;
     final int leafCount = 1 << d;
-    final float miss = missing;
-    float sum = baseMargin[0];
-    for (int t = 0, nb = 0, lb = -internal; t < numTrees; t++, nb += internal, lb += leafCount) {
-      int i = 0;
-      for (int level = 0; level < d; level++) {
-        int c = codes[nb + i];
-        float v = x[offset + (c & FEATURE_MASK)];
-        int right = v < splits[nb + i] ? 0 : 1;
-        if (v != v || v == miss) {
-          right = c >>> 31;
-        }
-        i = 2 * i + 1 + right;
+    final int step = 2 * internal;
+    final int trees = numTrees;
+    // Level by level across all trees: the iterations of the inner loop are independent, so the
+    // CPU overlaps many trees' memory loads instead of waiting on one tree's chain of loads.
+    if (d > 0) {
+      for (int t = 0, p = 0; t < trees; t++, p += step) {
+        heap[t] =
+            2
+                - (Float.floatToRawIntBits(row[nodes[p]] - Float.intBitsToFloat(nodes[p + 1]))
+                    >>> 31);
       }
-      sum += leaves[lb + i];
+      for (int level = 1; level < d; level++) {
+        for (int t = 0, nb = 0; t < trees; t++, nb += step) {
+          int i = heap[t];
+          int p = nb + 2 * i;
+          heap[t] =
+              2 * i
+                  + 2
+                  - (Float.floatToRawIntBits(row[nodes[p]] - Float.intBitsToFloat(nodes[p + 1]))
+                      >>> 31);
+        }
+      }
+    } else {
+      Arrays.fill(heap, 0, trees, 0);
+    }
+    // Added one by one in tree order: float32 addition is not associative.
+    float sum = baseMargin[0];
+    for (int t = 0, lb = -internal; t < trees; t++, lb += leafCount) {
+      sum += leaves[lb + heap[t]];
     }
     return sum;
   }
 
-  private float marginPointer(float[] x, int offset) {
-    final int[] codes = code;
-    final int[] lefts = left;
-    final float[] values = value;
-    final float miss = missing;
+  private float marginPointer(float[] row) {
     float sum = baseMargin[0];
     for (int t = 0; t < numTrees; t++) {
-      int n = treeRoot[t];
-      int l;
-      while ((l = lefts[n]) >= 0) {
-        int c = codes[n];
-        float v = x[offset + (c & FEATURE_MASK)];
-        int right = v < values[n] ? 0 : 1;
-        if (v != v || v == miss) {
-          right = c >>> 31;
-        }
-        n = l + right;
-      }
-      sum += values[n];
+      sum += value[leaf(t, row)];
     }
     return sum;
+  }
+
+  private int leaf(int t, float[] row) {
+    final int[] slots = slot;
+    final int[] lefts = left;
+    final float[] values = value;
+    int n = treeRoot[t];
+    int l;
+    while ((l = lefts[n]) >= 0) {
+      n = l + (row[slots[n]] < values[n] ? 0 : 1);
+    }
+    return n;
+  }
+
+  /** The exact path: tests each value for missing at each node (see the class comment). */
+  private int exactLeaf(int t, float[] x, int offset) {
+    int n = treeRoot[t];
+    int l;
+    while ((l = left[n]) >= 0) {
+      int s = slot[n];
+      boolean defaultLeft = s >= numFeatures;
+      float v = x[offset + (defaultLeft ? s - numFeatures : s)];
+      boolean goLeft = (v != v || v == missing) ? defaultLeft : v < value[n];
+      n = l + (goLeft ? 0 : 1);
+    }
+    return n;
   }
 
   /**
@@ -302,44 +379,31 @@ public final class TreeEnsemble {
       return;
     }
     System.arraycopy(baseMargin, 0, out, outOffset, numOutputs);
-    final float miss = missing;
-    if (pCode != null) {
+    if (exact) {
+      for (int t = 0; t < numTrees; t++) {
+        out[outOffset + group[t]] += value[exactLeaf(t, x, offset)];
+      }
+      return;
+    }
+    float[] row = expand(x, offset, scratch.get().row);
+    if (pNode != null) {
       final int d = depth;
       final int internal = (1 << d) - 1;
       final int leafCount = 1 << d;
-      for (int t = 0, nb = 0, lb = -internal; t < numTrees; t++, nb += internal, lb += leafCount) {
+      final int step = 2 * internal;
+      for (int t = 0, nb = 0, lb = -internal; t < numTrees; t++, nb += step, lb += leafCount) {
         int i = 0;
         for (int level = 0; level < d; level++) {
-          int c = pCode[nb + i];
-          float v = x[offset + (c & FEATURE_MASK)];
-          int right = v < pSplit[nb + i] ? 0 : 1;
-          if (v != v || v == miss) {
-            right = c >>> 31;
-          }
-          i = 2 * i + 1 + right;
+          int p = nb + 2 * i;
+          i = 2 * i + (row[pNode[p]] < Float.intBitsToFloat(pNode[p + 1]) ? 1 : 2);
         }
         out[outOffset + group[t]] += pLeaf[lb + i];
       }
     } else {
       for (int t = 0; t < numTrees; t++) {
-        out[outOffset + group[t]] += value[leaf(t, x, offset)];
+        out[outOffset + group[t]] += value[leaf(t, row)];
       }
     }
-  }
-
-  private int leaf(int t, float[] x, int offset) {
-    int n = treeRoot[t];
-    int l;
-    while ((l = left[n]) >= 0) {
-      int c = code[n];
-      float v = x[offset + (c & FEATURE_MASK)];
-      int right = v < value[n] ? 0 : 1;
-      if (v != v || v == missing) {
-        right = c >>> 31;
-      }
-      n = l + right;
-    }
-    return n;
   }
 
   /**
@@ -349,7 +413,7 @@ public final class TreeEnsemble {
    * the bias (base margin plus the root means); their sum is the margin of {@code output}.
    */
   public void contributions(float[] x, int offset, int output, float[] out) {
-    java.util.Arrays.fill(out, 0, numFeatures + 1, 0f);
+    Arrays.fill(out, 0, numFeatures + 1, 0f);
     double bias = baseMargin[output];
     for (int t = 0; t < numTrees; t++) {
       if (group[t] != output) {
@@ -359,14 +423,13 @@ public final class TreeEnsemble {
       bias += mean[n];
       int l;
       while ((l = left[n]) >= 0) {
-        int c = code[n];
-        float v = x[offset + (c & FEATURE_MASK)];
-        int right = v < value[n] ? 0 : 1;
-        if (v != v || v == missing) {
-          right = c >>> 31;
-        }
-        int next = l + right;
-        out[c & FEATURE_MASK] += mean[next] - mean[n];
+        int s = slot[n];
+        boolean defaultLeft = s >= numFeatures;
+        int f = defaultLeft ? s - numFeatures : s;
+        float v = x[offset + f];
+        boolean goLeft = (v != v || v == missing) ? defaultLeft : v < value[n];
+        int next = l + (goLeft ? 0 : 1);
+        out[f] += mean[next] - mean[n];
         n = next;
       }
     }
