@@ -21,6 +21,7 @@ public final class ModelDocument {
 
   /** A JSON number kept as text until its type is known. */
   public static final class Decimal extends Number {
+    private static final long serialVersionUID = 1L;
     private final String text;
 
     Decimal(String text) {
