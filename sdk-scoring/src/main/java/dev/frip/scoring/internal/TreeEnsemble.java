@@ -18,8 +18,9 @@ import java.util.Arrays;
  * right child follows its left child; it serves every model and the contribution walk. The
  * <em>perfect</em> layout, built when the deepest tree has at most {@link #MAX_PERFECT_DEPTH}
  * levels, pads every tree to a complete binary tree (a shallow leaf is copied into all slots below
- * it), so a traversal is a fixed number of steps {@code i = 2i + 1 + goRight}; the trees are walked
- * level by level across all trees so the CPU overlaps their memory loads.
+ * it), so a traversal is a fixed number of steps {@code i = 2i + 1 + goRight}, one packed {@code
+ * long} (slot, split) per node; trees are walked eight at a time in lockstep so the CPU overlaps
+ * their memory loads.
  *
  * <p>Semantics are XGBoost's: a value is missing when it is NaN or equals the configured missing
  * value; otherwise it goes left when {@code x < split} in float32. Leaves are added in float32, in
@@ -38,18 +39,7 @@ public final class TreeEnsemble {
   private final float[] baseMargin;
   private final int[] group;
   private final boolean exact; // a default-left split at -Inf: test missing values per node
-  private final ThreadLocal<Scratch> scratch;
-
-  /** Per-thread buffers: the expanded row and each tree's position, reused by every score. */
-  private static final class Scratch {
-    final float[] row;
-    final int[] heap;
-
-    Scratch(int numFeatures, int numTrees) {
-      row = new float[2 * numFeatures];
-      heap = new int[numTrees];
-    }
-  }
+  private final ThreadLocal<float[]> scratch; // the expanded row, reused by every score
 
   // Pointer layout: one slot per node, trees concatenated.
   private final int[] treeRoot;
@@ -61,7 +51,7 @@ public final class TreeEnsemble {
 
   // Perfect layout (null when a tree is deeper than MAX_PERFECT_DEPTH): pairs (slot, split bits).
   private final int depth;
-  private final int[] pNode;
+  private final long[] pNode; // (slot << 32) | split bits, one load per node
   private final float[] pLeaf;
 
   /** One tree as XGBoost stores it: parallel arrays indexed by node id, root at node 0. */
@@ -84,7 +74,7 @@ public final class TreeEnsemble {
     this.numOutputs = baseMargin.length;
     this.baseMargin = baseMargin.clone();
     this.missing = missing;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(numFeatures, trees.length));
+    this.scratch = ThreadLocal.withInitial(() -> new float[2 * numFeatures]);
     this.group = new int[numTrees];
     this.treeRoot = new int[numTrees];
     int total = 0;
@@ -115,7 +105,7 @@ public final class TreeEnsemble {
       depth = maxDepth;
       int internal = (1 << depth) - 1;
       int leaves = 1 << depth;
-      pNode = new int[2 * numTrees * internal];
+      pNode = new long[numTrees * internal];
       pLeaf = new float[numTrees * leaves];
       for (int t = 0; t < numTrees; t++) {
         fillPerfect(treeRoot[t], 0, 0, t * internal, t * leaves, internal);
@@ -204,19 +194,31 @@ public final class TreeEnsemble {
       pLeaf[leafBase + heap - internal] = value[node];
       return;
     }
-    int p = 2 * (nodeBase + heap);
+    int p = nodeBase + heap;
     if (left[node] == -1) {
       // A shallow leaf: pad with a split whose both sides lead to copies of this leaf.
-      pNode[p] = 0;
-      pNode[p + 1] = Float.floatToRawIntBits(0f);
+      pNode[p] = pack(0, 0f);
       fillPerfect(node, 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
       fillPerfect(node, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
     } else {
-      pNode[p] = slot[node];
-      pNode[p + 1] = Float.floatToRawIntBits(value[node]);
+      pNode[p] = pack(slot[node], value[node]);
       fillPerfect(left[node], 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
       fillPerfect(left[node] + 1, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
     }
+  }
+
+  private static long pack(int slot, float split) {
+    return ((long) slot << 32) | (Float.floatToRawIntBits(split) & 0xffffffffL);
+  }
+
+  /**
+   * The heap index of the child to visit: {@code 2i + 1} when {@code row[slot] < split}, else
+   * {@code 2i + 2}. The sign bit of the difference decides without a branch; it is exact because
+   * rows hold no NaN and no -0 after expansion and splits are finite on this path.
+   */
+  private static int child(int i, long node, float[] row) {
+    float diff = row[(int) (node >>> 32)] - Float.intBitsToFloat((int) node);
+    return 2 * i + 2 - (Float.floatToRawIntBits(diff) >>> 31);
   }
 
   /** Number of trees. */
@@ -254,7 +256,7 @@ public final class TreeEnsemble {
     this.numFeatures = o.numFeatures;
     this.numOutputs = o.numOutputs;
     this.missing = missing;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(o.numFeatures, o.numTrees));
+    this.scratch = ThreadLocal.withInitial(() -> new float[2 * o.numFeatures]);
     this.baseMargin = o.baseMargin;
     this.group = o.group;
     this.exact = o.exact;
@@ -291,46 +293,58 @@ public final class TreeEnsemble {
       }
       return sum;
     }
-    Scratch scratch = this.scratch.get();
-    float[] row = expand(x, offset, scratch.row);
-    return pNode != null ? marginPerfect(row, scratch.heap) : marginPointer(row);
+    float[] row = expand(x, offset, scratch.get());
+    return pNode != null ? marginPerfect(row) : marginPointer(row);
   }
 
-  private float marginPerfect(float[] row, int[] heap) {
-    final int[] nodes = pNode;
+  private float marginPerfect(float[] row) {
+    final long[] nodes = pNode;
     final float[] leaves = pLeaf;
     final int d = depth;
     final int internal = (1 << d) - 1;
     final int leafCount = 1 << d;
-    final int step = 2 * internal;
     final int trees = numTrees;
-    // Level by level across all trees: the iterations of the inner loop are independent, so the
-    // CPU overlaps many trees' memory loads instead of waiting on one tree's chain of loads.
-    if (d > 0) {
-      for (int t = 0, p = 0; t < trees; t++, p += step) {
-        heap[t] =
-            2
-                - (Float.floatToRawIntBits(row[nodes[p]] - Float.intBitsToFloat(nodes[p + 1]))
-                    >>> 31);
-      }
-      for (int level = 1; level < d; level++) {
-        for (int t = 0, nb = 0; t < trees; t++, nb += step) {
-          int i = heap[t];
-          int p = nb + 2 * i;
-          heap[t] =
-              2 * i
-                  + 2
-                  - (Float.floatToRawIntBits(row[nodes[p]] - Float.intBitsToFloat(nodes[p + 1]))
-                      >>> 31);
-        }
-      }
-    } else {
-      Arrays.fill(heap, 0, trees, 0);
-    }
-    // Added one by one in tree order: float32 addition is not associative.
     float sum = baseMargin[0];
-    for (int t = 0, lb = -internal; t < trees; t++, lb += leafCount) {
-      sum += leaves[lb + heap[t]];
+    int t = 0;
+    // Eight trees in lockstep: independent chains of loads the CPU overlaps.
+    for (; t + 8 <= trees; t += 8) {
+      final int b0 = t * internal;
+      int i0 = 0;
+      int i1 = 0;
+      int i2 = 0;
+      int i3 = 0;
+      int i4 = 0;
+      int i5 = 0;
+      int i6 = 0;
+      int i7 = 0;
+      for (int level = 0; level < d; level++) {
+        i0 = child(i0, nodes[b0 + i0], row);
+        i1 = child(i1, nodes[b0 + internal + i1], row);
+        i2 = child(i2, nodes[b0 + 2 * internal + i2], row);
+        i3 = child(i3, nodes[b0 + 3 * internal + i3], row);
+        i4 = child(i4, nodes[b0 + 4 * internal + i4], row);
+        i5 = child(i5, nodes[b0 + 5 * internal + i5], row);
+        i6 = child(i6, nodes[b0 + 6 * internal + i6], row);
+        i7 = child(i7, nodes[b0 + 7 * internal + i7], row);
+      }
+      // Added one by one in tree order: float32 addition is not associative.
+      final int l0 = t * leafCount - internal;
+      sum += leaves[l0 + i0];
+      sum += leaves[l0 + leafCount + i1];
+      sum += leaves[l0 + 2 * leafCount + i2];
+      sum += leaves[l0 + 3 * leafCount + i3];
+      sum += leaves[l0 + 4 * leafCount + i4];
+      sum += leaves[l0 + 5 * leafCount + i5];
+      sum += leaves[l0 + 6 * leafCount + i6];
+      sum += leaves[l0 + 7 * leafCount + i7];
+    }
+    for (; t < trees; t++) {
+      final int b = t * internal;
+      int i = 0;
+      for (int level = 0; level < d; level++) {
+        i = child(i, nodes[b + i], row);
+      }
+      sum += leaves[t * leafCount - internal + i];
     }
     return sum;
   }
@@ -385,19 +399,18 @@ public final class TreeEnsemble {
       }
       return;
     }
-    float[] row = expand(x, offset, scratch.get().row);
+    float[] row = expand(x, offset, scratch.get());
     if (pNode != null) {
       final int d = depth;
       final int internal = (1 << d) - 1;
       final int leafCount = 1 << d;
-      final int step = 2 * internal;
-      for (int t = 0, nb = 0, lb = -internal; t < numTrees; t++, nb += step, lb += leafCount) {
+      for (int t = 0; t < numTrees; t++) {
+        final int b = t * internal;
         int i = 0;
         for (int level = 0; level < d; level++) {
-          int p = nb + 2 * i;
-          i = 2 * i + (row[pNode[p]] < Float.intBitsToFloat(pNode[p + 1]) ? 1 : 2);
+          i = child(i, pNode[b + i], row);
         }
-        out[outOffset + group[t]] += pLeaf[lb + i];
+        out[outOffset + group[t]] += pLeaf[t * leafCount - internal + i];
       }
     } else {
       for (int t = 0; t < numTrees; t++) {
