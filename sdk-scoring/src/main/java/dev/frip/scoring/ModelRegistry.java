@@ -73,6 +73,30 @@ public final class ModelRegistry implements ModelSource {
     return on(ModelStore.localDirectory(root));
   }
 
+  /**
+   * A registry at a URI: {@code file:} URIs (or plain paths) open the local-disk store. Object
+   * store roots such as {@code s3a://bucket/models/registry} need a {@link ModelStore} from the
+   * lakehouse module, passed to {@link #on(ModelStore)}: sdk-scoring does not depend on Hadoop.
+   *
+   * @throws IllegalArgumentException naming the scheme when it is not {@code file}
+   */
+  public static ModelRegistry at(java.net.URI root) {
+    String scheme = root.getScheme();
+    if (scheme == null) {
+      return at(Path.of(root.getPath()));
+    }
+    if (!scheme.equals("file")) {
+      throw new IllegalArgumentException(
+          "registry root "
+              + root
+              + " uses scheme '"
+              + scheme
+              + "'; sdk-scoring opens file: roots only. Use ModelRegistry.on(store) with the"
+              + " lakehouse module's ModelStore for s3a:// roots");
+    }
+    return at(Path.of(root));
+  }
+
   /** A registry over any {@link ModelStore}, e.g. the lakehouse's S3A store. */
   public static ModelRegistry on(ModelStore store) {
     return new ModelRegistry(

@@ -157,6 +157,18 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aUriRootOpensLocalRegistriesAndNamesUnsupportedSchemes() {
+    ModelRegistry r = ModelRegistry.at(root.toUri());
+    String v = r.publish(modelA, SCHEMA, Map.of());
+    assertThat(ModelRegistry.at(java.net.URI.create(root.toString())).versions())
+        .containsExactly(v);
+    assertThatThrownBy(
+            () -> ModelRegistry.at(java.net.URI.create("s3a://lakehouse/models/registry")))
+        .hasMessageContaining("scheme 's3a'")
+        .hasMessageContaining("ModelRegistry.on(store)");
+  }
+
+  @Test
   void theLocalStoreKeepsPathsInsideItsRoot() {
     ModelStore store = ModelStore.localDirectory(root);
     assertThatThrownBy(() -> store.read("../outside"))
