@@ -109,6 +109,7 @@ final class PlatformWorld implements DaySource {
   private final double[] meanCents;
   private final double[] posShare;
   private final Device[][] devices;
+  private final Device[] mobile;
   private final String[][] cards;
   private final double meanPosShare;
 
@@ -180,6 +181,7 @@ final class PlatformWorld implements DaySource {
     meanCents = new double[users];
     posShare = new double[users];
     devices = new Device[users][];
+    mobile = new Device[users];
     cards = new String[users][];
     double rateSum = 0;
     double posWeighted = 0;
@@ -221,6 +223,9 @@ final class PlatformWorld implements DaySource {
                 type,
                 os,
                 Cities.ip(Cities.HOMES[city], r));
+        if (type == DeviceType.MOBILE && mobile[u] == null) {
+          mobile[u] = devices[u][d];
+        }
       }
       int nCards = r.nextDouble() < 0.7 ? 1 : 2;
       cards[u] = new String[nCards];
@@ -454,13 +459,9 @@ final class PlatformWorld implements DaySource {
     }
   }
 
+  /** The user's first mobile device, which reports location fixes, or {@code null}. */
   private Device mobileDevice(int u) {
-    for (Device d : devices[u]) {
-      if (d.type() == DeviceType.MOBILE) {
-        return d;
-      }
-    }
-    return null;
+    return mobile[u];
   }
 
   private void genuineSession(int u, int day, Timeline tl, long at, SplittableRandom r) {
