@@ -140,4 +140,21 @@ class HandbookWorldTest {
           .isEqualTo(s.fraudPaymentsPerScenario().get(FraudScenario.HIGH_AMOUNT));
     }
   }
+
+  @Test
+  void aTinyHandbookWorldRuns() {
+    GeneratorConfig config =
+        GeneratorConfig.builder()
+            .profile(Profile.HANDBOOK)
+            .seed(1)
+            .days(3)
+            .users(1)
+            .terminals(1)
+            .build();
+    try (EventStream stream = WorldGenerator.create(config).stream()) {
+      CausalAudit audit = CausalAudit.of(stream);
+      assertThat(stream.summary().users()).isEqualTo(1);
+      assertThat(audit.eventsPerTopic).containsEntry("users", 1L);
+    }
+  }
 }

@@ -43,9 +43,10 @@ import java.util.SplittableRandom;
  * partial. A payment gets at most one refund or chargeback, so refunds never exceed the amount.
  *
  * <p>Ids: {@code u<n>} users, {@code m<n>} merchants, {@code t<n>} terminals, {@code card_<hex>}
- * cards, {@code dev_<hex>} devices, {@code ord-<n>}, {@code pay-<n>}, {@code ref-<n>} in creation
- * order. 85% of the users exist before the start (created at midnight of day 0); the others sign up
- * on a random day and become active the day after.
+ * cards, {@code dev_<hex>} devices, {@code ord-<n>} and {@code pay-<n>} (an order and its payment
+ * share n), {@code ref-<n>}, numbered in creation order. 85% of the users exist before the start
+ * (created at midnight of day 0); the others sign up on a random day and become active the day
+ * after.
  */
 final class PlatformWorld implements DaySource {
 
@@ -80,6 +81,11 @@ final class PlatformWorld implements DaySource {
   static final double REFUND_RATE = 0.03;
   static final double NEW_USER_SHARE = 0.15;
   private static final double CARD_TEST_DECLINE = 0.4;
+
+  /** exp(−mean) of the Poisson draws made per session and per user-day, computed once. */
+  private static final double EXP_MINUS_EXTRA_ITEMS = Math.exp(-0.8);
+
+  private static final double EXP_MINUS_FIXES = Math.exp(-1.0);
 
   /** A device a user owns: the id, what it is, and the IP it connects from. */
   private record Device(String id, DeviceType type, String os, String ip) {}
@@ -133,8 +139,7 @@ final class PlatformWorld implements DaySource {
   private final List<CardWindow> cardWindows = new ArrayList<>();
   private final BitSet cardsHitToday = new BitSet();
 
-  private long orders;
-  private long paymentCount;
+  private long sales;
   private long refunds;
   private final Sale sale = new Sale();
 
@@ -451,7 +456,7 @@ final class PlatformWorld implements DaySource {
     }
     Device mobile = mobileDevice(u);
     if (mobile != null) {
-      int fixes = Seeds.poisson(r, 1.0);
+      int fixes = Seeds.poissonSmall(r, EXP_MINUS_FIXES);
       for (int i = 0; i < fixes; i++) {
         long at = dayStart + (120 + r.nextInt(86_000)) * 1000L;
         geoFix(tl, u, mobile, homeLat[u], homeLon[u], at, r);
@@ -492,7 +497,7 @@ final class PlatformWorld implements DaySource {
             * CATEGORY_AMOUNT[merchantCategory[s.merchant]]
             * Math.exp(0.5 * r.nextGaussian());
     s.cents = Math.max(50, Math.round(amount));
-    s.items = 1 + Seeds.poisson(r, 0.8);
+    s.items = 1 + Seeds.poissonSmall(r, EXP_MINUS_EXTRA_ITEMS);
     s.orderTime = at;
     s.payTime = at + 5_000 + r.nextInt(85_000);
     if (r.nextDouble() < DECLINE_RATE) {
@@ -839,8 +844,10 @@ final class PlatformWorld implements DaySource {
     String merchant = merchantIds[s.merchant];
     String category = CATEGORIES[merchantCategory[s.merchant]];
     String merchantCountry = countries[cityCountry[merchantCity[s.merchant]]];
-    s.orderId = "ord-" + orders++;
-    s.paymentId = "pay-" + paymentCount++;
+    // An order and its payment share the number: one conversion, and ids that pair visibly.
+    String number = Long.toString(sales++);
+    s.orderId = "ord-" + number;
+    s.paymentId = "pay-" + number;
     OrderEvent order =
         new OrderEvent(
             tl.newEventId(),

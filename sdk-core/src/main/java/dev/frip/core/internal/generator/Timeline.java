@@ -93,7 +93,12 @@ final class Timeline {
 
   /** Opens a day: from now on events before its end go to the day buffer. */
   void openDay(int day) {
-    Arrays.fill(buffer, 0, size, null);
+    // A fresh array each day, sized like yesterday's: a young array takes young events without
+    // the old-to-young bookkeeping a long-lived array would need on every store.
+    buffer = new GeneratedEvent[Math.max(4096, size + size / 4)];
+    if (keys.length < buffer.length) {
+      keys = new long[buffer.length];
+    }
     size = 0;
     cursor = 0;
     dayStart = dayStart(day);
