@@ -87,6 +87,7 @@ class PlatformWorldTest {
   void ordinaryRefundsCarryNoLabelAndDeclinesHappen() {
     assertThat(audit.ordinaryRefunds).isPositive();
     assertThat(audit.declined).isPositive();
+    assertThat(audit.deviceMoves).as("devices seen from a new IP").isPositive();
     assertThat(audit.chargebacks)
         .isEqualTo(
             summary.fraudPayments()

@@ -54,6 +54,7 @@ final class PlatformWorld implements DaySource {
   private static final long TAG_USER_DAY = 12;
   private static final long TAG_FRAUD = 13;
   private static final long TAG_SIGNUP = 14;
+  private static final long TAG_DEVICE_MOVES = 15;
 
   static final String[] CATEGORIES = {
     "grocery",
@@ -80,6 +81,10 @@ final class PlatformWorld implements DaySource {
   static final double DECLINE_RATE = 0.02;
   static final double REFUND_RATE = 0.03;
   static final double NEW_USER_SHARE = 0.15;
+
+  /** Chance per user and day that one of the user's devices is seen from a new IP. */
+  static final double NEW_IP_RATE = 0.01;
+
   private static final double CARD_TEST_DECLINE = 0.4;
 
   /** exp(−mean) of the Poisson draws made per session and per user-day, computed once. */
@@ -370,6 +375,7 @@ final class PlatformWorld implements DaySource {
         expectedPayments += rate[u] * wf;
       }
     }
+    moveDevices(day, tl, dayStart);
     SplittableRandom fr = Seeds.random(seed, TAG_FRAUD, day, 0);
     startIncidents(day, tl, dayStart, fr, expectedPayments);
     useCompromisedCards(day, tl, dayStart, fr);
@@ -462,6 +468,44 @@ final class PlatformWorld implements DaySource {
         geoFix(tl, u, mobile, homeLat[u], homeLon[u], at, r);
       }
     }
+  }
+
+  /** Before anything else happens on the day, so fraud and sessions alike use the new IPs. */
+  private void moveDevices(int day, Timeline tl, long dayStart) {
+    SplittableRandom r = Seeds.random(seed, TAG_DEVICE_MOVES, day, 0);
+    for (int u = 0; u < users; u++) {
+      if (activeFrom(u) <= day && r.nextDouble() < NEW_IP_RATE) {
+        moveDevice(u, r.nextInt(devices[u].length), tl, dayStart + (60 + r.nextInt(50)) * 1000L, r);
+      }
+    }
+  }
+
+  /**
+   * A known device shows up from a new address in the home city (a new ISP lease, another Wi-Fi),
+   * reported before the day's first session (at most 110 s after midnight; sessions start at 120 s)
+   * so every later use carries the new IP.
+   */
+  private void moveDevice(int u, int k, Timeline tl, long at, SplittableRandom r) {
+    Device old = devices[u][k];
+    Cities.City home = Cities.HOMES[userCity[u]];
+    Device moved = new Device(old.id(), old.type(), old.os(), Cities.ip(home, r));
+    devices[u][k] = moved;
+    if (mobile[u] == old) {
+      mobile[u] = moved;
+    }
+    DeviceEvent e =
+        new DeviceEvent(
+            tl.newEventId(),
+            Instant.ofEpochMilli(at),
+            moved.id(),
+            userIds[u],
+            moved.type(),
+            moved.os(),
+            moved.ip(),
+            home.country(),
+            false,
+            false);
+    tl.add(Topics.DEVICES, userIds[u], e, at);
   }
 
   /** The user's first mobile device, which reports location fixes, or {@code null}. */
