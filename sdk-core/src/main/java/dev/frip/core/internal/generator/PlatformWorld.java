@@ -19,6 +19,7 @@ import dev.frip.core.events.UserEventType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -313,10 +314,10 @@ final class PlatformWorld implements DaySource {
           far[n++] = b;
         }
       }
-      farCities[a] = java.util.Arrays.copyOf(far, n);
+      farCities[a] = Arrays.copyOf(far, n);
     }
     terminalCompromisedUntil = new int[nTerminals];
-    java.util.Arrays.fill(terminalCompromisedUntil, -1);
+    Arrays.fill(terminalCompromisedUntil, -1);
   }
 
   private int[] physicalMerchants(int nMerchants) {
@@ -333,7 +334,7 @@ final class PlatformWorld implements DaySource {
         out[n++] = m;
       }
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static int drawWeighted(SplittableRandom r, double[] weights) {
@@ -669,19 +670,10 @@ final class PlatformWorld implements DaySource {
             impossibleTravel(victim, day, tl, dayStart, r);
             break;
           case COMPROMISED_TERMINAL:
-            int t = r.nextInt(terminalIds.length);
-            terminalCompromisedUntil[t] =
-                Math.max(terminalCompromisedUntil[t], day + 1 + r.nextInt(6));
+            compromiseTerminal(day, r);
             break;
           case COMPROMISED_CUSTOMER:
-            Cities.City from = origin(r);
-            cardWindows.add(
-                new CardWindow(
-                    victim,
-                    r.nextInt(cards[victim].length),
-                    day + 1 + r.nextInt(6),
-                    Cities.ip(from, r),
-                    from.country()));
+            compromiseCard(victim, day, r);
             break;
           case REFUND_ABUSE:
             refundAbuse(victim, day, tl, dayStart, r);
@@ -693,6 +685,22 @@ final class PlatformWorld implements DaySource {
         }
       }
     }
+  }
+
+  /**
+   * A skimmer on a random terminal for 2 to 7 days from today; genuine payments there are fraud.
+   */
+  private void compromiseTerminal(int day, SplittableRandom r) {
+    int t = r.nextInt(terminalIds.length);
+    terminalCompromisedUntil[t] = Math.max(terminalCompromisedUntil[t], day + 1 + r.nextInt(6));
+  }
+
+  /** A stolen card, used from one place for 2 to 7 days from today; see useCompromisedCards. */
+  private void compromiseCard(int victim, int day, SplittableRandom r) {
+    Cities.City from = origin(r);
+    int card = r.nextInt(cards[victim].length);
+    int lastDay = day + 1 + r.nextInt(6);
+    cardWindows.add(new CardWindow(victim, card, lastDay, Cities.ip(from, r), from.country()));
   }
 
   private int activeUser(SplittableRandom r, int day) {
