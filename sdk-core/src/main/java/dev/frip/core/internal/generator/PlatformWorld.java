@@ -89,9 +89,9 @@ final class PlatformWorld implements DaySource {
   private static final double CARD_TEST_DECLINE = 0.4;
 
   /** exp(−mean) of the Poisson draws made per session and per user-day, computed once. */
-  private static final double EXP_MINUS_EXTRA_ITEMS = Math.exp(-0.8);
+  private static final double EXP_MINUS_EXTRA_ITEMS = StrictMath.exp(-0.8);
 
-  private static final double EXP_MINUS_FIXES = Math.exp(-1.0);
+  private static final double EXP_MINUS_FIXES = StrictMath.exp(-1.0);
 
   /** A device a user owns: the id, what it is, and the IP it connects from. */
   private record Device(String id, DeviceType type, String os, String ip) {}
@@ -214,7 +214,7 @@ final class PlatformWorld implements DaySource {
       emailDomain[u] = EMAIL_DOMAINS[r.nextInt(EMAIL_DOMAINS.length)];
       kyc[u] = r.nextDouble() < 0.9;
       rate[u] = 0.1 + r.nextDouble() * 2.4;
-      meanCents[u] = 100 * Math.exp(Math.log(40) + 0.7 * r.nextGaussian());
+      meanCents[u] = 100 * StrictMath.exp(StrictMath.log(40) + 0.7 * r.nextGaussian());
       posShare[u] = 0.2 + r.nextDouble() * 0.6;
       rateSum += rate[u];
       posWeighted += rate[u] * posShare[u];
@@ -540,7 +540,7 @@ final class PlatformWorld implements DaySource {
     double amount =
         meanCents[u]
             * CATEGORY_AMOUNT[merchantCategory[s.merchant]]
-            * Math.exp(0.5 * r.nextGaussian());
+            * StrictMath.exp(0.5 * r.nextGaussian());
     s.cents = Math.max(50, Math.round(amount));
     s.items = 1 + Seeds.poissonSmall(r, EXP_MINUS_EXTRA_ITEMS);
     s.orderTime = at;
@@ -796,7 +796,7 @@ final class PlatformWorld implements DaySource {
     } else if (terminalsByCity[userCity[u]].length > 0) {
       Sale s = sale.reset(u, r.nextInt(cards[u].length));
       atTerminal(s, homeTerminal(u, r));
-      s.cents = Math.max(50, Math.round(meanCents[u] * Math.exp(0.5 * r.nextGaussian())));
+      s.cents = Math.max(50, Math.round(meanCents[u] * StrictMath.exp(0.5 * r.nextGaussian())));
       s.orderTime = at;
       s.payTime = at + 20_000;
       emit(tl, s);
@@ -952,7 +952,7 @@ final class PlatformWorld implements DaySource {
   private void chargeback(
       Timeline tl, int day, Sale s, FraudScenario scenario, SplittableRandom r) {
     label(day, s, scenario);
-    double extraDays = Math.min(58.0, -10.0 * Math.log(1.0 - r.nextDouble()));
+    double extraDays = Math.min(58.0, -10.0 * StrictMath.log(1.0 - r.nextDouble()));
     long at = s.payTime + (long) ((2.0 + extraDays) * Timeline.DAY_MS);
     String reason =
         s.method == PaymentMethod.CARD_PRESENT ? "fraud_card_present" : "fraud_card_not_present";
