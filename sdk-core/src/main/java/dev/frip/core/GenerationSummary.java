@@ -1,5 +1,8 @@
 package dev.frip.core;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,14 +12,14 @@ import java.util.Map;
  *
  * @param eventsPerTopic events per seed topic name, in the order of {@link Topics#SEED}
  * @param fraudPaymentsPerScenario labelled payments per scenario (final labels), every scenario
- *     present
+ *     present, in declaration order
+ * @param payments all payments, declined ones included
+ * @param fraudPayments labelled payments (chargebacks plus payments refunded by refund abuse)
+ * @param users customers created
  * @param fraudPaymentsAddedPerScenario payments that each scenario turned from genuine into fraud
  *     when applied in order (the handbook prints these during generation); equal to the final
  *     labels for the platform profile, where scenarios never overlap
- * @param payments all payments, declined ones included
- * @param fraudPayments labelled payments (chargebacks plus payments refunded by refund abuse)
  * @param declinedPayments payments with status {@code DECLINED}
- * @param users customers created
  * @param compromisedCards distinct cards with at least one labelled payment
  * @param fraudPaymentsPerDay labelled payments by the day of the payment, index 0 = start date
  * @param compromisedCardsPerDay distinct cards with a labelled payment on that day
@@ -27,11 +30,11 @@ import java.util.Map;
 public record GenerationSummary(
     Map<String, Long> eventsPerTopic,
     Map<FraudScenario, Long> fraudPaymentsPerScenario,
-    Map<FraudScenario, Long> fraudPaymentsAddedPerScenario,
     long payments,
     long fraudPayments,
-    long declinedPayments,
     long users,
+    Map<FraudScenario, Long> fraudPaymentsAddedPerScenario,
+    long declinedPayments,
     long compromisedCards,
     List<Long> fraudPaymentsPerDay,
     List<Long> compromisedCardsPerDay,
@@ -39,12 +42,18 @@ public record GenerationSummary(
 
   /** Copies the collections so the summary is immutable. */
   public GenerationSummary {
-    eventsPerTopic =
-        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(eventsPerTopic));
-    fraudPaymentsPerScenario = Map.copyOf(fraudPaymentsPerScenario);
-    fraudPaymentsAddedPerScenario = Map.copyOf(fraudPaymentsAddedPerScenario);
+    // Fixed iteration orders, so printing a summary is as deterministic as the events.
+    eventsPerTopic = Collections.unmodifiableMap(new LinkedHashMap<>(eventsPerTopic));
+    fraudPaymentsPerScenario = byScenario(fraudPaymentsPerScenario);
+    fraudPaymentsAddedPerScenario = byScenario(fraudPaymentsAddedPerScenario);
     fraudPaymentsPerDay = List.copyOf(fraudPaymentsPerDay);
     compromisedCardsPerDay = List.copyOf(compromisedCardsPerDay);
+  }
+
+  private static Map<FraudScenario, Long> byScenario(Map<FraudScenario, Long> counts) {
+    Map<FraudScenario, Long> m = new EnumMap<>(FraudScenario.class);
+    m.putAll(counts);
+    return Collections.unmodifiableMap(m);
   }
 
   /** Labelled payments divided by all payments, 0 when there were none. */

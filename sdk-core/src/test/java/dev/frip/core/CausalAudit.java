@@ -38,6 +38,8 @@ final class CausalAudit {
 
   private final Set<String> users = new HashSet<>();
   private final Map<String, Set<String>> devices = new HashMap<>();
+  private final Map<String, String> deviceIp = new HashMap<>();
+  long deviceMoves;
   private final Map<String, OrderEvent> orders = new HashMap<>();
   private long lastTime = Long.MIN_VALUE;
 
@@ -63,13 +65,19 @@ final class CausalAudit {
     } else if (v instanceof DeviceEvent d) {
       check(e, d.getUserId(), d.getEventTime().toEpochMilli(), Topics.DEVICES);
       requireUser(d.getUserId());
-      devices.computeIfAbsent(d.getUserId(), k -> new HashSet<>()).add(d.getDeviceId());
+      boolean first =
+          devices.computeIfAbsent(d.getUserId(), k -> new HashSet<>()).add(d.getDeviceId());
+      if (!first) {
+        deviceMoves++;
+        assertThat(d.getFirstSeen()).as("a device seen again is not first seen").isFalse();
+      }
+      deviceIp.put(d.getUserId() + "/" + d.getDeviceId(), d.getIp());
     } else if (v instanceof GeoEvent g) {
       check(e, g.getUserId(), g.getEventTime().toEpochMilli(), Topics.GEO_EVENTS);
-      requireDevice(g.getUserId(), g.getDeviceId());
+      requireDevice(g.getUserId(), g.getDeviceId(), g.getIp());
     } else if (v instanceof OrderEvent o) {
       check(e, o.getUserId(), o.getEventTime().toEpochMilli(), Topics.ORDERS);
-      requireDevice(o.getUserId(), o.getDeviceId());
+      requireDevice(o.getUserId(), o.getDeviceId(), o.getIp());
       assertThat(orders.put(o.getOrderId(), o)).as("order id unique").isNull();
     } else if (v instanceof PaymentEvent p) {
       checkPayment(e, p);
@@ -82,7 +90,7 @@ final class CausalAudit {
 
   private void checkPayment(GeneratedEvent e, PaymentEvent p) {
     check(e, p.getUserId(), p.getEventTime().toEpochMilli(), Topics.PAYMENTS);
-    requireDevice(p.getUserId(), p.getDeviceId());
+    requireDevice(p.getUserId(), p.getDeviceId(), p.getIp());
     OrderEvent o = orders.get(p.getOrderId());
     assertThat(o).as("order %s before payment %s", p.getOrderId(), p.getPaymentId()).isNotNull();
     assertThat(o.getUserId()).isEqualTo(p.getUserId());
@@ -146,10 +154,15 @@ final class CausalAudit {
     }
   }
 
-  private void requireDevice(String userId, String deviceId) {
-    if (deviceId != null && !devices.getOrDefault(userId, Set.of()).contains(deviceId)) {
+  /** The device was announced for this user before, and is used from the IP it was last seen at. */
+  private void requireDevice(String userId, String deviceId, String ip) {
+    if (deviceId == null) {
+      return;
+    }
+    if (!devices.getOrDefault(userId, Set.of()).contains(deviceId)) {
       fail("device %s of user %s used before it was seen", deviceId, userId);
     }
+    assertThat(ip).as("IP of device %s", deviceId).isEqualTo(deviceIp.get(userId + "/" + deviceId));
   }
 
   /** Labels the audit saw, with a zero for every scenario without any. */

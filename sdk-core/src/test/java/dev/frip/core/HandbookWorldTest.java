@@ -140,4 +140,61 @@ class HandbookWorldTest {
           .isEqualTo(s.fraudPaymentsPerScenario().get(FraudScenario.HIGH_AMOUNT));
     }
   }
+
+  @Test
+  void aTinyHandbookWorldRuns() {
+    GeneratorConfig config =
+        GeneratorConfig.builder()
+            .profile(Profile.HANDBOOK)
+            .seed(1)
+            .days(3)
+            .users(1)
+            .terminals(1)
+            .build();
+    try (EventStream stream = WorldGenerator.create(config).stream()) {
+      CausalAudit audit = CausalAudit.of(stream);
+      assertThat(stream.summary().users()).isEqualTo(1);
+      assertThat(audit.eventsPerTopic).containsEntry("users", 1L);
+    }
+  }
+
+  @Test
+  void aCompromisedTerminalTurnsEveryTransactionOfTheDayIntoFraud() {
+    GeneratorConfig config =
+        GeneratorConfig.builder()
+            .profile(Profile.HANDBOOK)
+            .seed(6)
+            .days(60)
+            .users(2_000)
+            .terminals(300)
+            .scenarios(Set.of(FraudScenario.COMPROMISED_TERMINAL))
+            .build();
+    // (terminal, day) -> {transactions, labelled}
+    Map<String, long[]> perTerminalDay = new HashMap<>();
+    Map<String, String> slotOfPayment = new HashMap<>();
+    try (EventStream stream = WorldGenerator.create(config).stream()) {
+      while (stream.hasNext()) {
+        GeneratedEvent e = stream.next();
+        if (e.value() instanceof PaymentEvent p) {
+          String day = p.getPaymentId().split("-")[2];
+          String slot = p.getTerminalId() + "@" + day;
+          perTerminalDay.computeIfAbsent(slot, k -> new long[2])[0]++;
+          slotOfPayment.put(p.getPaymentId(), slot);
+        } else if (e.value() instanceof RefundEvent r) {
+          assertThat(r.getFraudScenario()).isEqualTo("compromised_terminal");
+          perTerminalDay.get(slotOfPayment.get(r.getPaymentId()))[1]++;
+        }
+      }
+    }
+    long compromisedSlots = 0;
+    for (Map.Entry<String, long[]> slot : perTerminalDay.entrySet()) {
+      long[] c = slot.getValue();
+      assertThat(c[1]).as("all or none of %s", slot.getKey()).isIn(0L, c[0]);
+      if (c[1] > 0) {
+        compromisedSlots++;
+      }
+    }
+    // About 2 new terminals a day, each compromised for 28 days, overlapping.
+    assertThat(compromisedSlots).isGreaterThan(500);
+  }
 }

@@ -87,6 +87,7 @@ class PlatformWorldTest {
   void ordinaryRefundsCarryNoLabelAndDeclinesHappen() {
     assertThat(audit.ordinaryRefunds).isPositive();
     assertThat(audit.declined).isPositive();
+    assertThat(audit.deviceMoves).as("devices seen from a new IP").isPositive();
     assertThat(audit.chargebacks)
         .isEqualTo(
             summary.fraudPayments()
@@ -159,6 +160,45 @@ class PlatformWorldTest {
       assertThat(stream.summary().fraudPayments()).isZero();
       assertThat(audit.labels).isEmpty();
       assertThat(audit.paymentCount).isPositive();
+    }
+  }
+
+  @Test
+  void aTinyWorldWithOneOfEverythingStaysConsistent() {
+    GeneratorConfig config =
+        GeneratorConfig.builder()
+            .seed(1)
+            .days(10)
+            .users(1)
+            .merchants(1)
+            .terminals(1)
+            .fraudRate(0.5)
+            .build();
+    try (EventStream stream = WorldGenerator.create(config).stream()) {
+      CausalAudit audit = CausalAudit.of(stream);
+      GenerationSummary s = stream.summary();
+      assertThat(s.users()).isEqualTo(1);
+      assertThat(s.fraudPaymentsPerScenario()).isEqualTo(audit.labelsWithZeros());
+    }
+  }
+
+  @Test
+  void aSingleDayWorldEndsWithItsChargebacks() {
+    GeneratorConfig config =
+        GeneratorConfig.builder()
+            .seed(2)
+            .days(1)
+            .users(2_000)
+            .merchants(50)
+            .terminals(100)
+            .fraudRate(0.05)
+            .build();
+    try (EventStream stream = WorldGenerator.create(config).stream()) {
+      CausalAudit audit = CausalAudit.of(stream);
+      GenerationSummary s = stream.summary();
+      assertThat(s.fraudPaymentsPerDay()).hasSize(1);
+      assertThat(audit.labelledPayments).hasSize((int) s.fraudPayments());
+      assertThat(s.fraudPayments()).isPositive();
     }
   }
 }

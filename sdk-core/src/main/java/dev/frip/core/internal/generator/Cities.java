@@ -72,8 +72,11 @@ final class Cities {
     double dp = p2 - p1;
     double dl = Math.toRadians(lon2 - lon1);
     double a =
-        Math.sin(dp / 2) * Math.sin(dp / 2)
-            + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
-    return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1.0, Math.sqrt(a)));
+        StrictMath.sin(dp / 2) * StrictMath.sin(dp / 2)
+            + StrictMath.cos(p1)
+                * StrictMath.cos(p2)
+                * StrictMath.sin(dl / 2)
+                * StrictMath.sin(dl / 2);
+    return 2 * EARTH_RADIUS_KM * StrictMath.asin(Math.min(1.0, Math.sqrt(a)));
   }
 }

@@ -135,7 +135,7 @@ final class HandbookWorld implements DaySource {
       customerY[c] = rc.nextDouble() * GRID;
       meanAmount[c] = 5 + rc.nextDouble() * 95;
       stdAmount[c] = meanAmount[c] / 2;
-      expMinusRate[c] = Math.exp(-rc.nextDouble() * 4);
+      expMinusRate[c] = StrictMath.exp(-rc.nextDouble() * 4);
       userIds[c] = "c" + c;
       cardIds[c] = "card-c" + c;
     }

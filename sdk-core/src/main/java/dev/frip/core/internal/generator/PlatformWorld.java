@@ -19,6 +19,7 @@ import dev.frip.core.events.UserEventType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -43,9 +44,10 @@ import java.util.SplittableRandom;
  * partial. A payment gets at most one refund or chargeback, so refunds never exceed the amount.
  *
  * <p>Ids: {@code u<n>} users, {@code m<n>} merchants, {@code t<n>} terminals, {@code card_<hex>}
- * cards, {@code dev_<hex>} devices, {@code ord-<n>}, {@code pay-<n>}, {@code ref-<n>} in creation
- * order. 85% of the users exist before the start (created at midnight of day 0); the others sign up
- * on a random day and become active the day after.
+ * cards, {@code dev_<hex>} devices, {@code ord-<n>} and {@code pay-<n>} (an order and its payment
+ * share n), {@code ref-<n>}, numbered in creation order. 85% of the users exist before the start
+ * (created at midnight of day 0); the others sign up on a random day and become active the day
+ * after.
  */
 final class PlatformWorld implements DaySource {
 
@@ -53,6 +55,7 @@ final class PlatformWorld implements DaySource {
   private static final long TAG_USER_DAY = 12;
   private static final long TAG_FRAUD = 13;
   private static final long TAG_SIGNUP = 14;
+  private static final long TAG_DEVICE_MOVES = 15;
 
   static final String[] CATEGORIES = {
     "grocery",
@@ -79,7 +82,16 @@ final class PlatformWorld implements DaySource {
   static final double DECLINE_RATE = 0.02;
   static final double REFUND_RATE = 0.03;
   static final double NEW_USER_SHARE = 0.15;
+
+  /** Chance per user and day that one of the user's devices is seen from a new IP. */
+  static final double NEW_IP_RATE = 0.01;
+
   private static final double CARD_TEST_DECLINE = 0.4;
+
+  /** exp(−mean) of the Poisson draws made per session and per user-day, computed once. */
+  private static final double EXP_MINUS_EXTRA_ITEMS = StrictMath.exp(-0.8);
+
+  private static final double EXP_MINUS_FIXES = StrictMath.exp(-1.0);
 
   /** A device a user owns: the id, what it is, and the IP it connects from. */
   private record Device(String id, DeviceType type, String os, String ip) {}
@@ -109,6 +121,7 @@ final class PlatformWorld implements DaySource {
   private final double[] meanCents;
   private final double[] posShare;
   private final Device[][] devices;
+  private final Device[] mobile;
   private final String[][] cards;
   private final double meanPosShare;
 
@@ -132,8 +145,7 @@ final class PlatformWorld implements DaySource {
   private final List<CardWindow> cardWindows = new ArrayList<>();
   private final BitSet cardsHitToday = new BitSet();
 
-  private long orders;
-  private long paymentCount;
+  private long sales;
   private long refunds;
   private final Sale sale = new Sale();
 
@@ -180,6 +192,7 @@ final class PlatformWorld implements DaySource {
     meanCents = new double[users];
     posShare = new double[users];
     devices = new Device[users][];
+    mobile = new Device[users];
     cards = new String[users][];
     double rateSum = 0;
     double posWeighted = 0;
@@ -201,7 +214,7 @@ final class PlatformWorld implements DaySource {
       emailDomain[u] = EMAIL_DOMAINS[r.nextInt(EMAIL_DOMAINS.length)];
       kyc[u] = r.nextDouble() < 0.9;
       rate[u] = 0.1 + r.nextDouble() * 2.4;
-      meanCents[u] = 100 * Math.exp(Math.log(40) + 0.7 * r.nextGaussian());
+      meanCents[u] = 100 * StrictMath.exp(StrictMath.log(40) + 0.7 * r.nextGaussian());
       posShare[u] = 0.2 + r.nextDouble() * 0.6;
       rateSum += rate[u];
       posWeighted += rate[u] * posShare[u];
@@ -221,6 +234,9 @@ final class PlatformWorld implements DaySource {
                 type,
                 os,
                 Cities.ip(Cities.HOMES[city], r));
+        if (type == DeviceType.MOBILE && mobile[u] == null) {
+          mobile[u] = devices[u][d];
+        }
       }
       int nCards = r.nextDouble() < 0.7 ? 1 : 2;
       cards[u] = new String[nCards];
@@ -298,10 +314,10 @@ final class PlatformWorld implements DaySource {
           far[n++] = b;
         }
       }
-      farCities[a] = java.util.Arrays.copyOf(far, n);
+      farCities[a] = Arrays.copyOf(far, n);
     }
     terminalCompromisedUntil = new int[nTerminals];
-    java.util.Arrays.fill(terminalCompromisedUntil, -1);
+    Arrays.fill(terminalCompromisedUntil, -1);
   }
 
   private int[] physicalMerchants(int nMerchants) {
@@ -318,7 +334,7 @@ final class PlatformWorld implements DaySource {
         out[n++] = m;
       }
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static int drawWeighted(SplittableRandom r, double[] weights) {
@@ -360,6 +376,7 @@ final class PlatformWorld implements DaySource {
         expectedPayments += rate[u] * wf;
       }
     }
+    moveDevices(day, tl, dayStart);
     SplittableRandom fr = Seeds.random(seed, TAG_FRAUD, day, 0);
     startIncidents(day, tl, dayStart, fr, expectedPayments);
     useCompromisedCards(day, tl, dayStart, fr);
@@ -446,7 +463,7 @@ final class PlatformWorld implements DaySource {
     }
     Device mobile = mobileDevice(u);
     if (mobile != null) {
-      int fixes = Seeds.poisson(r, 1.0);
+      int fixes = Seeds.poissonSmall(r, EXP_MINUS_FIXES);
       for (int i = 0; i < fixes; i++) {
         long at = dayStart + (120 + r.nextInt(86_000)) * 1000L;
         geoFix(tl, u, mobile, homeLat[u], homeLon[u], at, r);
@@ -454,13 +471,47 @@ final class PlatformWorld implements DaySource {
     }
   }
 
-  private Device mobileDevice(int u) {
-    for (Device d : devices[u]) {
-      if (d.type() == DeviceType.MOBILE) {
-        return d;
+  /** Before anything else happens on the day, so fraud and sessions alike use the new IPs. */
+  private void moveDevices(int day, Timeline tl, long dayStart) {
+    SplittableRandom r = Seeds.random(seed, TAG_DEVICE_MOVES, day, 0);
+    for (int u = 0; u < users; u++) {
+      if (activeFrom(u) <= day && r.nextDouble() < NEW_IP_RATE) {
+        moveDevice(u, r.nextInt(devices[u].length), tl, dayStart + (60 + r.nextInt(50)) * 1000L, r);
       }
     }
-    return null;
+  }
+
+  /**
+   * A known device shows up from a new address in the home city (a new ISP lease, another Wi-Fi),
+   * reported before the day's first session (at most 110 s after midnight; sessions start at 120 s)
+   * so every later use carries the new IP.
+   */
+  private void moveDevice(int u, int k, Timeline tl, long at, SplittableRandom r) {
+    Device old = devices[u][k];
+    Cities.City home = Cities.HOMES[userCity[u]];
+    Device moved = new Device(old.id(), old.type(), old.os(), Cities.ip(home, r));
+    devices[u][k] = moved;
+    if (mobile[u] == old) {
+      mobile[u] = moved;
+    }
+    DeviceEvent e =
+        new DeviceEvent(
+            tl.newEventId(),
+            Instant.ofEpochMilli(at),
+            moved.id(),
+            userIds[u],
+            moved.type(),
+            moved.os(),
+            moved.ip(),
+            home.country(),
+            false,
+            false);
+    tl.add(Topics.DEVICES, userIds[u], e, at);
+  }
+
+  /** The user's first mobile device, which reports location fixes, or {@code null}. */
+  private Device mobileDevice(int u) {
+    return mobile[u];
   }
 
   private void genuineSession(int u, int day, Timeline tl, long at, SplittableRandom r) {
@@ -489,9 +540,9 @@ final class PlatformWorld implements DaySource {
     double amount =
         meanCents[u]
             * CATEGORY_AMOUNT[merchantCategory[s.merchant]]
-            * Math.exp(0.5 * r.nextGaussian());
+            * StrictMath.exp(0.5 * r.nextGaussian());
     s.cents = Math.max(50, Math.round(amount));
-    s.items = 1 + Seeds.poisson(r, 0.8);
+    s.items = 1 + Seeds.poissonSmall(r, EXP_MINUS_EXTRA_ITEMS);
     s.orderTime = at;
     s.payTime = at + 5_000 + r.nextInt(85_000);
     if (r.nextDouble() < DECLINE_RATE) {
@@ -619,19 +670,10 @@ final class PlatformWorld implements DaySource {
             impossibleTravel(victim, day, tl, dayStart, r);
             break;
           case COMPROMISED_TERMINAL:
-            int t = r.nextInt(terminalIds.length);
-            terminalCompromisedUntil[t] =
-                Math.max(terminalCompromisedUntil[t], day + 1 + r.nextInt(6));
+            compromiseTerminal(day, r);
             break;
           case COMPROMISED_CUSTOMER:
-            Cities.City from = origin(r);
-            cardWindows.add(
-                new CardWindow(
-                    victim,
-                    r.nextInt(cards[victim].length),
-                    day + 1 + r.nextInt(6),
-                    Cities.ip(from, r),
-                    from.country()));
+            compromiseCard(victim, day, r);
             break;
           case REFUND_ABUSE:
             refundAbuse(victim, day, tl, dayStart, r);
@@ -643,6 +685,22 @@ final class PlatformWorld implements DaySource {
         }
       }
     }
+  }
+
+  /**
+   * A skimmer on a random terminal for 2 to 7 days from today; genuine payments there are fraud.
+   */
+  private void compromiseTerminal(int day, SplittableRandom r) {
+    int t = r.nextInt(terminalIds.length);
+    terminalCompromisedUntil[t] = Math.max(terminalCompromisedUntil[t], day + 1 + r.nextInt(6));
+  }
+
+  /** A stolen card, used from one place for 2 to 7 days from today; see useCompromisedCards. */
+  private void compromiseCard(int victim, int day, SplittableRandom r) {
+    Cities.City from = origin(r);
+    int card = r.nextInt(cards[victim].length);
+    int lastDay = day + 1 + r.nextInt(6);
+    cardWindows.add(new CardWindow(victim, card, lastDay, Cities.ip(from, r), from.country()));
   }
 
   private int activeUser(SplittableRandom r, int day) {
@@ -738,7 +796,7 @@ final class PlatformWorld implements DaySource {
     } else if (terminalsByCity[userCity[u]].length > 0) {
       Sale s = sale.reset(u, r.nextInt(cards[u].length));
       atTerminal(s, homeTerminal(u, r));
-      s.cents = Math.max(50, Math.round(meanCents[u] * Math.exp(0.5 * r.nextGaussian())));
+      s.cents = Math.max(50, Math.round(meanCents[u] * StrictMath.exp(0.5 * r.nextGaussian())));
       s.orderTime = at;
       s.payTime = at + 20_000;
       emit(tl, s);
@@ -838,8 +896,10 @@ final class PlatformWorld implements DaySource {
     String merchant = merchantIds[s.merchant];
     String category = CATEGORIES[merchantCategory[s.merchant]];
     String merchantCountry = countries[cityCountry[merchantCity[s.merchant]]];
-    s.orderId = "ord-" + orders++;
-    s.paymentId = "pay-" + paymentCount++;
+    // An order and its payment share the number: one conversion, and ids that pair visibly.
+    String number = Long.toString(sales++);
+    s.orderId = "ord-" + number;
+    s.paymentId = "pay-" + number;
     OrderEvent order =
         new OrderEvent(
             tl.newEventId(),
@@ -892,7 +952,7 @@ final class PlatformWorld implements DaySource {
   private void chargeback(
       Timeline tl, int day, Sale s, FraudScenario scenario, SplittableRandom r) {
     label(day, s, scenario);
-    double extraDays = Math.min(58.0, -10.0 * Math.log(1.0 - r.nextDouble()));
+    double extraDays = Math.min(58.0, -10.0 * StrictMath.log(1.0 - r.nextDouble()));
     long at = s.payTime + (long) ((2.0 + extraDays) * Timeline.DAY_MS);
     String reason =
         s.method == PaymentMethod.CARD_PRESENT ? "fraud_card_present" : "fraud_card_not_present";

@@ -44,7 +44,7 @@ final class Seeds {
       long k = Math.round(mean + Math.sqrt(mean) * r.nextGaussian());
       return (int) Math.max(0, Math.min(Integer.MAX_VALUE, k));
     }
-    return poissonSmall(r, Math.exp(-mean));
+    return poissonSmall(r, StrictMath.exp(-mean));
   }
 
   /** Knuth's method given {@code exp(-mean)}, precomputed by callers that draw often. */

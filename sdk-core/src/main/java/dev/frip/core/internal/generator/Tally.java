@@ -32,6 +32,7 @@ final class Tally {
     this.cardsPerDay = new long[days];
   }
 
+  /** An event for {@code topic} was scheduled; it is emitted before the stream ends. */
   void emitted(TopicSpec topic) {
     // Reference comparison over six constants beats a map lookup per event.
     List<TopicSpec> seed = Topics.SEED;
@@ -90,11 +91,11 @@ final class Tally {
     return new GenerationSummary(
         topics,
         labels,
-        add,
         payments,
         fraudPayments,
-        declined,
         users,
+        add,
+        declined,
         compromisedCards.cardinality(),
         boxed(fraudPerDay),
         boxed(cardsPerDay),

@@ -29,8 +29,8 @@ public final class WorldStream implements EventStream {
   WorldStream(GeneratorConfig config) {
     long start = config.startDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     this.days = config.days();
-    this.timeline = new Timeline(start, config.seed());
     this.tally = new Tally(days);
+    this.timeline = new Timeline(start, config.seed(), tally);
     this.addedEqualsFinal = config.profile() != Profile.HANDBOOK;
     this.source =
         config.profile() == Profile.HANDBOOK
@@ -58,7 +58,6 @@ public final class WorldStream implements EventStream {
     }
     GeneratedEvent e = next;
     next = null;
-    tally.emitted(e.topic());
     return e;
   }
 

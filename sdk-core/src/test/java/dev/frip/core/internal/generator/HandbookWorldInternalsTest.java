@@ -82,7 +82,7 @@ class HandbookWorldInternalsTest {
             .build();
     Tally tally = new Tally(config.days());
     HandbookWorld w = new HandbookWorld(config, tally);
-    Timeline tl = new Timeline(0, 5);
+    Timeline tl = new Timeline(0, 5, tally);
     int maxPicks = 0;
     for (int d = 0; d < config.days(); d++) {
       tl.openDay(d);

@@ -1,12 +1,10 @@
 package dev.frip.core.internal.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.GeneratedEvent;
 import dev.frip.core.GeneratorConfig;
 import dev.frip.core.Profile;
-import dev.frip.core.Topics;
 import dev.frip.core.events.PaymentEvent;
 import org.junit.jupiter.api.Test;
 
@@ -77,57 +75,5 @@ class WorldStreamMemoryTest {
     assertThat(maxPendingByHalf[0]).isPositive();
     assertThat(maxPendingByHalf[1]).isLessThan(2 * maxPendingByHalf[0]);
     assertThat(stream.maxPendingLater()).isLessThan((int) (events / 365));
-  }
-
-  @Test
-  void anEventBeforeTheOpenDayIsAGeneratorBug() {
-    Timeline tl = new Timeline(0, 1);
-    tl.openDay(2);
-    assertThat(tl.dayStart(2)).isEqualTo(2 * DAY_MS);
-    PaymentEvent p = new PaymentEvent();
-    assertThatThrownBy(() -> tl.add(Topics.PAYMENTS, "u1", p, DAY_MS))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("before the current day");
-  }
-
-  @Test
-  void eventsTimedLaterWaitAndTiesKeepCreationOrder() {
-    Timeline tl = new Timeline(0, 1);
-    tl.openDay(0);
-    PaymentEvent p = new PaymentEvent();
-    tl.add(Topics.PAYMENTS, "later", p, DAY_MS + 5);
-    tl.add(Topics.PAYMENTS, "b", p, 10);
-    tl.add(Topics.PAYMENTS, "a", p, 5);
-    tl.add(Topics.PAYMENTS, "c", p, 10);
-    tl.sealDay();
-    assertThat(tl.poll().key()).isEqualTo("a");
-    assertThat(tl.poll().key()).isEqualTo("b");
-    assertThat(tl.poll().key()).isEqualTo("c");
-    assertThat(tl.poll()).isNull();
-    assertThat(tl.pendingLater()).isEqualTo(1);
-    tl.openDay(1);
-    tl.add(Topics.PAYMENTS, "same-time-today", p, DAY_MS + 5);
-    tl.sealDay();
-    assertThat(tl.poll().key()).isEqualTo("later");
-    assertThat(tl.poll().key()).isEqualTo("same-time-today");
-    tl.drain();
-    assertThat(tl.poll()).isNull();
-  }
-
-  @Test
-  void seedsAreStableAndPoissonMeansHold() {
-    assertThat(Seeds.derive(1, 2, 3, 4))
-        .isEqualTo(Seeds.derive(1, 2, 3, 4))
-        .isNotEqualTo(Seeds.derive(1, 2, 4, 3));
-    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-    long small = 0;
-    long large = 0;
-    for (int i = 0; i < 20_000; i++) {
-      small += Seeds.poisson(r, 2.0);
-      large += Seeds.poisson(r, 100.0);
-    }
-    assertThat(small / 20_000.0).isBetween(1.95, 2.05);
-    assertThat(large / 20_000.0).isBetween(99.5, 100.5);
-    assertThat(Seeds.poisson(r, 0)).isZero();
   }
 }

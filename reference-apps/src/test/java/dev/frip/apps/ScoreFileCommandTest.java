@@ -1,0 +1,237 @@
+package dev.frip.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.frip.core.FeatureSchema;
+import dev.frip.scoring.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code frip score-file} end to end, against xgboost4j's predictions for the same rows. */
+class ScoreFileCommandTest {
+
+  static final int FEATURES = 4;
+  static final int ROWS = 300;
+
+  @TempDir static Path dir;
+  static float[] x;
+  static Booster binary;
+  static Booster multi;
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void train() throws Exception {
+    Random rnd = new Random(21);
+    x = new float[ROWS * FEATURES];
+    float[] y = new float[ROWS];
+    float[] k = new float[ROWS];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextDouble() < 0.2 ? Float.NaN : Math.round(rnd.nextFloat() * 100) / 10f;
+    }
+    for (int r = 0; r < ROWS; r++) {
+      float a = Float.isNaN(x[r * FEATURES]) ? 5 : x[r * FEATURES];
+      y[r] = a + rnd.nextGaussian() > 5 ? 1 : 0;
+      k[r] = (int) Math.min(2, Math.max(0, a / 3.4));
+    }
+    binary = train("binary:logistic", y);
+    multi = train("multi:softprob", k);
+  }
+
+  private static Booster train(String objective, float[] labels) throws Exception {
+    DMatrix d = new DMatrix(x, ROWS, FEATURES, Float.NaN);
+    d.setLabel(labels);
+    Map<String, Object> p = new HashMap<>();
+    p.put("objective", objective);
+    p.put("max_depth", 4);
+    p.put("nthread", 1);
+    if (objective.startsWith("multi")) {
+      p.put("num_class", 3);
+    }
+    return XGBoost.train(d, p, 20, new HashMap<>(), null, null);
+  }
+
+  private Path csv() throws Exception {
+    StringBuilder b = new StringBuilder("id,f3,f1,f0,f2\n"); // extra column, shuffled order
+    for (int r = 0; r < ROWS; r++) {
+      b.append("row").append(r);
+      for (int f : new int[] {3, 1, 0, 2}) {
+        float v = x[r * FEATURES + f];
+        b.append(',').append(Float.isNaN(v) ? "" : Float.toString(v));
+      }
+      b.append('\n');
+    }
+    Path p = work.resolve("rows.csv");
+    Files.writeString(p, b);
+    return p;
+  }
+
+  private static List<float[]> read(Path p, String header) throws Exception {
+    List<String> lines = Files.readAllLines(p);
+    assertThat(lines.get(0)).isEqualTo(header);
+    List<float[]> out = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] cells = l.split(",");
+      float[] v = new float[cells.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = Float.parseFloat(cells[i]);
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Test
+  void scoresAUbjModelLikeXgboost() throws Exception {
+    Path model = dir.resolve("binary.ubj");
+    binary.saveModel(model.toString());
+    Path out = work.resolve("scores.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                model.toString(),
+                "--input",
+                csv().toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(0);
+    float[][] expected = binary.predict(new DMatrix(x, ROWS, FEATURES, Float.NaN));
+    List<float[]> got = read(out, "prediction");
+    assertThat(got).hasSize(ROWS);
+    for (int r = 0; r < ROWS; r++) {
+      assertThat(Math.abs(got.get(r)[0] - expected[r][0]))
+          .isLessThanOrEqualTo(Math.ulp(expected[r][0]));
+    }
+  }
+
+  @Test
+  void writesBitIdenticalMarginsFromARegistryVersion() throws Exception {
+    Path model = dir.resolve("binary.json");
+    binary.saveModel(model.toString());
+    ModelRegistry registry = ModelRegistry.at(work.resolve("registry"));
+    String v =
+        registry.publish(model, FeatureSchema.of("s1", List.of("f0", "f1", "f2", "f3")), Map.of());
+    Path out = work.resolve("margins.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                work.resolve("registry").resolve(v).toString(),
+                "--input",
+                csv().toString(),
+                "--output",
+                out.toString(),
+                "--margin"))
+        .isEqualTo(0);
+    float[][] expected = binary.predict(new DMatrix(x, ROWS, FEATURES, Float.NaN), true);
+    List<float[]> got = read(out, "margin");
+    for (int r = 0; r < ROWS; r++) {
+      assertThat(Float.floatToIntBits(got.get(r)[0]))
+          .isEqualTo(Float.floatToIntBits(expected[r][0]));
+    }
+    // The registry root scores with its current version once one is promoted.
+    registry.promote(v);
+    Path out2 = work.resolve("margins2.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                work.resolve("registry").toString(),
+                "--input",
+                csv().toString(),
+                "--output",
+                out2.toString(),
+                "--margin"))
+        .isEqualTo(0);
+    assertThat(Files.readAllLines(out2)).isEqualTo(Files.readAllLines(out));
+  }
+
+  @Test
+  void writesOneColumnPerClassForSoftprob() throws Exception {
+    Path model = dir.resolve("multi.json");
+    multi.saveModel(model.toString());
+    Path out = work.resolve("multi.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                model.toString(),
+                "--input",
+                csv().toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(0);
+    float[][] expected = multi.predict(new DMatrix(x, ROWS, FEATURES, Float.NaN));
+    List<float[]> got = read(out, "prob_0,prob_1,prob_2");
+    for (int r = 0; r < ROWS; r++) {
+      for (int k = 0; k < 3; k++) {
+        assertThat(Math.abs(got.get(r)[k] - expected[r][k]))
+            .isLessThanOrEqualTo(Math.ulp(expected[r][k]));
+      }
+    }
+  }
+
+  @Test
+  void refusesMissingColumnsBadCellsAndBadModels() throws Exception {
+    Path model = dir.resolve("binary.ubj");
+    binary.saveModel(model.toString());
+    Path in = work.resolve("bad.csv");
+    Path out = work.resolve("out.csv");
+    Files.writeString(in, "f0,f1,f2\n1,2,3\n");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(Frip.EXIT_USAGE);
+    Files.writeString(in, "f0,f1,f2,f3\n1,2,x,3\n");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                model.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(Frip.EXIT_USAGE);
+    Path broken = work.resolve("broken.json");
+    Files.writeString(broken, "{\"learner\": {}}");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                broken.toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(1);
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                work.resolve("absent.ubj").toString(),
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString()))
+        .isEqualTo(Frip.EXIT_USAGE);
+  }
+}

@@ -1,0 +1,470 @@
+package dev.frip.scoring;
+
+import dev.frip.core.events.Action;
+import dev.frip.core.events.PaymentEvent;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Scores payments in-process and decides allow, review or block.
+ *
+ * <pre>{@code
+ * FraudScorer scorer = FraudScorer.builder()
+ *     .models(ModelRegistry.at(Path.of("lakehouse/models/registry")))
+ *     .features(featureStore::features)          // a FeatureLookup
+ *     .thresholds(Thresholds.review(0.30).block(0.85))
+ *     .meterRegistry(meters)                     // optional
+ *     .build();
+ * Decision d = scorer.score(paymentEvent);
+ * if (d.action() == Action.BLOCK) { ... }        // d.score(), d.reasons(), d.modelVersion()
+ * }</pre>
+ *
+ * <p><b>Hot swap.</b> {@link #reload()} (or {@link Builder#refreshEvery}) asks the {@link
+ * ModelSource} for the current model; a model that fails verification is refused and the old one
+ * keeps serving. Each decision reads the active model once, so it is never a mix of two models.
+ *
+ * <p><b>Resilience.</b> Feature lookups run under a resilience4j {@link TimeLimiter} and {@link
+ * CircuitBreaker} ({@code frip-features}); the model runs under its own breaker ({@code
+ * frip-model}). When the model cannot score (none loaded, breaker open, an error) or the features
+ * are unavailable, the {@link RulesScore} decides instead ({@link Decision#fallback()} is true, the
+ * version is {@value Decision#RULES}) and the counter {@code frip.scorer.fallbacks{reason}} is
+ * incremented.
+ *
+ * <p>Thread-safe without locks on the scoring path.
+ *
+ * @since 0.1
+ */
+public final class FraudScorer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(FraudScorer.class.getName());
+
+  /** Why a decision fell back to the rules score: the {@code reason} tag of the counter. */
+  public enum FallbackReason {
+    /** No model was ever loaded. */
+    MODEL_UNAVAILABLE,
+    /** The model's circuit breaker is open. */
+    MODEL_CIRCUIT_OPEN,
+    /** The model failed on this input. */
+    MODEL_ERROR,
+    /** The feature lookup exceeded its time limit. */
+    FEATURES_TIMEOUT,
+    /** The feature lookup's circuit breaker is open. */
+    FEATURES_CIRCUIT_OPEN,
+    /** The feature lookup failed. */
+    FEATURES_ERROR;
+
+    String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final ModelSource models;
+  private final FeatureLookup lookup;
+  private final Thresholds thresholds;
+  private final RulesScore rules;
+  private final int maxReasons;
+  private final CircuitBreaker modelBreaker;
+  private final CircuitBreaker featureBreaker;
+  private final TimeLimiter timeLimiter;
+  private final ExecutorService lookupExecutor;
+  private final boolean ownsExecutor;
+  private final ScheduledExecutorService refresher;
+  private final Map<Action, Counter> decisions = new EnumMap<>(Action.class);
+  private final Map<FallbackReason, Counter> fallbacks = new EnumMap<>(FallbackReason.class);
+  private final Counter swaps;
+  private final Counter swapFailures;
+  private final ThreadLocal<float[]> contributionBuffer;
+  private volatile ModelVersion active;
+
+  private FraudScorer(Builder b) {
+    this.models = b.models;
+    this.lookup = b.lookup;
+    this.thresholds = b.thresholds;
+    this.rules = b.rules != null ? b.rules : RulesScore.reviewEverything(b.thresholds);
+    this.maxReasons = b.maxReasons;
+    this.modelBreaker = CircuitBreaker.of("frip-model", b.breakerConfig);
+    this.featureBreaker = CircuitBreaker.of("frip-features", b.breakerConfig);
+    this.timeLimiter =
+        TimeLimiter.of(
+            "frip-features",
+            TimeLimiterConfig.custom()
+                .timeoutDuration(b.featureTimeout)
+                .cancelRunningFuture(true)
+                .build());
+    this.ownsExecutor = b.lookupExecutor == null;
+    this.lookupExecutor =
+        b.lookupExecutor != null
+            ? b.lookupExecutor
+            : Executors.newCachedThreadPool(daemon("frip-feature-lookup"));
+    MeterRegistry meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
+    for (Action a : Action.values()) {
+      decisions.put(
+          a,
+          Counter.builder("frip.scorer.decisions")
+              .tag("action", a.name().toLowerCase(Locale.ROOT))
+              .description("Decisions by action")
+              .register(meters));
+    }
+    for (FallbackReason r : FallbackReason.values()) {
+      fallbacks.put(
+          r,
+          Counter.builder("frip.scorer.fallbacks")
+              .tag("reason", r.tag())
+              .description("Decisions made by the rules score instead of the model")
+              .register(meters));
+    }
+    swaps = Counter.builder("frip.scorer.model.swaps").register(meters);
+    swapFailures = Counter.builder("frip.scorer.model.swap.failures").register(meters);
+    for (CircuitBreaker cb : List.of(modelBreaker, featureBreaker)) {
+      Gauge.builder("frip.scorer.circuit.state", cb, c -> c.getState().getOrder())
+          .tag("name", cb.getName())
+          .description("0 closed, 1 open, 2 half-open, 3 disabled, 4 forced open")
+          .register(meters);
+    }
+    this.contributionBuffer = ThreadLocal.withInitial(() -> new float[0]);
+    reload();
+    if (b.refreshEvery != null) {
+      refresher = Executors.newSingleThreadScheduledExecutor(daemon("frip-model-refresh"));
+      long ms = b.refreshEvery.toMillis();
+      refresher.scheduleWithFixedDelay(this::reload, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      refresher = null;
+    }
+  }
+
+  /** Starts configuring a scorer. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the source's current model and swaps it in if it differs from the active one. A model
+   * that fails to load or verify is refused; the active model keeps serving.
+   *
+   * @return whether a new model was swapped in
+   */
+  public synchronized boolean reload() {
+    ModelVersion next;
+    try {
+      next = models.current();
+      if (next.model().numOutputs() != 1) {
+        throw new InvalidModelException(
+            "model version "
+                + next.version()
+                + " has "
+                + next.model().numOutputs()
+                + " outputs; a fraud scorer needs a single-output (binary) model");
+      }
+    } catch (RuntimeException e) {
+      swapFailures.increment();
+      LOG.log(
+          Level.WARNING,
+          "model reload refused, still serving " + modelVersion() + ": " + e.getMessage());
+      return false;
+    }
+    ModelVersion current = active;
+    // Registry versions are immutable: the same name is the same model.
+    if (current != null && current.version().equals(next.version())) {
+      return false;
+    }
+    active = next;
+    swaps.increment();
+    return true;
+  }
+
+  /** The version serving now, or {@value Decision#RULES} when no model is loaded. */
+  public String modelVersion() {
+    ModelVersion m = active;
+    return m == null ? Decision.RULES : m.version();
+  }
+
+  /** The serving model, if one is loaded. */
+  public java.util.Optional<ModelVersion> activeModel() {
+    return java.util.Optional.ofNullable(active);
+  }
+
+  /**
+   * Scores a payment: reads its features through the {@link FeatureLookup} (time-limited, behind a
+   * circuit breaker), then scores them.
+   *
+   * @throws IllegalStateException when the scorer was built without a feature lookup
+   */
+  public Decision score(PaymentEvent payment) {
+    Objects.requireNonNull(payment, "payment");
+    if (lookup == null) {
+      throw new IllegalStateException(
+          "this scorer has no FeatureLookup; set builder().features(...) or score a FeatureVector");
+    }
+    FeatureVector v;
+    try {
+      v =
+          featureBreaker.executeCallable(
+              () ->
+                  timeLimiter.executeFutureSupplier(
+                      () -> lookupExecutor.submit(() -> lookup.features(payment))));
+    } catch (TimeoutException e) {
+      return fallback(payment, null, FallbackReason.FEATURES_TIMEOUT);
+    } catch (CallNotPermittedException e) {
+      return fallback(payment, null, FallbackReason.FEATURES_CIRCUIT_OPEN);
+    } catch (Exception e) {
+      return fallback(payment, null, FallbackReason.FEATURES_ERROR);
+    }
+    if (v == null) {
+      return fallback(payment, null, FallbackReason.FEATURES_ERROR);
+    }
+    return decide(payment, v);
+  }
+
+  /** Scores a ready feature vector (matched to the model's schema by feature name). */
+  public Decision score(FeatureVector features) {
+    return decide(null, Objects.requireNonNull(features, "features"));
+  }
+
+  /**
+   * Scores features given by name, laid out by the active model's schema; names not given are
+   * missing.
+   *
+   * @throws IllegalArgumentException naming a feature the model's schema does not have
+   */
+  public Decision score(Map<String, ? extends Number> featuresByName) {
+    ModelVersion m = active;
+    if (m == null) {
+      return fallback(null, null, FallbackReason.MODEL_UNAVAILABLE);
+    }
+    return decide(null, FeatureVector.of(m.schema(), featuresByName));
+  }
+
+  private Decision decide(PaymentEvent payment, FeatureVector features) {
+    ModelVersion m = active; // read once: the whole decision uses one model
+    if (m == null) {
+      return fallback(payment, features, FallbackReason.MODEL_UNAVAILABLE);
+    }
+    if (!modelBreaker.tryAcquirePermission()) {
+      return fallback(payment, features, FallbackReason.MODEL_CIRCUIT_OPEN);
+    }
+    long start = System.nanoTime();
+    float score;
+    float[] x;
+    try {
+      x = features.valuesFor(m.schema());
+      score = m.model().predict(x);
+      if (!(score >= 0f && score <= 1f)) {
+        throw new IllegalStateException(
+            "model " + m.version() + " produced " + score + ", not a probability");
+      }
+      modelBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      modelBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      return fallback(payment, features, FallbackReason.MODEL_ERROR);
+    }
+    Action action = thresholds.actionFor(score);
+    decisions.get(action).increment();
+    return new Decision(score, m.version(), action, reasons(m, x), false);
+  }
+
+  private List<String> reasons(ModelVersion m, float[] x) {
+    if (maxReasons == 0) {
+      return List.of();
+    }
+    XGBoostModel model = m.model();
+    float[] c = contributionBuffer.get();
+    if (c.length < model.numFeatures() + 1) {
+      c = new float[model.numFeatures() + 1];
+      contributionBuffer.set(c);
+    }
+    model.contributions(x, 0, c);
+    List<String> names = m.schema().names();
+    List<String> out = new ArrayList<>(maxReasons);
+    long taken = 0; // bit set of chosen features (schemas beyond 64 features use a slower scan)
+    boolean[] chosen = model.numFeatures() > 64 ? new boolean[model.numFeatures()] : null;
+    for (int k = 0; k < maxReasons; k++) {
+      int best = -1;
+      float bestValue = 0f;
+      for (int f = 0; f < model.numFeatures(); f++) {
+        boolean used = chosen != null ? chosen[f] : (taken & (1L << f)) != 0;
+        if (!used && c[f] > bestValue) {
+          best = f;
+          bestValue = c[f];
+        }
+      }
+      if (best < 0) {
+        break;
+      }
+      if (chosen != null) {
+        chosen[best] = true;
+      } else {
+        taken |= 1L << best;
+      }
+      out.add(names.get(best));
+    }
+    return out;
+  }
+
+  private Decision fallback(PaymentEvent payment, FeatureVector features, FallbackReason reason) {
+    fallbacks.get(reason).increment();
+    double score;
+    try {
+      ModelVersion m = active;
+      FeatureVector v =
+          features != null ? features : m != null ? FeatureVector.missing(m.schema()) : null;
+      score = rules.score(payment, v);
+      if (!(score >= 0 && score <= 1)) {
+        score = thresholds.review();
+      }
+    } catch (RuntimeException e) {
+      score = thresholds.review();
+    }
+    Action action = thresholds.actionFor(score);
+    decisions.get(action).increment();
+    return new Decision(score, Decision.RULES, action, List.of(), true);
+  }
+
+  /** Stops the refresh thread and the lookup threads this scorer created. */
+  @Override
+  public void close() {
+    if (refresher != null) {
+      refresher.shutdownNow();
+    }
+    if (ownsExecutor) {
+      lookupExecutor.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Configures a {@link FraudScorer}; every setter validates its argument at once. */
+  public static final class Builder {
+    private ModelSource models;
+    private FeatureLookup lookup;
+    private Thresholds thresholds = Thresholds.DEFAULT;
+    private RulesScore rules;
+    private MeterRegistry meters;
+    private Duration featureTimeout = Duration.ofMillis(50);
+    private Duration refreshEvery;
+    private ExecutorService lookupExecutor;
+    private int maxReasons = 3;
+    private CircuitBreakerConfig breakerConfig =
+        CircuitBreakerConfig.custom()
+            .slidingWindowSize(100)
+            .minimumNumberOfCalls(20)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(10))
+            .build();
+
+    private Builder() {}
+
+    /** Where models come from, e.g. a {@link ModelRegistry}. Required. */
+    public Builder models(ModelSource models) {
+      if (this.models != null) {
+        throw new IllegalStateException("models were already set to " + this.models);
+      }
+      this.models = Objects.requireNonNull(models, "models");
+      return this;
+    }
+
+    /** Reads a payment's features; needed for {@link FraudScorer#score(PaymentEvent)}. */
+    public Builder features(FeatureLookup lookup) {
+      this.lookup = Objects.requireNonNull(lookup, "features");
+      return this;
+    }
+
+    /** Score cut-offs; default {@link Thresholds#DEFAULT}. */
+    public Builder thresholds(Thresholds thresholds) {
+      this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+      return this;
+    }
+
+    /** The fallback score; default {@link RulesScore#reviewEverything(Thresholds)}. */
+    public Builder rules(RulesScore rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Where to register the scorer's meters; default a private registry. */
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meterRegistry");
+      return this;
+    }
+
+    /** Time limit of one feature lookup; default 50 ms. */
+    public Builder featureTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("feature timeout must be positive but was " + timeout);
+      }
+      this.featureTimeout = timeout;
+      return this;
+    }
+
+    /** Reloads the model from the source at this interval (off by default: call reload()). */
+    public Builder refreshEvery(Duration interval) {
+      if (interval == null || interval.toMillis() < 1) {
+        throw new IllegalArgumentException(
+            "refresh interval must be at least 1 ms but was " + interval);
+      }
+      this.refreshEvery = interval;
+      return this;
+    }
+
+    /** Runs feature lookups on this executor (default: a cached pool of daemon threads). */
+    public Builder lookupExecutor(ExecutorService executor) {
+      this.lookupExecutor = Objects.requireNonNull(executor, "lookupExecutor");
+      return this;
+    }
+
+    /** Number of reason codes per decision, 0 to 64; default 3. */
+    public Builder maxReasons(int maxReasons) {
+      if (maxReasons < 0 || maxReasons > 64) {
+        throw new IllegalArgumentException("max reasons must be in [0, 64] but was " + maxReasons);
+      }
+      this.maxReasons = maxReasons;
+      return this;
+    }
+
+    /** Circuit breaker settings for both the model and the feature lookups. */
+    public Builder circuitBreaker(CircuitBreakerConfig config) {
+      this.breakerConfig = Objects.requireNonNull(config, "circuitBreaker");
+      return this;
+    }
+
+    /**
+     * Builds the scorer and loads the first model; if that fails the scorer starts on the rules
+     * score and picks the model up at the next reload.
+     */
+    public FraudScorer build() {
+      if (models == null) {
+        throw new IllegalStateException("models(...) is required: where does the model come from?");
+      }
+      return new FraudScorer(this);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.frip.scoring.internal;
+
+import dev.frip.scoring.ModelStore;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@link ModelStore} on a local directory: writes go to a temporary file, then an atomic move. */
+public final class LocalModelStore implements ModelStore {
+  private final Path root;
+
+  /** A store rooted at {@code root}. */
+  public LocalModelStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  private Path resolve(String path) {
+    Path p = root.resolve(path).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("path " + path + " escapes the store root " + root);
+    }
+    return p;
+  }
+
+  @Override
+  public byte[] read(String path) throws IOException {
+    return Files.readAllBytes(resolve(path));
+  }
+
+  @Override
+  public void write(String path, byte[] bytes) throws IOException {
+    replace(path, bytes);
+  }
+
+  @Override
+  public void replace(String path, byte[] bytes) throws IOException {
+    Path target = resolve(path);
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "-" + target.getFileName());
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public List<String> list(String directory) throws IOException {
+    Path dir = resolve(directory);
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(p -> out.add(p.getFileName().toString()));
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return Files.exists(resolve(path));
+  }
+
+  @Override
+  public String describe() {
+    return root.toUri().toString();
+  }
+}
