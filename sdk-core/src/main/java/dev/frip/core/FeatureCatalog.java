@@ -263,6 +263,19 @@ public final class FeatureCatalog {
     return i;
   }
 
+  /**
+   * The catalogue as the vector schema a model registry stores with each model: the names in order,
+   * {@link FeatureType#FLAG} as flags and every other type as numeric, missing = NaN, and {@link
+   * #VERSION} as the schema version.
+   */
+  public static FeatureSchema schema() {
+    FeatureSchema.Builder b = FeatureSchema.builder(VERSION);
+    for (FeatureDefinition d : ALL) {
+      b.add(d.name(), d.type() == FLAG ? FeatureSchema.Type.FLAG : FeatureSchema.Type.NUMERIC);
+    }
+    return b.build();
+  }
+
   /** The definition of the feature at a position. */
   public static FeatureDefinition definition(int index) {
     return ALL.get(index);

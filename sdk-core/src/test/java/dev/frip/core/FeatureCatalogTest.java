@@ -3,6 +3,9 @@ package dev.frip.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FeatureCatalogTest {
@@ -43,6 +46,21 @@ class FeatureCatalogTest {
     assertThat(FeatureCatalog.indexOf("hour_of_day")).isEqualTo(FeatureCatalog.HOUR_IDX);
     assertThat(FeatureCatalog.indexOf("is_weekend")).isEqualTo(FeatureCatalog.WEEKEND_IDX);
     assertThat(FeatureCatalog.indexOf("users_per_ip_30d")).isEqualTo(FeatureCatalog.size() - 1);
+  }
+
+  @Test
+  void theSchemaCarriesTheCatalogueAndCatchesAReorderedModel() {
+    FeatureSchema schema = FeatureCatalog.schema();
+    List<String> reordered = new ArrayList<>(FeatureCatalog.names());
+    Collections.swap(reordered, 1, 2);
+
+    assertThat(schema.version()).isEqualTo(FeatureCatalog.VERSION);
+    assertThat(schema.names()).isEqualTo(FeatureCatalog.names());
+    assertThat(schema.features().get(FeatureCatalog.indexOf("is_weekend")).type())
+        .isEqualTo(FeatureSchema.Type.FLAG);
+    assertThat(FeatureSchema.fromJson(schema.toJson())).isEqualTo(schema);
+    assertThatThrownBy(() -> schema.requireMatches(reordered))
+        .hasMessageContaining("user_txn_count_1h");
   }
 
   @Test
