@@ -36,8 +36,9 @@ import dev.frip.core.events.PaymentEvent;
  * whether later events (or the payment itself) were folded already. The payment's own contribution
  * to its windows comes from the payment argument.
  *
- * <p>One backward pass from the payment over at most 30 days of events, plus a second pass over the
- * prior payments for the z-score's spread; no allocation.
+ * <p>One backward pass from the payment over at most 30 days of events, in two phases: the last 7
+ * days feed every feature, 7 to 30 days back only the 30-day totals and the look-ups (device,
+ * country, location) not answered yet. No allocation.
  */
 public final class FeatureKernel {
 
