@@ -1,0 +1,194 @@
+package dev.frip.lakehouse;
+
+import dev.frip.core.TopicSpec;
+import dev.frip.lakehouse.internal.BronzeSchema;
+import dev.frip.lakehouse.internal.DeltaTable;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one topic's records to its bronze Delta table exactly once. Each {@link #write} is one
+ * Delta commit carrying one {@code txn} action per Kafka partition it covers ({@code appId =
+ * frip-bronze-{topic}-{partition}}, {@code version} = the last offset written), so the table itself
+ * records how far each partition has been ingested. A consumer resumes from {@link
+ * #committedOffsets()} on start and on every rebalance, never from Kafka's committed offsets; a
+ * redelivered record (offset already in the table) is skipped.
+ *
+ * <pre>{@code
+ * BronzeTableWriter w = lake.bronzeWriter(Topics.PAYMENTS);
+ * w.committedOffsets().forEach((p, last) -> consumer.seek(new TopicPartition("payments", p), last + 1));
+ * BronzeCommit c = w.write(batch);           // List<BronzeRecord>
+ * }</pre>
+ *
+ * <p>One writer per Kafka partition at a time (the consumer group guarantees it); a concurrent
+ * commit to the same table is retried after re-reading the offsets.
+ *
+ * @since 0.1.0
+ */
+public final class BronzeTableWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeTableWriter.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final TopicSpec topic;
+  private final BronzeSchema schema;
+  private final DeltaTable table;
+  private final Clock clock;
+
+  BronzeTableWriter(Lakehouse lake, TopicSpec topic) {
+    this.topic = topic;
+    this.schema = BronzeSchema.of(topic.valueSchema());
+    this.table = lake.table(lake.bronzePath(topic), schema.struct(), BronzeSchema.EVENT_DATE);
+    this.clock = Clock.systemUTC();
+  }
+
+  /** The transaction id ({@code txn.appId}) of one Kafka partition of this topic. */
+  public String appId(int partition) {
+    return "frip-bronze-" + topic.name() + "-" + partition;
+  }
+
+  /** The topic this writer ingests. */
+  public TopicSpec topic() {
+    return topic;
+  }
+
+  /** The bronze table's location. */
+  public String tablePath() {
+    return table.path();
+  }
+
+  /**
+   * For each Kafka partition with data in the table, the last offset written, read from the Delta
+   * log. Seek each partition to {@code offset + 1}; partitions absent here start from the
+   * consumer's reset policy.
+   */
+  public Map<Integer, Long> committedOffsets() {
+    List<String> ids = new ArrayList<>();
+    for (int p = 0; p < topic.partitions(); p++) {
+      ids.add(appId(p));
+    }
+    Map<String, Long> versions = table.transactionVersions(ids);
+    Map<Integer, Long> out = new TreeMap<>();
+    for (int p = 0; p < topic.partitions(); p++) {
+      Long v = versions.get(ids.get(p));
+      if (v != null) {
+        out.put(p, v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the records in one Delta commit. Records whose offset is already in the table are
+   * skipped; records must all belong to this writer's topic.
+   *
+   * @throws SchemaMismatchException when the table exists with a different schema
+   * @throws IllegalArgumentException naming topic, partition and offset of a record that cannot be
+   *     converted to the table's columns
+   */
+  public BronzeCommit write(Collection<BronzeRecord> records) {
+    for (BronzeRecord r : records) {
+      if (!r.topic().name().equals(topic.name())) {
+        throw new IllegalArgumentException(
+            "record from topic "
+                + r.topic().name()
+                + "-"
+                + r.partition()
+                + "@"
+                + r.offset()
+                + " given to the bronze writer of "
+                + topic.name());
+      }
+    }
+    for (int attempt = 1; ; attempt++) {
+      Map<Integer, Long> committed = committedOffsets();
+      List<Object[]> rows = new ArrayList<>(records.size());
+      Map<Integer, Long> last = new TreeMap<>();
+      Map<Integer, Long> seenMax = new HashMap<>();
+      int skipped = 0;
+      Instant now = clock.instant();
+      for (BronzeRecord r : records) {
+        long floor =
+            Math.max(
+                committed.getOrDefault(r.partition(), -1L),
+                seenMax.getOrDefault(r.partition(), -1L));
+        if (r.offset() <= floor) {
+          skipped++;
+          continue;
+        }
+        seenMax.put(r.partition(), r.offset());
+        rows.add(toRow(r, now));
+        last.merge(r.partition(), r.offset(), Math::max);
+      }
+      if (rows.isEmpty()) {
+        return new BronzeCommit(table.version(), 0, skipped, Map.of());
+      }
+      Map<String, Long> txns = new java.util.LinkedHashMap<>();
+      last.forEach((p, off) -> txns.put(appId(p), off));
+      try {
+        long version = table.append(rows, txns);
+        LOG.debug(
+            "bronze {}: v{} wrote {} rows, skipped {}",
+            topic.name(),
+            version,
+            rows.size(),
+            skipped);
+        return new BronzeCommit(version, rows.size(), skipped, last);
+      } catch (ConcurrentWriteException | MaxCommitRetryLimitReachedException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new IllegalStateException(
+              "bronze "
+                  + topic.name()
+                  + ": gave up after "
+                  + attempt
+                  + " concurrent commits to "
+                  + table.path(),
+              e);
+        }
+        LOG.info(
+            "bronze {}: concurrent commit, re-reading offsets ({})", topic.name(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Rewrites one date partition's files into fewer, larger files ({@code remove} + {@code add},
+   * {@code dataChange=false}); readers see the same rows before and after. Returns the version.
+   */
+  public long compact(LocalDate eventDate) {
+    return table.compactPartition(eventDate);
+  }
+
+  /** Number of data files in one date partition. */
+  public int fileCount(LocalDate eventDate) {
+    return table.fileCount(eventDate);
+  }
+
+  private Object[] toRow(BronzeRecord r, Instant now) {
+    try {
+      return schema.row(
+          r.value(),
+          topic.name(),
+          r.partition(),
+          r.offset(),
+          r.kafkaTimestamp(),
+          r.schemaId(),
+          now);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "topic " + topic.name() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage(),
+          e);
+    }
+  }
+}
