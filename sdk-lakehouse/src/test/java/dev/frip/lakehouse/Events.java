@@ -18,15 +18,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** Builds seed events for tests, with deterministic ids. */
-final class Events {
+public final class Events {
 
   private Events() {}
 
-  static UUID id(String s) {
+  public static UUID id(String s) {
     return UUID.nameUUIDFromBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  static PaymentEvent payment(String paymentId, String userId, Instant t, long amountMinor) {
+  public static PaymentEvent payment(String paymentId, String userId, Instant t, long amountMinor) {
     return PaymentEvent.newBuilder()
         .setEventId(id("pay-" + paymentId))
         .setEventTime(t)
@@ -51,7 +51,7 @@ final class Events {
         .build();
   }
 
-  static OrderEvent order(String paymentId, String userId, Instant t, long amountMinor) {
+  public static OrderEvent order(String paymentId, String userId, Instant t, long amountMinor) {
     return OrderEvent.newBuilder()
         .setEventId(id("order-" + paymentId))
         .setEventTime(t)
@@ -70,7 +70,7 @@ final class Events {
         .build();
   }
 
-  static UserEvent user(String userId, Instant t, String country, double lat, double lon) {
+  public static UserEvent user(String userId, Instant t, String country, double lat, double lon) {
     return UserEvent.newBuilder()
         .setEventId(id("user-" + userId + "-" + t))
         .setEventTime(t)
@@ -86,7 +86,7 @@ final class Events {
         .build();
   }
 
-  static DeviceEvent device(String userId, String deviceId, Instant t) {
+  public static DeviceEvent device(String userId, String deviceId, Instant t) {
     return DeviceEvent.newBuilder()
         .setEventId(id("device-" + userId + deviceId + t))
         .setEventTime(t)
@@ -101,7 +101,7 @@ final class Events {
         .build();
   }
 
-  static GeoEvent geo(String userId, Instant t, String country, double lat, double lon) {
+  public static GeoEvent geo(String userId, Instant t, String country, double lat, double lon) {
     return GeoEvent.newBuilder()
         .setEventId(id("geo-" + userId + t))
         .setEventTime(t)
@@ -116,7 +116,8 @@ final class Events {
         .build();
   }
 
-  static RefundEvent chargeback(String paymentId, String userId, Instant t, String scenario) {
+  public static RefundEvent chargeback(
+      String paymentId, String userId, Instant t, String scenario) {
     return RefundEvent.newBuilder()
         .setEventId(id("cb-" + paymentId))
         .setEventTime(t)
@@ -133,7 +134,7 @@ final class Events {
         .build();
   }
 
-  static BronzeRecord rec(
+  public static BronzeRecord rec(
       org.apache.avro.specific.SpecificRecord value, int partition, long offset) {
     var topic =
         switch (value.getSchema().getName()) {
