@@ -1,13 +1,17 @@
 package dev.frip.lakehouse;
 
+import dev.frip.core.EventJson;
 import dev.frip.core.TopicSpec;
 import dev.frip.lakehouse.internal.BronzeSchema;
 import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.QualityGate;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.MaxCommitRetryLimitReachedException;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,12 +48,18 @@ public final class BronzeTableWriter {
   private final TopicSpec topic;
   private final BronzeSchema schema;
   private final DeltaTable table;
+  private final DeltaTable quarantine;
   private final Clock clock;
 
   BronzeTableWriter(Lakehouse lake, TopicSpec topic) {
     this.topic = topic;
     this.schema = BronzeSchema.of(topic.valueSchema());
     this.table = lake.table(lake.bronzePath(topic), schema.struct(), BronzeSchema.EVENT_DATE);
+    this.quarantine =
+        lake.table(
+            lake.quarantinePath("bronze_" + topic.name()),
+            QualityGate.QUARANTINE_SCHEMA,
+            BronzeSchema.EVENT_DATE);
     this.clock = Clock.systemUTC();
   }
 
@@ -74,11 +84,15 @@ public final class BronzeTableWriter {
    * consumer's reset policy.
    */
   public Map<Integer, Long> committedOffsets() {
+    return offsets(table, "frip-bronze-");
+  }
+
+  private Map<Integer, Long> offsets(DeltaTable t, String appIdPrefix) {
     List<String> ids = new ArrayList<>();
     for (int p = 0; p < topic.partitions(); p++) {
-      ids.add(appId(p));
+      ids.add(appIdPrefix + topic.name() + "-" + p);
     }
-    Map<String, Long> versions = table.transactionVersions(ids);
+    Map<String, Long> versions = t.transactionVersions(ids);
     Map<Integer, Long> out = new TreeMap<>();
     for (int p = 0; p < topic.partitions(); p++) {
       Long v = versions.get(ids.get(p));
@@ -93,9 +107,13 @@ public final class BronzeTableWriter {
    * Writes the records in one Delta commit. Records whose offset is already in the table are
    * skipped; records must all belong to this writer's topic.
    *
+   * <p>A record that cannot become a row (a required field is null) does not stop its partition: it
+   * goes to {@code quarantine/bronze_{topic}} with the reason and its coordinates, exactly once
+   * (the quarantine table carries its own txn ids), and its offset counts as ingested.
+   *
    * @throws SchemaMismatchException when the table exists with a different schema
-   * @throws IllegalArgumentException naming topic, partition and offset of a record that cannot be
-   *     converted to the table's columns
+   * @throws IllegalArgumentException naming topic, partition and offset of a record of another
+   *     topic
    */
   public BronzeCommit write(Collection<BronzeRecord> records) {
     for (BronzeRecord r : records) {
@@ -113,7 +131,10 @@ public final class BronzeTableWriter {
     }
     for (int attempt = 1; ; attempt++) {
       Map<Integer, Long> committed = committedOffsets();
+      Map<Integer, Long> quarantinedUpTo = offsets(quarantine, "frip-bronze-quarantine-");
       List<Object[]> rows = new ArrayList<>(records.size());
+      List<Object[]> bad = new ArrayList<>();
+      Map<Integer, Long> badLast = new TreeMap<>();
       Map<Integer, Long> last = new TreeMap<>();
       Map<Integer, Long> seenMax = new HashMap<>();
       int skipped = 0;
@@ -128,15 +149,40 @@ public final class BronzeTableWriter {
           continue;
         }
         seenMax.put(r.partition(), r.offset());
-        rows.add(toRow(r, now));
         last.merge(r.partition(), r.offset(), Math::max);
+        try {
+          rows.add(
+              schema.row(
+                  r.value(),
+                  topic.name(),
+                  r.partition(),
+                  r.offset(),
+                  r.kafkaTimestamp(),
+                  r.schemaId(),
+                  now));
+        } catch (RuntimeException e) {
+          // A poison record must not stop its partition: quarantine it, move the offset on.
+          if (r.offset() > quarantinedUpTo.getOrDefault(r.partition(), -1L)) {
+            bad.add(quarantineRow(r, e.getMessage(), now));
+            badLast.merge(r.partition(), r.offset(), Math::max);
+          }
+        }
       }
-      if (rows.isEmpty()) {
-        return new BronzeCommit(table.version(), 0, skipped, Map.of());
+      if (last.isEmpty()) {
+        return new BronzeCommit(table.version(), 0, skipped, 0, Map.of());
       }
       Map<String, Long> txns = new java.util.LinkedHashMap<>();
       last.forEach((p, off) -> txns.put(appId(p), off));
       try {
+        if (!bad.isEmpty()) {
+          // Committed first with its own txn ids: a crash before the bronze commit redelivers
+          // the batch, and the quarantined records are not quarantined twice.
+          Map<String, Long> badTxns = new java.util.LinkedHashMap<>();
+          badLast.forEach(
+              (p, off) -> badTxns.put("frip-bronze-quarantine-" + topic.name() + "-" + p, off));
+          quarantine.append(bad, badTxns);
+          LOG.warn("bronze {}: quarantined {} records", topic.name(), bad.size());
+        }
         long version = table.append(rows, txns);
         LOG.debug(
             "bronze {}: v{} wrote {} rows, skipped {}",
@@ -144,7 +190,7 @@ public final class BronzeTableWriter {
             version,
             rows.size(),
             skipped);
-        return new BronzeCommit(version, rows.size(), skipped, last);
+        return new BronzeCommit(version, rows.size(), skipped, bad.size(), last);
       } catch (ConcurrentWriteException | MaxCommitRetryLimitReachedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
@@ -175,20 +221,27 @@ public final class BronzeTableWriter {
     return table.fileCount(eventDate);
   }
 
-  private Object[] toRow(BronzeRecord r, Instant now) {
+  private Object[] quarantineRow(BronzeRecord r, String reason, Instant now) {
+    StringBuilder json = new StringBuilder(256);
+    json.append("{\"partition\": ").append(r.partition());
+    json.append(", \"offset\": ").append(r.offset());
+    json.append(", \"kafka_timestamp\": ").append(r.kafkaTimestamp());
+    json.append(", \"schema_id\": ").append(r.schemaId());
+    json.append(", \"value\": ");
     try {
-      return schema.row(
-          r.value(),
-          topic.name(),
-          r.partition(),
-          r.offset(),
-          r.kafkaTimestamp(),
-          r.schemaId(),
-          now);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "topic " + topic.name() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage(),
-          e);
+      EventJson.appendRecord(r.value(), json);
+    } catch (IOException | RuntimeException e) {
+      json.append("null");
     }
+    json.append('}');
+    return new Object[] {
+      "bronze." + topic.name(),
+      "schema(" + reason + ")",
+      "QUARANTINE",
+      json.toString(),
+      topic.name() + "-" + r.partition() + "@" + r.offset(),
+      now,
+      LocalDate.ofInstant(now, ZoneOffset.UTC)
+    };
   }
 }

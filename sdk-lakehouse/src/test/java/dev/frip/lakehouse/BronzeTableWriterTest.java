@@ -176,13 +176,70 @@ class BronzeTableWriterTest {
   }
 
   @Test
-  void missingRequiredFieldIsRefusedNamingColumnAndOffset() {
-    BronzeTableWriter w = Lakehouse.local(dir).bronzeWriter(Topics.PAYMENTS);
-    var bad = payment("a", "u", DAY1, 1);
+  void recordMissingARequiredFieldIsQuarantinedWithTheReasonAndItsOffsetAdvances() {
+    Lakehouse lake = Lakehouse.local(dir);
+    BronzeTableWriter w = lake.bronzeWriter(Topics.PAYMENTS);
+    var bad = payment("bad", "u", DAY1, 1);
     bad.put("merchant_id", null);
-    assertThatThrownBy(() -> w.write(List.of(rec(bad, 2, 9))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("payments-2@9")
-        .hasMessageContaining("merchant_id");
+    List<BronzeRecord> batch =
+        List.of(rec(payment("ok", "u", DAY1, 1), 2, 8), rec(bad, 2, 9), rec(bad, 4, 3));
+
+    BronzeCommit c = w.write(batch);
+
+    assertThat(c.written()).isEqualTo(1);
+    assertThat(c.quarantined()).isEqualTo(2);
+    assertThat(w.committedOffsets()).containsEntry(2, 9L).containsEntry(4, 3L);
+    List<Map<String, Object>> q = lake.scan(lake.quarantinePath("bronze_payments")).rows();
+    assertThat(q).hasSize(2);
+    Map<String, Object> first =
+        q.stream().filter(r -> "payments-2@9".equals(r.get("run_id"))).findFirst().orElseThrow();
+    assertThat(first.get("dataset")).isEqualTo("bronze.payments");
+    assertThat(first.get("rule")).isEqualTo("schema(column merchant_id is null)");
+    assertThat((String) first.get("row_json"))
+        .contains("\"offset\": 9")
+        .contains("\"payment_id\": \"bad\"")
+        .contains("\"merchant_id\": null");
+
+    // Redelivery after a crash quarantines nothing twice and writes nothing twice.
+    BronzeCommit again = Lakehouse.local(dir).bronzeWriter(Topics.PAYMENTS).write(batch);
+    assertThat(again.skipped()).isEqualTo(3);
+    assertThat(lake.scan(lake.quarantinePath("bronze_payments")).count()).isEqualTo(2);
+  }
+
+  @Test
+  void crashBetweenQuarantineAndBronzeCommitsDoesNotDuplicate() {
+    Lakehouse lake = Lakehouse.local(dir);
+    var bad = payment("bad", "u", DAY1, 1);
+    bad.put("merchant_id", null);
+    List<BronzeRecord> batch = List.of(rec(bad, 1, 5), rec(payment("ok", "u", DAY1, 1), 1, 6));
+    // The quarantine commit happened, the bronze one did not (the process died in between).
+    var quarantine =
+        new dev.frip.lakehouse.internal.DeltaTable(
+            io.delta.kernel.defaults.engine.DefaultEngine.create(
+                new org.apache.hadoop.conf.Configuration()),
+            lake.quarantinePath("bronze_payments"),
+            dev.frip.lakehouse.internal.QualityGate.QUARANTINE_SCHEMA,
+            "event_date",
+            0);
+    quarantine.append(
+        List.<Object[]>of(
+            new Object[] {
+              "bronze.payments",
+              "schema(column merchant_id is null)",
+              "QUARANTINE",
+              "{}",
+              "payments-1@5",
+              DAY1,
+              LocalDate.parse("2026-02-25")
+            }),
+        Map.of("frip-bronze-quarantine-payments-1", 5L));
+    assertThat(lake.bronzeWriter(Topics.PAYMENTS).committedOffsets()).isEmpty();
+    BronzeTableWriter restarted = Lakehouse.local(dir).bronzeWriter(Topics.PAYMENTS);
+
+    BronzeCommit c = restarted.write(batch);
+
+    assertThat(c.written()).isEqualTo(1);
+    assertThat(lake.scan(lake.quarantinePath("bronze_payments")).count()).isEqualTo(1);
+    assertThat(lake.scan(restarted.tablePath()).count()).isEqualTo(1);
   }
 }
