@@ -44,13 +44,50 @@ final class RowBatch implements ColumnarBatch {
     List<ColumnVector> cols = new ArrayList<>(schema.length());
     for (int c = 0; c < schema.length(); c++) {
       StructField f = schema.at(c);
+      int kind = kindOf(f.getDataType());
       Object[] values = new Object[rows.size()];
       for (int r = 0; r < rows.size(); r++) {
-        values[r] = toPhysical(f, rows.get(r)[c]);
+        Object v = rows.get(r)[c];
+        // Fast path: the value already has its physical type (strings, longs, doubles...).
+        values[r] = v != null && v.getClass() == PHYSICAL[kind] ? v : toPhysical(f, v);
       }
       cols.add(new ObjectVector(f.getDataType(), values));
     }
     return new RowBatch(schema, cols, rows.size());
+  }
+
+  /** The Java class of each kind's physical value, indexed by {@link #kindOf}. */
+  private static final Class<?>[] PHYSICAL = {
+    String.class,
+    Long.class,
+    Integer.class,
+    Double.class,
+    Float.class,
+    Boolean.class,
+    Long.class,
+    Integer.class,
+    Void.class
+  };
+
+  private static int kindOf(DataType t) {
+    if (t instanceof StringType) {
+      return 0;
+    } else if (t instanceof LongType) {
+      return 1;
+    } else if (t instanceof IntegerType) {
+      return 2;
+    } else if (t instanceof DoubleType) {
+      return 3;
+    } else if (t instanceof FloatType) {
+      return 4;
+    } else if (t instanceof BooleanType) {
+      return 5;
+    } else if (t instanceof TimestampType) {
+      return 6;
+    } else if (t instanceof DateType) {
+      return 7;
+    }
+    return 8;
   }
 
   /** Converts a domain value to Kernel's physical representation for the field's type. */
