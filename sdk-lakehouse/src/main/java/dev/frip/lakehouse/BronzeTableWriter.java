@@ -68,6 +68,19 @@ public final class BronzeTableWriter {
     return "frip-bronze-" + topic.name() + "-" + partition;
   }
 
+  /**
+   * A buffer that writes through this writer when it holds {@code maxRecords} or its oldest record
+   * has waited {@code maxAge}.
+   */
+  public BronzeBuffer buffered(int maxRecords, java.time.Duration maxAge) {
+    return new BronzeBuffer(this, maxRecords, maxAge, Clock.systemUTC());
+  }
+
+  /** As {@link #buffered(int, java.time.Duration)}, with the clock that ages the buffer. */
+  public BronzeBuffer buffered(int maxRecords, java.time.Duration maxAge, Clock clock) {
+    return new BronzeBuffer(this, maxRecords, maxAge, clock);
+  }
+
   /** The topic this writer ingests. */
   public TopicSpec topic() {
     return topic;
