@@ -22,8 +22,10 @@ import java.util.Set;
  * gold/daily_revenue} (GMV, net revenue after refunds and chargebacks, refund rate and approval
  * rate by merchant, category, merchant country and currency) and {@code gold/fraud_kpis} (fraud
  * rate by count and amount, fraud loss in basis points, chargeback ratio against the Visa and
- * Mastercard monitoring thresholds), each behind its own quality gate and written by replacing the
- * date's partition, so re-runs are idempotent.
+ * Mastercard monitoring thresholds), {@code gold/merchant_risk} (per merchant rates, card
+ * diversity, new-device/new-country/night shares and a risk tier) and {@code gold/customer_metrics}
+ * (per customer spend, diversity and risk counts), each behind its own quality gate and written by
+ * replacing the date's partition, so re-runs are idempotent.
  *
  * <pre>{@code
  * GoldResult r = GoldJob.builder(lake).build().run(LocalDate.parse("2026-02-25"));
@@ -41,6 +43,10 @@ public final class GoldJob {
   public static final String DAILY_REVENUE = "daily_revenue";
 
   public static final String FRAUD_KPIS = "fraud_kpis";
+
+  public static final String MERCHANT_RISK = "merchant_risk";
+
+  public static final String CUSTOMER_METRICS = "customer_metrics";
 
   private final Lakehouse lake;
   private final GoldTransform transform;
@@ -127,6 +133,29 @@ public final class GoldJob {
                 .expect(Expectation.between("fraud_rate_count", 0, 1))
                 .expect(Expectation.between("fraud_rate_amount", 0, 1))
                 .expect(Expectation.between("chargeback_ratio", 0, Double.MAX_VALUE))
+                .build(),
+            date));
+    tables.put(
+        MERCHANT_RISK,
+        publish(
+            MERCHANT_RISK,
+            GoldTransform.MERCHANT_RISK,
+            transform.merchantRisk(date, silver, returns),
+            ExpectationSuite.named(MERCHANT_RISK)
+                .expect(Expectation.unique("merchant_id"))
+                .expect(Expectation.between("fraud_rate", 0, 1))
+                .expect(Expectation.in("risk_tier", Set.of("LOW", "MEDIUM", "HIGH")))
+                .build(),
+            date));
+    tables.put(
+        CUSTOMER_METRICS,
+        publish(
+            CUSTOMER_METRICS,
+            GoldTransform.CUSTOMER_METRICS,
+            transform.customerMetrics(date, silver, returns),
+            ExpectationSuite.named(CUSTOMER_METRICS)
+                .expect(Expectation.unique("user_id"))
+                .expect(Expectation.between("spend_reporting", 0, Double.MAX_VALUE))
                 .build(),
             date));
     return new GoldResult(date, tables);

@@ -115,6 +115,48 @@ class GoldJobTest {
   }
 
   @Test
+  void merchantRiskTiersMerchantsByFraudAndChargebacks() {
+    Lakehouse lake = pipeline();
+
+    GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    Map<String, Map<String, Object>> risk = byMerchant(lake, GoldJob.MERCHANT_RISK);
+    Map<String, Object> m1 = risk.get("m1");
+    assertThat(m1.get("transactions")).isEqualTo(3L);
+    assertThat((Double) m1.get("decline_rate")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(m1.get("fraud_rate")).isEqualTo(0.5);
+    assertThat(m1.get("chargebacks")).isEqualTo(1L);
+    assertThat(m1.get("distinct_cards")).isEqualTo(2L);
+    assertThat((Double) m1.get("avg_amount_reporting")).isCloseTo(20.0, within(1e-9));
+    assertThat(m1.get("night_share")).isEqualTo(0.0); // 12:00 UTC is 13:00 in Berlin
+    assertThat(m1.get("risk_tier")).isEqualTo("HIGH");
+    assertThat(risk.get("m2").get("risk_tier")).isEqualTo("LOW");
+  }
+
+  @Test
+  void customerMetricsSumEachCustomersDay() {
+    Lakehouse lake = pipeline();
+
+    GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    Map<String, Map<String, Object>> users =
+        lake.scan(lake.goldPath(GoldJob.CUSTOMER_METRICS)).on(D).rows().stream()
+            .collect(Collectors.toMap(r -> (String) r.get("user_id"), Function.identity()));
+    Map<String, Object> u2 = users.get("u2");
+    assertThat(u2.get("transactions")).isEqualTo(2L);
+    assertThat(u2.get("approved")).isEqualTo(2L);
+    assertThat((Double) u2.get("spend_reporting")).isCloseTo(122.0, within(1e-9));
+    assertThat((Double) u2.get("max_amount_reporting")).isCloseTo(92.0, within(1e-9));
+    assertThat(u2.get("distinct_merchants")).isEqualTo(2L);
+    assertThat(u2.get("fraud_transactions")).isEqualTo(1L);
+    assertThat(u2.get("chargebacks")).isEqualTo(1L);
+    Map<String, Object> u1 = users.get("u1");
+    assertThat(u1.get("transactions")).isEqualTo(2L);
+    assertThat(u1.get("approved")).isEqualTo(1L);
+    assertThat(u1.get("distinct_countries")).isEqualTo(1L);
+  }
+
+  @Test
   void rerunningADateReplacesItsGoldPartitions() {
     Lakehouse lake = pipeline();
     GoldJob job = GoldJob.builder(lake).clock(CLOCK).build();

@@ -40,7 +40,13 @@ public final class GoldTransform {
           "status",
           "amount_minor",
           "amount_reporting",
-          "is_fraud");
+          "is_fraud",
+          "user_id",
+          "card_id",
+          "is_new_device",
+          "is_new_country",
+          "country",
+          "local_hour");
 
   public static final StructType DAILY_REVENUE =
       new StructType()
@@ -77,6 +83,38 @@ public final class GoldTransform {
           .add("mastercard_threshold_breached", BooleanType.BOOLEAN, false)
           .add("alert_precision", DoubleType.DOUBLE, true)
           .add("alert_recall", DoubleType.DOUBLE, true)
+          .add("event_date", DateType.DATE, false);
+
+  public static final StructType MERCHANT_RISK =
+      new StructType()
+          .add("merchant_id", StringType.STRING, false)
+          .add("transactions", LongType.LONG, false)
+          .add("decline_rate", DoubleType.DOUBLE, false)
+          .add("fraud_rate", DoubleType.DOUBLE, false)
+          .add("chargebacks", LongType.LONG, false)
+          .add("chargeback_ratio", DoubleType.DOUBLE, false)
+          .add("avg_amount_reporting", DoubleType.DOUBLE, false)
+          .add("distinct_cards", LongType.LONG, false)
+          .add("new_device_share", DoubleType.DOUBLE, false)
+          .add("new_country_share", DoubleType.DOUBLE, false)
+          .add("night_share", DoubleType.DOUBLE, false)
+          .add("risk_tier", StringType.STRING, false)
+          .add("event_date", DateType.DATE, false);
+
+  public static final StructType CUSTOMER_METRICS =
+      new StructType()
+          .add("user_id", StringType.STRING, false)
+          .add("transactions", LongType.LONG, false)
+          .add("approved", LongType.LONG, false)
+          .add("spend_reporting", DoubleType.DOUBLE, false)
+          .add("max_amount_reporting", DoubleType.DOUBLE, false)
+          .add("distinct_merchants", LongType.LONG, false)
+          .add("distinct_cards", LongType.LONG, false)
+          .add("distinct_countries", LongType.LONG, false)
+          .add("new_device_payments", LongType.LONG, false)
+          .add("new_country_payments", LongType.LONG, false)
+          .add("fraud_transactions", LongType.LONG, false)
+          .add("chargebacks", LongType.LONG, false)
           .add("event_date", DateType.DATE, false);
 
   /** A card scheme's monitoring threshold: ratio and minimum count, both reached to breach. */
@@ -201,6 +239,126 @@ public final class GoldTransform {
           });
     }
     return out;
+  }
+
+  /**
+   * Rows of {@code merchant_risk}, one per merchant: decline, fraud and chargeback rates, card
+   * diversity and the share of payments from new devices, new countries and at night (00-05 local),
+   * with a tier: HIGH when the fraud rate or chargeback ratio reaches 1%, MEDIUM at 0.3%, else LOW.
+   */
+  public List<Object[]> merchantRisk(
+      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
+    Map<String, List<Object[]>> byMerchant = group(silver, 1);
+    List<Object[]> out = new ArrayList<>();
+    for (Map.Entry<String, List<Object[]>> e : byMerchant.entrySet()) {
+      long n = 0;
+      long declined = 0;
+      long approved = 0;
+      long fraud = 0;
+      long cbs = 0;
+      long newDevice = 0;
+      long newCountry = 0;
+      long night = 0;
+      double amount = 0;
+      java.util.Set<Object> cards = new java.util.HashSet<>();
+      for (Object[] r : e.getValue()) {
+        n++;
+        cards.add(r[10]);
+        newDevice += Boolean.TRUE.equals(r[11]) ? 1 : 0;
+        newCountry += Boolean.TRUE.equals(r[12]) ? 1 : 0;
+        night += r[14] != null && (Integer) r[14] < 6 ? 1 : 0;
+        if (!"AUTHORIZED".equals(r[5])) {
+          declined++;
+          continue;
+        }
+        approved++;
+        fraud += Boolean.TRUE.equals(r[8]) ? 1 : 0;
+        amount += r[7] == null ? 0 : (Double) r[7];
+        Returns ret = returns.get((String) r[0]);
+        cbs += ret == null ? 0 : ret.chargebackCount();
+      }
+      double fraudRate = ratio(fraud, approved);
+      double cbRatio = ratio(cbs, approved);
+      double worst = Math.max(fraudRate, cbRatio);
+      String tier = worst >= 0.01 ? "HIGH" : worst >= 0.003 ? "MEDIUM" : "LOW";
+      out.add(
+          new Object[] {
+            e.getKey(),
+            n,
+            ratio(declined, n),
+            fraudRate,
+            cbs,
+            cbRatio,
+            ratio(amount, approved),
+            (long) cards.size(),
+            ratio(newDevice, n),
+            ratio(newCountry, n),
+            ratio(night, n),
+            tier,
+            date
+          });
+    }
+    return out;
+  }
+
+  /** Rows of {@code customer_metrics}, one per user with payments that day. */
+  public List<Object[]> customerMetrics(
+      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
+    Map<String, List<Object[]>> byUser = group(silver, 9);
+    List<Object[]> out = new ArrayList<>();
+    for (Map.Entry<String, List<Object[]>> e : byUser.entrySet()) {
+      long approved = 0;
+      long newDevice = 0;
+      long newCountry = 0;
+      long fraud = 0;
+      long cbs = 0;
+      double spend = 0;
+      double max = 0;
+      java.util.Set<Object> merchants = new java.util.HashSet<>();
+      java.util.Set<Object> cards = new java.util.HashSet<>();
+      java.util.Set<Object> countries = new java.util.HashSet<>();
+      for (Object[] r : e.getValue()) {
+        merchants.add(r[1]);
+        cards.add(r[10]);
+        countries.add(r[13]);
+        newDevice += Boolean.TRUE.equals(r[11]) ? 1 : 0;
+        newCountry += Boolean.TRUE.equals(r[12]) ? 1 : 0;
+        fraud += Boolean.TRUE.equals(r[8]) ? 1 : 0;
+        Returns ret = returns.get((String) r[0]);
+        cbs += ret == null ? 0 : ret.chargebackCount();
+        if ("AUTHORIZED".equals(r[5])) {
+          approved++;
+          double a = r[7] == null ? 0 : (Double) r[7];
+          spend += a;
+          max = Math.max(max, a);
+        }
+      }
+      out.add(
+          new Object[] {
+            e.getKey(),
+            (long) e.getValue().size(),
+            approved,
+            spend,
+            max,
+            (long) merchants.size(),
+            (long) cards.size(),
+            (long) countries.size(),
+            newDevice,
+            newCountry,
+            fraud,
+            cbs,
+            date
+          });
+    }
+    return out;
+  }
+
+  private static Map<String, List<Object[]>> group(List<Object[]> rows, int keyCol) {
+    Map<String, List<Object[]>> m = new TreeMap<>();
+    for (Object[] r : rows) {
+      m.computeIfAbsent((String) r[keyCol], k -> new ArrayList<>()).add(r);
+    }
+    return m;
   }
 
   private static double ratio(double num, double den) {
