@@ -1,0 +1,209 @@
+package dev.frip.core.quality;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One data-quality rule, checked on a {@link RowSet} before a lakehouse partition is published.
+ * Row-level rules report the rows that break them so they can be quarantined with the rule's name;
+ * dataset-level rules (row count, freshness) report an observation.
+ *
+ * <pre>{@code
+ * ExpectationSuite suite = ExpectationSuite.named("enriched_transactions")
+ *     .expect(Expectation.notNull("payment_id"))
+ *     .expect(Expectation.unique("event_id"))
+ *     .expect(Expectation.between("amount_minor", 0, 100_000_000))
+ *     .expect(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED")))
+ *     .build();
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public interface Expectation {
+
+  /** The rule's name as it appears in results and quarantine rows. */
+  String name();
+
+  /** What a failure does (default {@link Severity#BLOCK}). */
+  Severity severity();
+
+  /** Checks the rows. */
+  ExpectationResult check(RowSet rows);
+
+  /** The same rule with another severity. */
+  default Expectation withSeverity(Severity severity) {
+    Objects.requireNonNull(severity, "severity");
+    Expectation self = this;
+    return new Expectation() {
+      @Override
+      public String name() {
+        return self.name();
+      }
+
+      @Override
+      public Severity severity() {
+        return severity;
+      }
+
+      @Override
+      public ExpectationResult check(RowSet rows) {
+        ExpectationResult r = self.check(rows);
+        return new ExpectationResult(r.rule(), severity, r.passed(), r.failedRows(), r.observed());
+      }
+    };
+  }
+
+  /** Every row has a value in {@code column}. */
+  static Expectation notNull(String column) {
+    return rowRule("not_null(" + column + ")", column, v -> v != null, "nulls");
+  }
+
+  /** No two rows share a value of {@code column}; the second and later rows fail. */
+  static Expectation unique(String column) {
+    requireColumn(column);
+    return new BaseRule("unique(" + column + ")") {
+      @Override
+      public ExpectationResult check(RowSet rows) {
+        int c = rows.indexOf(column);
+        Set<Object> seen = new HashSet<>();
+        List<Integer> bad = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+          Object v = rows.row(i)[c];
+          if (v != null && !seen.add(v)) {
+            bad.add(i);
+          }
+        }
+        return result(bad, bad.size() + " duplicate values");
+      }
+    };
+  }
+
+  /** Non-null numeric values of {@code column} lie in {@code [min, max]}. */
+  static Expectation between(String column, double min, double max) {
+    if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
+      throw new IllegalArgumentException(
+          "between(" + column + "): range [" + min + ", " + max + "] is empty");
+    }
+    return rowRule(
+        "between(" + column + ", " + min + ", " + max + ")",
+        column,
+        v -> {
+          if (v == null) {
+            return true;
+          }
+          if (!(v instanceof Number n)) {
+            return false;
+          }
+          double d = n.doubleValue();
+          return d >= min && d <= max;
+        },
+        "values out of range");
+  }
+
+  /** Non-null values of {@code column} are among {@code allowed}. */
+  static Expectation in(String column, Set<?> allowed) {
+    Objects.requireNonNull(allowed, "allowed values of " + column);
+    if (allowed.isEmpty()) {
+      throw new IllegalArgumentException("in(" + column + "): no allowed values given");
+    }
+    Set<?> copy = Set.copyOf(allowed);
+    return rowRule(
+        "in("
+            + column
+            + ", "
+            + new java.util.TreeSet<>(copy.stream().map(String::valueOf).toList())
+            + ")",
+        column,
+        v -> v == null || copy.contains(v),
+        "values not allowed");
+  }
+
+  /**
+   * Every non-null value of {@code column} exists in {@code keys} of another dataset, e.g. every
+   * silver {@code event_id} is a bronze payment's.
+   */
+  static Expectation referencedIn(String column, String reference, Set<?> keys) {
+    Objects.requireNonNull(reference, "reference");
+    Objects.requireNonNull(keys, "keys of " + reference);
+    return rowRule(
+        "referenced_in(" + column + ", " + reference + ")",
+        column,
+        v -> v == null || keys.contains(v),
+        "values missing from " + reference);
+  }
+
+  /** The dataset has exactly {@code expected} rows, e.g. the unique bronze records it came from. */
+  static Expectation rowCount(long expected, String source) {
+    if (expected < 0) {
+      throw new IllegalArgumentException("rowCount: expected was " + expected + ", must be >= 0");
+    }
+    Objects.requireNonNull(source, "source");
+    return new BaseRule("row_count(" + source + ")") {
+      @Override
+      public ExpectationResult check(RowSet rows) {
+        return result(
+            rows.size() == expected ? List.of() : null,
+            rows.size() + " rows, " + source + " has " + expected);
+      }
+    };
+  }
+
+  /**
+   * The newest {@code timestampColumn} is no older than {@code maxAge} before {@code now}. An empty
+   * dataset is not fresh.
+   */
+  static Expectation freshness(String timestampColumn, Duration maxAge, Instant now) {
+    requireColumn(timestampColumn);
+    Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(now, "now");
+    if (maxAge.isNegative()) {
+      throw new IllegalArgumentException("freshness: maxAge was " + maxAge + ", must be >= 0");
+    }
+    return new BaseRule("freshness(" + timestampColumn + ", " + maxAge + ")") {
+      @Override
+      public ExpectationResult check(RowSet rows) {
+        int c = rows.indexOf(timestampColumn);
+        Instant max = null;
+        for (int i = 0; i < rows.size(); i++) {
+          Object v = rows.row(i)[c];
+          if (v instanceof Instant t && (max == null || t.isAfter(max))) {
+            max = t;
+          }
+        }
+        boolean ok = max != null && !max.isBefore(now.minus(maxAge));
+        return result(ok ? List.of() : null, "newest " + timestampColumn + " " + max);
+      }
+    };
+  }
+
+  private static Expectation rowRule(
+      String name, String column, Predicate<Object> ok, String what) {
+    requireColumn(column);
+    return new BaseRule(name) {
+      @Override
+      public ExpectationResult check(RowSet rows) {
+        int c = rows.indexOf(column);
+        List<Integer> bad = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+          if (!ok.test(rows.row(i)[c])) {
+            bad.add(i);
+          }
+        }
+        return result(bad, bad.size() + " " + what);
+      }
+    };
+  }
+
+  private static void requireColumn(String column) {
+    Objects.requireNonNull(column, "column");
+    if (column.isBlank()) {
+      throw new IllegalArgumentException("column name was blank");
+    }
+  }
+}

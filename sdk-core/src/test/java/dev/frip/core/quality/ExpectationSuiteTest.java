@@ -1,0 +1,139 @@
+package dev.frip.core.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ExpectationSuiteTest {
+
+  private static final Instant T = Instant.parse("2026-02-25T12:00:00Z");
+
+  private static RowSet rows(Object[]... rs) {
+    return RowSet.of(List.of("id", "amount", "status", "at"), new ArrayList<>(Arrays.asList(rs)));
+  }
+
+  private static final RowSet GOOD =
+      rows(
+          new Object[] {"a", 10L, "AUTHORIZED", T},
+          new Object[] {"b", 20L, "DECLINED", T.minusSeconds(60)});
+
+  private static final RowSet BAD =
+      rows(
+          new Object[] {"a", 10L, "AUTHORIZED", T},
+          new Object[] {"a", -5L, "PENDING", T},
+          new Object[] {null, "x", null, T});
+
+  @Test
+  void goodRowsPassEveryRule() {
+    SuiteResult r = suite().run(GOOD, T);
+    assertThat(r.passed()).isTrue();
+    assertThat(r.publishable()).isTrue();
+    assertThat(r.failures()).isEmpty();
+    assertThat(r.offendingRows()).isEmpty();
+  }
+
+  @Test
+  void eachRowLevelRuleNamesTheRowsThatBrokeIt() {
+    SuiteResult r = suite().run(BAD, T);
+    assertThat(r.publishable()).isFalse();
+    assertThat(r.failures())
+        .extracting(ExpectationResult::rule)
+        .containsExactly(
+            "not_null(id)",
+            "unique(id)",
+            "between(amount, 0.0, 1000.0)",
+            "in(status, [AUTHORIZED, DECLINED])",
+            "row_count(bronze.payments)");
+    assertThat(r.offendingRows().get(1))
+        .containsExactly(
+            "unique(id)", "between(amount, 0.0, 1000.0)", "in(status, [AUTHORIZED, DECLINED])");
+    assertThat(r.offendingRows().get(2))
+        .containsExactly("not_null(id)", "between(amount, 0.0, 1000.0)");
+    assertThat(r.offendingRows()).doesNotContainKey(0);
+  }
+
+  @Test
+  void quarantineSeverityDoesNotBlockPublication() {
+    SuiteResult r =
+        ExpectationSuite.named("s")
+            .expect(Expectation.between("amount", 0, 100).withSeverity(Severity.QUARANTINE))
+            .build()
+            .run(BAD, T);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.publishable()).isTrue();
+    assertThat(r.results().get(0).severity()).isEqualTo(Severity.QUARANTINE);
+    assertThat(r.results().get(0).rule()).isEqualTo("between(amount, 0.0, 100.0)");
+  }
+
+  @Test
+  void referentialIntegrityFlagsValuesMissingFromTheReference() {
+    ExpectationResult r =
+        Expectation.referencedIn("id", "bronze.payments", Set.of("b")).check(GOOD);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.failedRows()).containsExactly(0);
+    assertThat(r.observed()).isEqualTo("1 values missing from bronze.payments");
+  }
+
+  @Test
+  void freshnessLooksAtTheNewestTimestamp() {
+    Expectation fresh = Expectation.freshness("at", Duration.ofHours(1), T.plusSeconds(1800));
+    assertThat(fresh.check(GOOD).passed()).isTrue();
+    Expectation stale = Expectation.freshness("at", Duration.ofHours(1), T.plusSeconds(7200));
+    ExpectationResult r = stale.check(GOOD);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.observed()).isEqualTo("newest at " + T);
+    assertThat(stale.check(rows()).passed()).isFalse();
+  }
+
+  @Test
+  void jsonIsMachineReadable() {
+    String json = suite().run(BAD, T).toJson();
+    assertThat(json)
+        .startsWith(
+            "{\"suite\": \"payments\", \"run_at\": \"2026-02-25T12:00:00Z\", \"row_count\": 3")
+        .contains("\"passed\": false, \"publishable\": false")
+        .contains(
+            "{\"rule\": \"unique(id)\", \"severity\": \"BLOCK\", \"passed\": false,"
+                + " \"observed\": \"1 duplicate values\", \"failed_rows\": 1, \"sample_rows\": [1]}")
+        .endsWith("]}");
+    StringBuilder sb = new StringBuilder();
+    SuiteResult.str("q\"\\\n\r\t\u0001", sb);
+    assertThat(sb).hasToString("\"q\\\"\\\\\\n\\r\\t\\u0001\"");
+  }
+
+  @Test
+  void argumentsAreValidatedWithNamedValues() {
+    assertThatThrownBy(() -> Expectation.between("amount", 5, 1))
+        .hasMessageContaining("between(amount): range [5.0, 1.0] is empty");
+    assertThatThrownBy(() -> Expectation.in("status", Set.of()))
+        .hasMessageContaining("in(status): no allowed values");
+    assertThatThrownBy(() -> Expectation.rowCount(-1, "x")).hasMessageContaining("was -1");
+    assertThatThrownBy(() -> Expectation.notNull(" ")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> Expectation.freshness("at", Duration.ofSeconds(-1), T))
+        .hasMessageContaining("maxAge was PT-1S");
+    assertThatThrownBy(() -> ExpectationSuite.named("s").build())
+        .hasMessageContaining("suite s has no expectations");
+    assertThatThrownBy(() -> ExpectationSuite.named("")).hasMessageContaining("blank");
+    assertThatThrownBy(() -> GOOD.value(0, "nope"))
+        .hasMessageContaining(
+            "column nope is not in the rows; columns are [id, amount, status, at]");
+  }
+
+  private static ExpectationSuite suite() {
+    return ExpectationSuite.named("payments")
+        .expect(Expectation.notNull("id"))
+        .expect(Expectation.unique("id"))
+        .expect(Expectation.between("amount", 0, 1000))
+        .expect(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED")))
+        .expect(Expectation.referencedIn("id", "bronze.payments", Set.of("a", "b")))
+        .expect(Expectation.rowCount(2, "bronze.payments"))
+        .build();
+  }
+}

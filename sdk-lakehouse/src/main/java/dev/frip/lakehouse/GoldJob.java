@@ -1,0 +1,252 @@
+package dev.frip.lakehouse;
+
+import dev.frip.core.quality.Expectation;
+import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.GoldTransform;
+import dev.frip.lakehouse.internal.QualityGate;
+import io.delta.kernel.types.StructType;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Builds the gold tables of one date from the published silver partition: {@code
+ * gold/daily_revenue} (GMV, net revenue after refunds and chargebacks, refund rate and approval
+ * rate by merchant, category, merchant country and currency) and {@code gold/fraud_kpis} (fraud
+ * rate by count and amount, fraud loss in basis points, chargeback ratio against the Visa and
+ * Mastercard monitoring thresholds), {@code gold/merchant_risk} (per merchant rates, card
+ * diversity, new-device/new-country/night shares and a risk tier) and {@code gold/customer_metrics}
+ * (per customer spend, diversity and risk counts), each behind its own quality gate and written by
+ * replacing the date's partition, so re-runs are idempotent.
+ *
+ * <pre>{@code
+ * GoldResult r = GoldJob.builder(lake).build().run(LocalDate.parse("2026-02-25"));
+ * }</pre>
+ *
+ * <p>Defaults for the scheme thresholds: Visa 0.9% with at least 100 chargebacks, Mastercard 1.5%
+ * with at least 100 (the monitoring programmes' entry levels; set your acquirer's values with
+ * {@link Builder#visaThreshold} and {@link Builder#mastercardThreshold}).
+ *
+ * @since 0.1.0
+ */
+public final class GoldJob {
+
+  /** Gold table names. */
+  public static final String DAILY_REVENUE = "daily_revenue";
+
+  public static final String FRAUD_KPIS = "fraud_kpis";
+
+  public static final String MERCHANT_RISK = "merchant_risk";
+
+  public static final String CUSTOMER_METRICS = "customer_metrics";
+
+  private final Lakehouse lake;
+  private final GoldTransform transform;
+  private final Clock clock;
+  private final int chargebackHorizonDays;
+
+  private GoldJob(Builder b) {
+    this.lake = b.lake;
+    this.transform =
+        new GoldTransform(
+            new GoldTransform.SchemeThreshold(b.visaRatio, b.visaMinimum),
+            new GoldTransform.SchemeThreshold(b.mcRatio, b.mcMinimum));
+    this.clock = b.clock;
+    this.chargebackHorizonDays = b.chargebackHorizonDays;
+  }
+
+  /** A builder for gold jobs on {@code lake}. */
+  public static Builder builder(Lakehouse lake) {
+    return new Builder(Objects.requireNonNull(lake, "lake"));
+  }
+
+  /** Builds, checks and publishes the gold partitions of {@code date}. */
+  public GoldResult run(LocalDate date) {
+    Objects.requireNonNull(date, "date");
+    List<Object[]> silver = new ArrayList<>();
+    DeltaTable.forReading(lake.engine(), lake.silverPath())
+        .scan(
+            DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date),
+            GoldTransform.SILVER_COLUMNS,
+            silver::add);
+    Set<String> ids = new HashSet<>();
+    for (Object[] r : silver) {
+      ids.add((String) r[0]);
+    }
+    Map<String, GoldTransform.Returns> returns = new HashMap<>();
+    DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/refunds")
+        .scan(
+            DeltaTable.dateBetween(
+                Lakehouse.EVENT_DATE, date, date.plusDays(chargebackHorizonDays)),
+            List.of("event_id", "payment_id", "amount_minor", "refund_type"),
+            new java.util.function.Consumer<Object[]>() {
+              private final Set<String> seen = new HashSet<>();
+
+              @Override
+              public void accept(Object[] r) {
+                if (!ids.contains((String) r[1]) || !seen.add((String) r[0])) {
+                  return;
+                }
+                boolean cb = "CHARGEBACK".equals(r[3]);
+                long amount = (Long) r[2];
+                returns.merge(
+                    (String) r[1],
+                    new GoldTransform.Returns(cb ? 0 : amount, cb ? amount : 0, cb ? 1 : 0),
+                    (a, b) ->
+                        new GoldTransform.Returns(
+                            a.refundsMinor() + b.refundsMinor(),
+                            a.chargebacksMinor() + b.chargebacksMinor(),
+                            a.chargebackCount() + b.chargebackCount()));
+              }
+            });
+
+    Map<String, GoldResult.Table> tables = new LinkedHashMap<>();
+    tables.put(
+        DAILY_REVENUE,
+        publish(
+            DAILY_REVENUE,
+            GoldTransform.DAILY_REVENUE,
+            transform.dailyRevenue(date, silver, returns),
+            ExpectationSuite.named(DAILY_REVENUE)
+                .expect(Expectation.notNull("merchant_id"))
+                .expect(Expectation.between("approval_rate", 0, 1))
+                .expect(Expectation.between("refund_rate", 0, 1))
+                .expect(Expectation.between("gmv_minor", 0, Double.MAX_VALUE))
+                .build(),
+            date));
+    tables.put(
+        FRAUD_KPIS,
+        publish(
+            FRAUD_KPIS,
+            GoldTransform.FRAUD_KPIS,
+            transform.fraudKpis(date, silver, returns),
+            ExpectationSuite.named(FRAUD_KPIS)
+                .expect(Expectation.unique("merchant_id"))
+                .expect(Expectation.between("fraud_rate_count", 0, 1))
+                .expect(Expectation.between("fraud_rate_amount", 0, 1))
+                .expect(Expectation.between("chargeback_ratio", 0, Double.MAX_VALUE))
+                .build(),
+            date));
+    tables.put(
+        MERCHANT_RISK,
+        publish(
+            MERCHANT_RISK,
+            GoldTransform.MERCHANT_RISK,
+            transform.merchantRisk(date, silver, returns),
+            ExpectationSuite.named(MERCHANT_RISK)
+                .expect(Expectation.unique("merchant_id"))
+                .expect(Expectation.between("fraud_rate", 0, 1))
+                .expect(Expectation.in("risk_tier", Set.of("LOW", "MEDIUM", "HIGH")))
+                .build(),
+            date));
+    tables.put(
+        CUSTOMER_METRICS,
+        publish(
+            CUSTOMER_METRICS,
+            GoldTransform.CUSTOMER_METRICS,
+            transform.customerMetrics(date, silver, returns),
+            ExpectationSuite.named(CUSTOMER_METRICS)
+                .expect(Expectation.unique("user_id"))
+                .expect(Expectation.between("spend_reporting", 0, Double.MAX_VALUE))
+                .build(),
+            date));
+    return new GoldResult(date, tables);
+  }
+
+  private GoldResult.Table publish(
+      String name, StructType schema, List<Object[]> rows, ExpectationSuite suite, LocalDate date) {
+    QualityGate gate =
+        new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
+    QualityGate.Decision d =
+        gate.check(
+            name,
+            date,
+            schema.fieldNames(),
+            rows,
+            suite,
+            clock.instant(),
+            lake.quarantinePath(name),
+            lake.qualityResultsPath(name));
+    DeltaTable table = lake.table(lake.goldPath(name), schema, Lakehouse.EVENT_DATE);
+    if (!d.publish()) {
+      return new GoldResult.Table(false, table.version(), 0, d.result());
+    }
+    long v = table.replacePartition(date, d.publishable());
+    return new GoldResult.Table(true, v, d.publishable().size(), d.result());
+  }
+
+  /**
+   * Builds a {@link GoldJob}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Lakehouse lake;
+    private double visaRatio = 0.009;
+    private long visaMinimum = 100;
+    private double mcRatio = 0.015;
+    private long mcMinimum = 100;
+    private int chargebackHorizonDays = 180;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Lakehouse lake) {
+      this.lake = lake;
+    }
+
+    /** Visa's monitoring threshold: chargeback ratio and minimum chargeback count. */
+    public Builder visaThreshold(double ratio, long minimumCount) {
+      checkThreshold("Visa", ratio, minimumCount);
+      this.visaRatio = ratio;
+      this.visaMinimum = minimumCount;
+      return this;
+    }
+
+    /** Mastercard's monitoring threshold: chargeback ratio and minimum chargeback count. */
+    public Builder mastercardThreshold(double ratio, long minimumCount) {
+      checkThreshold("Mastercard", ratio, minimumCount);
+      this.mcRatio = ratio;
+      this.mcMinimum = minimumCount;
+      return this;
+    }
+
+    /** How many days after the payment date refunds are looked for (default 180). */
+    public Builder chargebackHorizonDays(int days) {
+      if (days < 0) {
+        throw new IllegalArgumentException(
+            "chargeback horizon was " + days + " days, must be >= 0");
+      }
+      this.chargebackHorizonDays = days;
+      return this;
+    }
+
+    /** The clock stamping quality results. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the job. */
+    public GoldJob build() {
+      return new GoldJob(this);
+    }
+
+    private static void checkThreshold(String scheme, double ratio, long minimumCount) {
+      if (!(ratio > 0 && ratio < 1)) {
+        throw new IllegalArgumentException(
+            scheme + " threshold ratio was " + ratio + ", must be in (0, 1)");
+      }
+      if (minimumCount < 0) {
+        throw new IllegalArgumentException(
+            scheme + " minimum chargeback count was " + minimumCount + ", must be >= 0");
+      }
+    }
+  }
+}

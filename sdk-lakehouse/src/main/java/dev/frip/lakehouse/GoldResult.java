@@ -1,0 +1,35 @@
+package dev.frip.lakehouse;
+
+import dev.frip.core.quality.SuiteResult;
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * What one gold run did, per table.
+ *
+ * @param date the {@code event_date} built
+ * @param tables for each gold table, how its partition fared
+ * @since 0.1.0
+ */
+public record GoldResult(LocalDate date, Map<String, Table> tables) {
+
+  /** Copies the map. */
+  public GoldResult {
+    tables = Map.copyOf(tables);
+  }
+
+  /** True when every table's partition was published. */
+  public boolean published() {
+    return tables.values().stream().allMatch(Table::published);
+  }
+
+  /**
+   * One gold table's outcome.
+   *
+   * @param published whether the partition passed its quality gate and was written
+   * @param version the table's version after the run
+   * @param rows rows published
+   * @param quality the expectation suite's result
+   */
+  public record Table(boolean published, long version, int rows, SuiteResult quality) {}
+}

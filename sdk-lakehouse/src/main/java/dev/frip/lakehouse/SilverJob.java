@@ -1,0 +1,217 @@
+package dev.frip.lakehouse;
+
+import dev.frip.core.quality.Expectation;
+import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.QualityGate;
+import dev.frip.lakehouse.internal.ReferenceData;
+import dev.frip.lakehouse.internal.SilverTransform;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Builds {@code silver/enriched_transactions/event_date=D} from the bronze tables: each payment of
+ * the day joined with its order, the user profile as of the payment time, the device and the latest
+ * geo fix before the payment; deduplicated by {@code event_id}; with reporting-currency amount,
+ * local hour, distance from home, new-device and new-country flags, and fraud labels from
+ * chargebacks ({@code is_fraud}, {@code fraud_scenario}, {@code label_available_at}).
+ *
+ * <p>Before publication an expectation suite runs (not null, unique {@code event_id}, value ranges,
+ * allowed values, silver→bronze referential integrity, bronze→silver row count, plus any added with
+ * {@link Builder#expect}). A failure blocks publication; the JSON result lands under {@code
+ * quality/enriched_transactions/} and offending rows in {@code quarantine/enriched_transactions}.
+ * Publication replaces the date's partition in one commit, so re-running a date is idempotent (and
+ * picks up chargebacks that arrived since).
+ *
+ * <pre>{@code
+ * SilverResult r = SilverJob.builder(lake).reportingCurrency("EUR").build()
+ *     .run(LocalDate.parse("2026-02-25"));
+ * if (!r.published()) System.err.println(r.quality().toJson());
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class SilverJob {
+
+  private final Lakehouse lake;
+  private final SilverTransform transform;
+  private final List<Expectation> extra;
+  private final Clock clock;
+  private final Set<String> currencies;
+
+  private SilverJob(Builder b) {
+    this.lake = b.lake;
+    this.transform =
+        new SilverTransform(
+            b.reportingCurrency, b.rates, b.newCountryLookback, b.chargebackHorizonDays);
+    this.extra = List.copyOf(b.extra);
+    this.clock = b.clock;
+    this.currencies = Set.copyOf(b.rates.keySet());
+  }
+
+  /** A builder for a silver job on {@code lake}. */
+  public static Builder builder(Lakehouse lake) {
+    return new Builder(Objects.requireNonNull(lake, "lake"));
+  }
+
+  /** Builds, checks and (when the checks pass) publishes one date. */
+  public SilverResult run(LocalDate date) {
+    Objects.requireNonNull(date, "date");
+    SilverTransform.Output out =
+        transform.run(
+            (topic, from, to, cols, sink) ->
+                DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/" + topic)
+                    .scan(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), cols, sink),
+            date);
+    Set<String> bronzeIds = new HashSet<>();
+    DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/payments")
+        .scan(
+            DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date),
+            List.of("event_id"),
+            r -> bronzeIds.add((String) r[0]));
+    ExpectationSuite suite = suite(bronzeIds);
+    QualityGate gate =
+        new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
+    QualityGate.Decision d =
+        gate.check(
+            Lakehouse.SILVER_ENRICHED_TRANSACTIONS,
+            date,
+            SilverTransform.columns(),
+            out.rows(),
+            suite,
+            clock.instant(),
+            lake.quarantinePath(Lakehouse.SILVER_ENRICHED_TRANSACTIONS),
+            lake.qualityResultsPath(Lakehouse.SILVER_ENRICHED_TRANSACTIONS));
+    DeltaTable silver = lake.table(lake.silverPath(), SilverTransform.SCHEMA, Lakehouse.EVENT_DATE);
+    long version;
+    int published = 0;
+    if (d.publish()) {
+      version = silver.replacePartition(date, d.publishable());
+      published = d.publishable().size();
+    } else {
+      version = silver.version();
+    }
+    return new SilverResult(
+        date,
+        d.publish(),
+        version,
+        published,
+        out.paymentsRead(),
+        out.duplicatesDropped(),
+        d.quarantined(),
+        d.result(),
+        d.resultPath());
+  }
+
+  private ExpectationSuite suite(Set<String> bronzeIds) {
+    ExpectationSuite.Builder b =
+        ExpectationSuite.named(Lakehouse.SILVER_ENRICHED_TRANSACTIONS)
+            .expect(Expectation.notNull("event_id"))
+            .expect(Expectation.notNull("payment_id"))
+            .expect(Expectation.notNull("user_id"))
+            .expect(Expectation.notNull("amount_reporting"))
+            .expect(Expectation.unique("event_id"))
+            .expect(Expectation.between("amount_minor", 0, 1e12))
+            .expect(Expectation.between("local_hour", 0, 23))
+            .expect(Expectation.between("distance_from_home_km", 0, 20_040))
+            .expect(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED")))
+            .expect(
+                Expectation.in(
+                    "payment_method", Set.of("CARD_PRESENT", "CARD_NOT_PRESENT", "WALLET")))
+            .expect(Expectation.in("currency", currencies))
+            .expect(Expectation.referencedIn("event_id", "bronze.payments", bronzeIds))
+            .expect(Expectation.rowCount(bronzeIds.size(), "bronze.payments distinct event_id"));
+    extra.forEach(b::expect);
+    return b.build();
+  }
+
+  /**
+   * Builds a {@link SilverJob}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Lakehouse lake;
+    private String reportingCurrency = "EUR";
+    private final Map<String, Double> rates = ReferenceData.defaultRatesToEur();
+    private Duration newCountryLookback = Duration.ofDays(7);
+    private int chargebackHorizonDays = 180;
+    private final List<Expectation> extra = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Lakehouse lake) {
+      this.lake = lake;
+    }
+
+    /** The currency of {@code amount_reporting} (default EUR); it must have an FX rate. */
+    public Builder reportingCurrency(String currency) {
+      Objects.requireNonNull(currency, "reporting currency");
+      if (!currency.matches("[A-Z]{3}")) {
+        throw new IllegalArgumentException(
+            "reporting currency '" + currency + "' is not an ISO 4217 code");
+      }
+      this.reportingCurrency = currency;
+      return this;
+    }
+
+    /** Sets or overrides the FX rate of a currency: the value of one unit in EUR. */
+    public Builder fxRate(String currency, double eurPerUnit) {
+      Objects.requireNonNull(currency, "currency");
+      if (!(eurPerUnit > 0) || Double.isInfinite(eurPerUnit)) {
+        throw new IllegalArgumentException(
+            "FX rate of " + currency + " was " + eurPerUnit + ", must be a positive number");
+      }
+      rates.put(currency, eurPerUnit);
+      return this;
+    }
+
+    /** How far back a geo fix in the payment's country makes it not new (default 7 days). */
+    public Builder newCountryLookback(Duration lookback) {
+      Objects.requireNonNull(lookback, "lookback");
+      if (lookback.isNegative() || lookback.isZero()) {
+        throw new IllegalArgumentException(
+            "new-country lookback was " + lookback + ", must be positive");
+      }
+      this.newCountryLookback = lookback;
+      return this;
+    }
+
+    /** How many days after the payment date chargebacks are looked for (default 180). */
+    public Builder chargebackHorizonDays(int days) {
+      if (days < 0) {
+        throw new IllegalArgumentException(
+            "chargeback horizon was " + days + " days, must be >= 0");
+      }
+      this.chargebackHorizonDays = days;
+      return this;
+    }
+
+    /** Adds an expectation to the suite run before publication. */
+    public Builder expect(Expectation e) {
+      extra.add(Objects.requireNonNull(e, "expectation"));
+      return this;
+    }
+
+    /** The clock stamping quality results (tests pass a fixed one). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the job. */
+    public SilverJob build() {
+      if (!rates.containsKey(reportingCurrency)) {
+        throw new IllegalArgumentException(
+            "reporting currency " + reportingCurrency + " has no FX rate; add one with fxRate()");
+      }
+      return new SilverJob(this);
+    }
+  }
+}

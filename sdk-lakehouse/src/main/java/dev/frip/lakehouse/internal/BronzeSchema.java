@@ -1,0 +1,157 @@
+package dev.frip.lakehouse.internal;
+
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+/**
+ * The bronze table schema of a topic: the Avro value's fields as typed columns (strings, UUIDs and
+ * enums as strings; {@code timestamp-millis} as UTC timestamps), then the Kafka coordinates, the
+ * ingestion time and the {@code event_date} partition column (the UTC date of {@code event_time}).
+ */
+public final class BronzeSchema {
+
+  /** Kafka metadata column names, in table order after the event's fields. */
+  public static final String KAFKA_TOPIC = "kafka_topic";
+
+  public static final String KAFKA_PARTITION = "kafka_partition";
+  public static final String KAFKA_OFFSET = "kafka_offset";
+  public static final String KAFKA_TIMESTAMP = "kafka_timestamp";
+  public static final String SCHEMA_ID = "schema_id";
+  public static final String INGESTED_AT = "ingested_at";
+  public static final String EVENT_DATE = "event_date";
+  public static final String EVENT_TIME = "event_time";
+
+  private final Schema avro;
+  private final StructType struct;
+  private final int eventTimePos;
+  private final int fieldCount;
+
+  private BronzeSchema(Schema avro, StructType struct, int eventTimePos) {
+    this.avro = avro;
+    this.struct = struct;
+    this.eventTimePos = eventTimePos;
+    this.fieldCount = avro.getFields().size();
+  }
+
+  /** Derives the bronze schema of an Avro record schema that has an {@code event_time} field. */
+  public static BronzeSchema of(Schema avro) {
+    List<StructField> fields = new ArrayList<>();
+    for (Schema.Field f : avro.getFields()) {
+      Schema s = f.schema();
+      boolean nullable = false;
+      if (s.getType() == Schema.Type.UNION) {
+        List<Schema> branches = new ArrayList<>();
+        for (Schema b : s.getTypes()) {
+          if (b.getType() == Schema.Type.NULL) {
+            nullable = true;
+          } else {
+            branches.add(b);
+          }
+        }
+        if (branches.size() != 1) {
+          throw new IllegalArgumentException(
+              avro.getName() + "." + f.name() + ": only [null, T] unions map to a Delta column");
+        }
+        s = branches.get(0);
+      }
+      fields.add(
+          new StructField(f.name(), deltaType(avro.getName() + "." + f.name(), s), nullable));
+    }
+    Schema.Field et = avro.getField(EVENT_TIME);
+    if (et == null || !(et.schema().getLogicalType() instanceof LogicalTypes.TimestampMillis)) {
+      throw new IllegalArgumentException(
+          avro.getName() + " has no timestamp-millis event_time field to partition by");
+    }
+    fields.add(new StructField(KAFKA_TOPIC, StringType.STRING, false));
+    fields.add(new StructField(KAFKA_PARTITION, IntegerType.INTEGER, false));
+    fields.add(new StructField(KAFKA_OFFSET, LongType.LONG, false));
+    fields.add(new StructField(KAFKA_TIMESTAMP, TimestampType.TIMESTAMP, false));
+    fields.add(new StructField(SCHEMA_ID, IntegerType.INTEGER, false));
+    fields.add(new StructField(INGESTED_AT, TimestampType.TIMESTAMP, false));
+    fields.add(new StructField(EVENT_DATE, DateType.DATE, false));
+    return new BronzeSchema(avro, new StructType(fields), et.pos());
+  }
+
+  private static DataType deltaType(String where, Schema s) {
+    LogicalType lt = s.getLogicalType();
+    if (lt instanceof LogicalTypes.TimestampMillis || lt instanceof LogicalTypes.TimestampMicros) {
+      return TimestampType.TIMESTAMP;
+    }
+    return switch (s.getType()) {
+      case STRING, ENUM -> StringType.STRING;
+      case LONG -> LongType.LONG;
+      case INT -> IntegerType.INTEGER;
+      case DOUBLE -> DoubleType.DOUBLE;
+      case FLOAT -> FloatType.FLOAT;
+      case BOOLEAN -> BooleanType.BOOLEAN;
+      default ->
+          throw new IllegalArgumentException(
+              where + ": Avro type " + s.getType() + " has no bronze column mapping");
+    };
+  }
+
+  /** The Delta schema. */
+  public StructType struct() {
+    return struct;
+  }
+
+  /** The Avro schema the columns came from. */
+  public Schema avro() {
+    return avro;
+  }
+
+  /** The UTC date of an event's {@code event_time}. */
+  public LocalDate eventDate(IndexedRecord value) {
+    Object t = value.get(eventTimePos);
+    Instant i = t instanceof Instant in ? in : Instant.ofEpochMilli((Long) t);
+    return LocalDate.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  /** One bronze row for an event and its Kafka coordinates. */
+  public Object[] row(
+      IndexedRecord value,
+      String topic,
+      int partition,
+      long offset,
+      long kafkaTimestampMillis,
+      int schemaId,
+      Instant ingestedAt) {
+    Object[] row = new Object[fieldCount + 7];
+    for (int i = 0; i < fieldCount; i++) {
+      Object v = value.get(i);
+      if (v == null && !struct.at(i).isNullable()) {
+        throw new IllegalArgumentException("column " + struct.at(i).getName() + " is null");
+      }
+      if (v instanceof Long l && struct.at(i).getDataType() instanceof TimestampType) {
+        v = Instant.ofEpochMilli(l);
+      }
+      row[i] = v;
+    }
+    row[fieldCount] = topic;
+    row[fieldCount + 1] = partition;
+    row[fieldCount + 2] = offset;
+    row[fieldCount + 3] = Instant.ofEpochMilli(kafkaTimestampMillis);
+    row[fieldCount + 4] = schemaId;
+    row[fieldCount + 5] = ingestedAt;
+    row[fieldCount + 6] = eventDate(value);
+    return row;
+  }
+}

@@ -1,0 +1,594 @@
+package dev.frip.lakehouse.internal;
+
+import dev.frip.lakehouse.SchemaMismatchException;
+import io.delta.kernel.DataWriteContext;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionBuilder;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.exceptions.CheckpointAlreadyExistsException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Delta table written and read through Delta Kernel: created on first use with a fixed schema
+ * and an optional {@code DateType} partition column, appended in one commit per batch across
+ * partitions, a partition replaced atomically, small files compacted, a checkpoint every N commits.
+ *
+ * <p>Rows are {@code Object[]} in schema order holding Java domain values ({@link Instant} for
+ * timestamps, {@link LocalDate} for dates). Every write first checks that the table's schema is the
+ * writer's, and refuses with {@link SchemaMismatchException} otherwise.
+ */
+public final class DeltaTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);
+  static final String ENGINE_INFO = "frip-sdk-lakehouse/0.1.0";
+
+  private final Engine engine;
+  private final String path;
+  private final StructType schema;
+  private final String partitionColumn;
+  private final int partitionOrdinal;
+  private final int checkpointInterval;
+
+  /**
+   * @param partitionColumn name of a {@code DateType} column to partition by, or {@code null}
+   * @param checkpointInterval write a checkpoint at every version divisible by this (0 = never)
+   */
+  public DeltaTable(
+      Engine engine,
+      String path,
+      StructType schema,
+      String partitionColumn,
+      int checkpointInterval) {
+    this.engine = engine;
+    this.path = path;
+    this.schema = schema;
+    this.partitionColumn = partitionColumn;
+    this.partitionOrdinal =
+        partitionColumn == null || schema == null ? -1 : schema.indexOf(partitionColumn);
+    if (partitionColumn != null
+        && schema != null
+        && (partitionOrdinal < 0
+            || !(schema.at(partitionOrdinal).getDataType() instanceof DateType))) {
+      throw new IllegalArgumentException(
+          "partition column " + partitionColumn + " must be a date column of " + schema);
+    }
+    this.checkpointInterval = checkpointInterval;
+  }
+
+  /** The table's location. */
+  public String path() {
+    return path;
+  }
+
+  /** The writer's schema. */
+  public StructType schema() {
+    return schema;
+  }
+
+  /** The latest snapshot, or empty when the table does not exist yet. */
+  public Optional<Snapshot> snapshot() {
+    try {
+      return Optional.of(Table.forPath(engine, path).getLatestSnapshot(engine));
+    } catch (TableNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The latest committed version, or -1 when the table does not exist. */
+  public long version() {
+    return snapshot().map(Snapshot::getVersion).orElse(-1L);
+  }
+
+  /** The last version committed for a transaction id ({@code txn.appId}), if any. */
+  public Optional<Long> transactionVersion(String appId) {
+    return snapshot().flatMap(s -> s.getLatestTransactionVersion(engine, appId));
+  }
+
+  /** The last committed versions of several transaction ids, read from one snapshot. */
+  public Map<String, Long> transactionVersions(List<String> appIds) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    snapshot()
+        .ifPresent(
+            s -> {
+              for (String id : appIds) {
+                s.getLatestTransactionVersion(engine, id).ifPresent(v -> out.put(id, v));
+              }
+            });
+    return out;
+  }
+
+  /** Creates the table (empty, version 0) when it does not exist; checks its schema otherwise. */
+  public Snapshot ensureCreated() {
+    Optional<Snapshot> existing = snapshot();
+    if (existing.isPresent()) {
+      checkSchema(existing.get());
+      return existing.get();
+    }
+    TransactionBuilder b =
+        Table.forPath(engine, path)
+            .createTransactionBuilder(engine, ENGINE_INFO, Operation.CREATE_TABLE)
+            .withSchema(engine, schema);
+    if (partitionColumn != null) {
+      b = b.withPartitionColumns(engine, List.of(partitionColumn));
+    }
+    try {
+      b.build(engine).commit(engine, CloseableIterable.emptyIterable());
+      LOG.info("created Delta table {}", path);
+    } catch (RuntimeException e) {
+      // Another writer may have created it first; that is fine if its schema is ours.
+      if (snapshot().isEmpty()) {
+        throw e;
+      }
+    }
+    Snapshot s = snapshot().orElseThrow();
+    checkSchema(s);
+    return s;
+  }
+
+  /**
+   * Appends rows in one commit, with one {@code txn} action per entry of {@code txns} (appId to
+   * version). Returns the committed version, or the current version when there is nothing to do.
+   *
+   * @throws io.delta.kernel.exceptions.ConcurrentWriteException when another writer committed since
+   *     the snapshot was read, or a txn id is already at or beyond its version
+   */
+  public long append(List<Object[]> rows, Map<String, Long> txns) {
+    if (rows.isEmpty() && txns.isEmpty()) {
+      return version();
+    }
+    Snapshot snap = ensureCreated();
+    Transaction txn = newTransaction(txns, snap);
+    List<Row> actions = new ArrayList<>();
+    writeData(txn, rows, actions, false);
+    addExtraTxns(txns, snap, actions);
+    return commit(txn, actions);
+  }
+
+  /**
+   * Replaces every row of one partition with {@code rows} in one commit: removes the partition's
+   * current files and adds the new ones, so readers see either the old or the new partition.
+   */
+  public long replacePartition(LocalDate date, List<Object[]> rows) {
+    requirePartitioned();
+    Snapshot snap = ensureCreated();
+    List<Row> actions = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    forEachScanFile(
+        snap, partitionEquals(date), f -> actions.add(KernelActions.removeOf(f, true, now)));
+    for (Object[] r : rows) {
+      if (!date.equals(r[partitionOrdinal])) {
+        throw new IllegalArgumentException(
+            "row for "
+                + partitionColumn
+                + "="
+                + r[partitionOrdinal]
+                + " in a replace of partition "
+                + date);
+      }
+    }
+    Transaction txn = newTransaction(Map.of(), snap);
+    writeData(txn, rows, actions, false);
+    if (actions.isEmpty()) {
+      return snap.getVersion();
+    }
+    return commit(txn, actions);
+  }
+
+  /**
+   * Rewrites one partition's files into as few files as the Parquet writer makes, in one commit of
+   * {@code remove} + {@code add} actions with {@code dataChange=false}. Returns the version, or the
+   * current one when the partition has fewer than two files.
+   */
+  public long compactPartition(LocalDate date) {
+    requirePartitioned();
+    Snapshot snap = ensureCreated();
+    List<Row> removes = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    forEachScanFile(
+        snap, partitionEquals(date), f -> removes.add(KernelActions.removeOf(f, false, now)));
+    if (removes.size() < 2) {
+      return snap.getVersion();
+    }
+    List<Object[]> rows = new ArrayList<>();
+    scan(snap, partitionEquals(date), schema.fieldNames(), rows::add);
+    Transaction txn = newTransaction(Map.of(), snap);
+    List<Row> actions = new ArrayList<>(removes);
+    writeData(txn, rows, actions, true);
+    return commit(txn, actions);
+  }
+
+  /** A table to read only: no writer schema. */
+  public static DeltaTable forReading(Engine engine, String path) {
+    return new DeltaTable(engine, path, null, null, 0);
+  }
+
+  private Predicate partitionEquals(LocalDate date) {
+    return dateEquals(partitionColumn, date);
+  }
+
+  /** A predicate selecting one date partition. */
+  public static Predicate dateEquals(String column, LocalDate date) {
+    return new Predicate("=", new Column(column), Literal.ofDate((int) date.toEpochDay()));
+  }
+
+  /** A predicate selecting date partitions in {@code [from, to]}. */
+  public static Predicate dateBetween(String column, LocalDate from, LocalDate to) {
+    return new io.delta.kernel.expressions.And(
+        new Predicate(">=", new Column(column), Literal.ofDate((int) from.toEpochDay())),
+        new Predicate("<=", new Column(column), Literal.ofDate((int) to.toEpochDay())));
+  }
+
+  /** The column names of the existing table, or empty when it does not exist. */
+  public List<String> columns() {
+    return snapshot().map(s -> s.getSchema().fieldNames()).orElse(List.of());
+  }
+
+  /** Number of data files in a partition (for compaction decisions and tests). */
+  public int fileCount(LocalDate date) {
+    requirePartitioned();
+    Optional<Snapshot> snap = snapshot();
+    if (snap.isEmpty()) {
+      return 0;
+    }
+    int[] n = {0};
+    forEachScanFile(snap.get(), partitionEquals(date), f -> n[0]++);
+    return n[0];
+  }
+
+  /**
+   * Reads the rows matching {@code filter} (partition pruning; may be null for all rows), projected
+   * to {@code columns}, in domain values, passing each to {@code sink}.
+   */
+  public void scan(Predicate filter, List<String> columns, Consumer<Object[]> sink) {
+    snapshot().ifPresent(s -> scan(s, filter, columns, sink));
+  }
+
+  private void scan(
+      Snapshot snap, Predicate filter, List<String> columns, Consumer<Object[]> sink) {
+    StructType tableSchema = snap.getSchema();
+    List<StructField> fields = new ArrayList<>();
+    for (String c : columns) {
+      int i = tableSchema.indexOf(c);
+      if (i < 0) {
+        throw new IllegalArgumentException(
+            "column "
+                + c
+                + " is not in table "
+                + path
+                + "; columns are "
+                + tableSchema.fieldNames());
+      }
+      fields.add(tableSchema.at(i));
+    }
+    StructType readSchema = new StructType(fields);
+    var sb = snap.getScanBuilder().withReadSchema(readSchema);
+    if (filter != null) {
+      sb = sb.withFilter(filter);
+    }
+    Scan scan = sb.build();
+    Row scanState = scan.getScanState(engine);
+    StructType physical = KernelActions.physicalReadSchema(scanState);
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> rows = files.next().getRows()) {
+          while (rows.hasNext()) {
+            Row scanFile = rows.next();
+            FileStatus status = KernelActions.fileStatus(scanFile);
+            CloseableIterator<ColumnarBatch> physicalData =
+                engine
+                    .getParquetHandler()
+                    .readParquetFiles(single(status), physical, Optional.empty())
+                    .map(FileReadResult::getData);
+            try (CloseableIterator<FilteredColumnarBatch> data =
+                Scan.transformPhysicalData(engine, scanState, scanFile, physicalData)) {
+              while (data.hasNext()) {
+                emit(data.next(), readSchema, sink);
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading Delta table " + path, e);
+    }
+  }
+
+  private static void emit(
+      FilteredColumnarBatch fb, StructType readSchema, Consumer<Object[]> sink) {
+    ColumnarBatch b = fb.getData();
+    Optional<ColumnVector> sel = fb.getSelectionVector();
+    int n = readSchema.length();
+    ColumnVector[] vectors = new ColumnVector[n];
+    DataType[] types = new DataType[n];
+    for (int c = 0; c < n; c++) {
+      int ord = b.getSchema().indexOf(readSchema.at(c).getName());
+      vectors[c] = b.getColumnVector(ord);
+      types[c] = readSchema.at(c).getDataType();
+    }
+    for (int r = 0; r < b.getSize(); r++) {
+      if (sel.isPresent() && (sel.get().isNullAt(r) || !sel.get().getBoolean(r))) {
+        continue;
+      }
+      Object[] row = new Object[n];
+      for (int c = 0; c < n; c++) {
+        row[c] = value(vectors[c], types[c], r);
+      }
+      sink.accept(row);
+    }
+  }
+
+  /** Reads one value of a column vector as a Java domain value. */
+  static Object value(ColumnVector v, DataType t, int r) {
+    if (v.isNullAt(r)) {
+      return null;
+    }
+    if (t instanceof StringType) {
+      return v.getString(r);
+    } else if (t instanceof LongType) {
+      return v.getLong(r);
+    } else if (t instanceof IntegerType) {
+      return v.getInt(r);
+    } else if (t instanceof DoubleType) {
+      return v.getDouble(r);
+    } else if (t instanceof FloatType) {
+      return v.getFloat(r);
+    } else if (t instanceof BooleanType) {
+      return v.getBoolean(r);
+    } else if (t instanceof TimestampType) {
+      long micros = v.getLong(r);
+      return Instant.ofEpochSecond(
+          Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    } else if (t instanceof DateType) {
+      return LocalDate.ofEpochDay(v.getInt(r));
+    }
+    throw new UnsupportedOperationException(
+        "column type " + t + " is not supported by FRIP readers");
+  }
+
+  private Transaction newTransaction(Map<String, Long> txns, Snapshot snap) {
+    TransactionBuilder b =
+        Table.forPath(engine, path)
+            .createTransactionBuilder(engine, ENGINE_INFO, Operation.WRITE)
+            .withMaxRetries(0);
+    Iterator<Map.Entry<String, Long>> it = txns.entrySet().iterator();
+    if (it.hasNext()) {
+      Map.Entry<String, Long> first = it.next();
+      b = b.withTransactionId(engine, first.getKey(), first.getValue());
+    }
+    Transaction txn = b.build(engine);
+    if (txn.getReadTableVersion() != snap.getVersion()) {
+      // Someone committed between our schema check and now: check the schema again.
+      checkSchema(snapshot().orElseThrow());
+    }
+    return txn;
+  }
+
+  /**
+   * Kernel's builder carries one txn id; the others go in as extra actions. They are checked here
+   * against the snapshot the same way Kernel checks the first one.
+   */
+  private void addExtraTxns(Map<String, Long> txns, Snapshot snap, List<Row> actions) {
+    long now = System.currentTimeMillis();
+    boolean first = true;
+    for (Map.Entry<String, Long> e : txns.entrySet()) {
+      if (first) {
+        first = false;
+        continue;
+      }
+      Optional<Long> committed = snap.getLatestTransactionVersion(engine, e.getKey());
+      if (committed.isPresent() && committed.get() >= e.getValue()) {
+        throw new io.delta.kernel.exceptions.ConcurrentTransactionException(
+            e.getKey(), e.getValue(), committed.get());
+      }
+      actions.add(KernelActions.txn(e.getKey(), e.getValue(), now));
+    }
+  }
+
+  private void writeData(
+      Transaction txn, List<Object[]> rows, List<Row> actions, boolean compaction) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Row state = txn.getTransactionState(engine);
+    Map<LocalDate, List<Object[]>> byPartition = new TreeMap<>();
+    if (partitionColumn == null) {
+      byPartition.put(LocalDate.EPOCH, rows);
+    } else {
+      for (Object[] r : rows) {
+        Object p = r[partitionOrdinal];
+        if (!(p instanceof LocalDate d)) {
+          throw new IllegalArgumentException(
+              "partition column " + partitionColumn + " must hold a LocalDate, got " + p);
+        }
+        byPartition.computeIfAbsent(d, k -> new ArrayList<>()).add(r);
+      }
+    }
+    for (Map.Entry<LocalDate, List<Object[]>> part : byPartition.entrySet()) {
+      Map<String, Literal> pv =
+          partitionColumn == null
+              ? Collections.emptyMap()
+              : Map.of(partitionColumn, Literal.ofDate((int) part.getKey().toEpochDay()));
+      RowBatch batch = RowBatch.of(schema, part.getValue());
+      CloseableIterator<FilteredColumnarBatch> logical =
+          single(new FilteredColumnarBatch(batch, Optional.empty()));
+      try (CloseableIterator<FilteredColumnarBatch> physical =
+          Transaction.transformLogicalData(engine, state, logical, pv)) {
+        DataWriteContext ctx = Transaction.getWriteContext(engine, state, pv);
+        CloseableIterator<DataFileStatus> files =
+            engine
+                .getParquetHandler()
+                .writeParquetFiles(ctx.getTargetDirectory(), physical, ctx.getStatisticsColumns());
+        try (CloseableIterator<Row> adds =
+            Transaction.generateAppendActions(engine, state, files, ctx)) {
+          while (adds.hasNext()) {
+            Row add = adds.next();
+            actions.add(compaction ? KernelActions.withoutDataChange(add) : add);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing Parquet files to " + path, e);
+      }
+    }
+  }
+
+  private long commit(Transaction txn, List<Row> actions) {
+    TransactionCommitResult result =
+        txn.commit(engine, CloseableIterable.inMemoryIterable(single(actions)));
+    long v = result.getVersion();
+    if (checkpointInterval > 0 && v > 0 && v % checkpointInterval == 0) {
+      try {
+        Table.forPath(engine, path).checkpoint(engine, v);
+        LOG.debug("checkpointed {} at version {}", path, v);
+      } catch (CheckpointAlreadyExistsException e) {
+        LOG.debug("checkpoint of {} at {} already exists", path, v);
+      } catch (IOException e) {
+        // A missing checkpoint only slows down log replay; the commit itself succeeded.
+        LOG.warn("checkpoint of {} at version {} failed: {}", path, v, e.toString());
+      }
+    }
+    return v;
+  }
+
+  private void forEachScanFile(Snapshot snap, Predicate filter, Consumer<Row> sink) {
+    Scan scan = snap.getScanBuilder().withFilter(filter).build();
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> rows = files.next().getRows()) {
+          while (rows.hasNext()) {
+            Row f = rows.next();
+            // Pruning is by partition value; check it to be exact for removes.
+            Map<String, String> pv = KernelActions.partitionValues(f);
+            Object want = ((Literal) filter.getChildren().get(1)).getValue();
+            String got = pv.get(partitionColumn);
+            if (got != null && LocalDate.parse(got).toEpochDay() == ((Integer) want).longValue()) {
+              sink.accept(f);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing files of Delta table " + path, e);
+    }
+  }
+
+  private void requirePartitioned() {
+    if (partitionColumn == null) {
+      throw new IllegalStateException("table " + path + " is not partitioned");
+    }
+  }
+
+  /** Refuses to write when the table's schema is not exactly the writer's. */
+  void checkSchema(Snapshot snap) {
+    List<String> diffs = schemaDifferences(snap.getSchema(), schema);
+    List<String> tableParts = snap.getPartitionColumnNames();
+    List<String> ours = partitionColumn == null ? List.of() : List.of(partitionColumn);
+    if (!tableParts.equals(ours)) {
+      diffs.add("partition columns: table has " + tableParts + ", write has " + ours);
+    }
+    if (!diffs.isEmpty()) {
+      throw new SchemaMismatchException(path, diffs);
+    }
+  }
+
+  static List<String> schemaDifferences(StructType table, StructType write) {
+    List<String> diffs = new ArrayList<>();
+    Map<String, StructField> t = new LinkedHashMap<>();
+    for (StructField f : table.fields()) {
+      t.put(f.getName(), f);
+    }
+    for (StructField w : write.fields()) {
+      StructField f = t.remove(w.getName());
+      if (f == null) {
+        diffs.add("column " + w.getName() + " (" + w.getDataType() + ") is not in the table");
+      } else if (!f.getDataType().equivalent(w.getDataType())) {
+        diffs.add(
+            "column "
+                + w.getName()
+                + ": table has "
+                + f.getDataType()
+                + ", write has "
+                + w.getDataType());
+      } else if (f.isNullable() != w.isNullable()) {
+        diffs.add(
+            "column "
+                + w.getName()
+                + ": table has nullable="
+                + f.isNullable()
+                + ", write has nullable="
+                + w.isNullable());
+      }
+    }
+    for (StructField f : t.values()) {
+      diffs.add("column " + f.getName() + " (" + f.getDataType() + ") is missing from the write");
+    }
+    return diffs;
+  }
+
+  static <T> CloseableIterator<T> single(T elem) {
+    return iterator(List.of(elem).iterator());
+  }
+
+  static <T> CloseableIterator<T> single(List<T> elems) {
+    return iterator(elems.iterator());
+  }
+
+  private static <T> CloseableIterator<T> iterator(Iterator<T> it) {
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return it.next();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}

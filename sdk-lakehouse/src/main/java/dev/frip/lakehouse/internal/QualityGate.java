@@ -1,0 +1,154 @@
+package dev.frip.lakehouse.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.frip.core.quality.ExpectationResult;
+import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.core.quality.RowSet;
+import dev.frip.core.quality.Severity;
+import dev.frip.core.quality.SuiteResult;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an expectation suite on a partition before it is published: writes the JSON result, puts
+ * every offending row in the dataset's quarantine table (one row per broken rule, replacing that
+ * date's quarantine partition so re-runs stay idempotent), and tells the caller which rows may be
+ * published, or that nothing may.
+ */
+public final class QualityGate {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QualityGate.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The quarantine table's schema. */
+  public static final StructType QUARANTINE_SCHEMA =
+      new StructType()
+          .add("dataset", StringType.STRING, false)
+          .add("rule", StringType.STRING, false)
+          .add("severity", StringType.STRING, false)
+          .add("row_json", StringType.STRING, false)
+          .add("run_id", StringType.STRING, false)
+          .add("detected_at", TimestampType.TIMESTAMP, false)
+          .add("event_date", DateType.DATE, false);
+
+  private final Engine engine;
+  private final Configuration hadoopConf;
+  private final int checkpointInterval;
+
+  public QualityGate(Engine engine, Configuration hadoopConf, int checkpointInterval) {
+    this.engine = engine;
+    this.hadoopConf = hadoopConf;
+    this.checkpointInterval = checkpointInterval;
+  }
+
+  /** The gate's decision. */
+  public record Decision(
+      SuiteResult result, List<Object[]> publishable, int quarantined, String resultPath) {
+    /** True when the partition may be published. */
+    public boolean publish() {
+      return result.publishable();
+    }
+  }
+
+  /**
+   * Checks {@code rows} (values in {@code columns} order) and records the outcome.
+   *
+   * @param quarantinePath the dataset's quarantine table
+   * @param resultsDir directory for the JSON results of this dataset
+   */
+  public Decision check(
+      String dataset,
+      LocalDate date,
+      List<String> columns,
+      List<Object[]> rows,
+      ExpectationSuite suite,
+      Instant runAt,
+      String quarantinePath,
+      String resultsDir) {
+    SuiteResult result = suite.run(RowSet.of(columns, rows), runAt);
+    String runId = dataset + "-" + date + "-" + runAt.toEpochMilli();
+    Map<Integer, List<String>> offending = result.offendingRows();
+    Map<String, Severity> severityOf = new LinkedHashMap<>();
+    for (ExpectationResult r : result.results()) {
+      severityOf.put(r.rule(), r.severity());
+    }
+    List<Object[]> quarantine = new ArrayList<>();
+    Set<Integer> dropped = new HashSet<>();
+    for (Map.Entry<Integer, List<String>> e : offending.entrySet()) {
+      String rowJson = rowJson(columns, rows.get(e.getKey()));
+      for (String rule : e.getValue()) {
+        quarantine.add(
+            new Object[] {dataset, rule, severityOf.get(rule).name(), rowJson, runId, runAt, date});
+      }
+      dropped.add(e.getKey());
+    }
+    DeltaTable q =
+        new DeltaTable(engine, quarantinePath, QUARANTINE_SCHEMA, "event_date", checkpointInterval);
+    if (!quarantine.isEmpty() || q.snapshot().isPresent()) {
+      q.replacePartition(date, quarantine);
+    }
+    String path = writeResult(resultsDir, date, runId, result);
+    List<Object[]> publishable = new ArrayList<>(rows.size());
+    if (result.publishable()) {
+      for (int i = 0; i < rows.size(); i++) {
+        if (!dropped.contains(i)) {
+          publishable.add(rows.get(i));
+        }
+      }
+    } else {
+      LOG.warn(
+          "quality gate blocked {} for {}: {}",
+          dataset,
+          date,
+          result.failures().stream().map(ExpectationResult::rule).toList());
+    }
+    return new Decision(result, publishable, offending.size(), path);
+  }
+
+  private String writeResult(String resultsDir, LocalDate date, String runId, SuiteResult r) {
+    Path p = new Path(resultsDir + "/event_date=" + date + "/" + runId + ".json");
+    try {
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      try (OutputStream out = fs.create(p, true)) {
+        out.write(r.toJson().getBytes(StandardCharsets.UTF_8));
+      }
+      return p.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing quality result " + p, e);
+    }
+  }
+
+  static String rowJson(List<String> columns, Object[] row) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      Object v = row[i];
+      m.put(columns.get(i), v instanceof Instant || v instanceof LocalDate ? v.toString() : v);
+    }
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render a row as JSON", e);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.frip.lakehouse;
+
+import static dev.frip.lakehouse.Events.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.frip.core.Topics;
+import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.PaymentStatus;
+import dev.frip.core.events.RefundEvent;
+import dev.frip.core.events.RefundType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bronze to silver to gold on local disk, read back with Delta Kernel. */
+class GoldJobTest {
+
+  @TempDir Path dir;
+
+  private static final LocalDate D = LocalDate.parse("2026-02-25");
+  private static final Instant T = Instant.parse("2026-02-25T12:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(T.plus(Duration.ofDays(30)), ZoneOffset.UTC);
+
+  private Lakehouse pipeline() {
+    Lakehouse lake = Lakehouse.local(dir);
+    lake.bronzeWriter(Topics.USERS)
+        .write(
+            List.of(
+                rec(Events.user("u1", T.minus(Duration.ofDays(5)), "DE", 52.5, 13.4), 0, 0),
+                rec(Events.user("u2", T.minus(Duration.ofDays(5)), "DE", 52.5, 13.4), 1, 0)));
+    PaymentEvent p1 = Events.payment("p1", "u1", T, 1000);
+    PaymentEvent p2 = Events.payment("p2", "u2", T, 3000);
+    PaymentEvent p3 = Events.payment("p3", "u1", T, 500);
+    p3.put("status", PaymentStatus.DECLINED);
+    PaymentEvent p4 = Events.payment("p4", "u2", T, 10000);
+    p4.put("merchant_id", "m2");
+    p4.put("currency", "USD");
+    lake.bronzeWriter(Topics.PAYMENTS)
+        .write(List.of(rec(p1, 0, 0), rec(p2, 1, 0), rec(p3, 0, 1), rec(p4, 1, 1)));
+    RefundEvent refund = Events.chargeback("p1", "u1", T.plus(Duration.ofDays(2)), null);
+    refund.put("event_id", Events.id("refund-p1"));
+    refund.put("refund_type", RefundType.REFUND);
+    refund.put("reason", "item_not_received");
+    refund.put("amount_minor", 400L);
+    RefundEvent cb = Events.chargeback("p2", "u2", T.plus(Duration.ofDays(10)), "S1");
+    cb.put("amount_minor", 3000L);
+    lake.bronzeWriter(Topics.REFUNDS).write(List.of(rec(refund, 0, 0), rec(cb, 1, 0)));
+    assertThat(SilverJob.builder(lake).clock(CLOCK).build().run(D).published()).isTrue();
+    return lake;
+  }
+
+  private static Map<String, Map<String, Object>> byMerchant(Lakehouse lake, String table) {
+    return lake.scan(lake.goldPath(table)).on(D).rows().stream()
+        .collect(Collectors.toMap(r -> (String) r.get("merchant_id"), Function.identity()));
+  }
+
+  @Test
+  void dailyRevenueNetsRefundsAndChargebacksPerMerchantAndCurrency() {
+    Lakehouse lake = pipeline();
+
+    GoldResult r = GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    assertThat(r.published()).isTrue();
+    assertThat(r.tables().get(GoldJob.DAILY_REVENUE).rows()).isEqualTo(2);
+    Map<String, Map<String, Object>> rev = byMerchant(lake, GoldJob.DAILY_REVENUE);
+    Map<String, Object> m1 = rev.get("m1");
+    assertThat(m1.get("currency")).isEqualTo("EUR");
+    assertThat(m1.get("payments")).isEqualTo(3L);
+    assertThat(m1.get("approved")).isEqualTo(2L);
+    assertThat((Double) m1.get("approval_rate")).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(m1.get("gmv_minor")).isEqualTo(4000L);
+    assertThat((Double) m1.get("gmv_reporting")).isCloseTo(40.0, within(1e-9));
+    assertThat(m1.get("refunds_minor")).isEqualTo(400L);
+    assertThat(m1.get("chargebacks_minor")).isEqualTo(3000L);
+    assertThat(m1.get("net_revenue_minor")).isEqualTo(600L);
+    assertThat((Double) m1.get("net_revenue_reporting")).isCloseTo(6.0, within(1e-9));
+    assertThat(m1.get("refund_rate")).isEqualTo(0.5);
+    Map<String, Object> m2 = rev.get("m2");
+    assertThat(m2.get("currency")).isEqualTo("USD");
+    assertThat((Double) m2.get("gmv_reporting")).isCloseTo(92.0, within(1e-9));
+    assertThat(m2.get("net_revenue_minor")).isEqualTo(10000L);
+  }
+
+  @Test
+  void fraudKpisForTheDayAndEachMerchant() {
+    Lakehouse lake = pipeline();
+
+    GoldJob.builder(lake).clock(CLOCK).visaThreshold(0.009, 1).build().run(D);
+
+    Map<String, Map<String, Object>> kpis = byMerchant(lake, GoldJob.FRAUD_KPIS);
+    assertThat(kpis).containsOnlyKeys("*", "m1", "m2");
+    Map<String, Object> all = kpis.get("*");
+    assertThat(all.get("transactions")).isEqualTo(3L);
+    assertThat(all.get("fraud_transactions")).isEqualTo(1L);
+    assertThat((Double) all.get("fraud_rate_count")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat((Double) all.get("amount_reporting")).isCloseTo(132.0, within(1e-9));
+    assertThat((Double) all.get("fraud_rate_amount")).isCloseTo(30.0 / 132, within(1e-9));
+    assertThat((Double) all.get("fraud_loss_bps")).isCloseTo(30.0 / 132 * 10_000, within(1e-6));
+    assertThat(all.get("chargebacks")).isEqualTo(1L);
+    assertThat(all.get("visa_threshold_breached")).isEqualTo(true);
+    assertThat(all.get("mastercard_threshold_breached")).isEqualTo(false); // needs 100
+    assertThat(all.get("alert_precision")).isNull();
+    assertThat(kpis.get("m2").get("fraud_transactions")).isEqualTo(0L);
+  }
+
+  @Test
+  void merchantRiskTiersMerchantsByFraudAndChargebacks() {
+    Lakehouse lake = pipeline();
+
+    GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    Map<String, Map<String, Object>> risk = byMerchant(lake, GoldJob.MERCHANT_RISK);
+    Map<String, Object> m1 = risk.get("m1");
+    assertThat(m1.get("transactions")).isEqualTo(3L);
+    assertThat((Double) m1.get("decline_rate")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(m1.get("fraud_rate")).isEqualTo(0.5);
+    assertThat(m1.get("chargebacks")).isEqualTo(1L);
+    assertThat(m1.get("distinct_cards")).isEqualTo(2L);
+    assertThat((Double) m1.get("avg_amount_reporting")).isCloseTo(20.0, within(1e-9));
+    assertThat(m1.get("night_share")).isEqualTo(0.0); // 12:00 UTC is 13:00 in Berlin
+    assertThat(m1.get("risk_tier")).isEqualTo("HIGH");
+    assertThat(risk.get("m2").get("risk_tier")).isEqualTo("LOW");
+  }
+
+  @Test
+  void customerMetricsSumEachCustomersDay() {
+    Lakehouse lake = pipeline();
+
+    GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    Map<String, Map<String, Object>> users =
+        lake.scan(lake.goldPath(GoldJob.CUSTOMER_METRICS)).on(D).rows().stream()
+            .collect(Collectors.toMap(r -> (String) r.get("user_id"), Function.identity()));
+    Map<String, Object> u2 = users.get("u2");
+    assertThat(u2.get("transactions")).isEqualTo(2L);
+    assertThat(u2.get("approved")).isEqualTo(2L);
+    assertThat((Double) u2.get("spend_reporting")).isCloseTo(122.0, within(1e-9));
+    assertThat((Double) u2.get("max_amount_reporting")).isCloseTo(92.0, within(1e-9));
+    assertThat(u2.get("distinct_merchants")).isEqualTo(2L);
+    assertThat(u2.get("fraud_transactions")).isEqualTo(1L);
+    assertThat(u2.get("chargebacks")).isEqualTo(1L);
+    Map<String, Object> u1 = users.get("u1");
+    assertThat(u1.get("transactions")).isEqualTo(2L);
+    assertThat(u1.get("approved")).isEqualTo(1L);
+    assertThat(u1.get("distinct_countries")).isEqualTo(1L);
+  }
+
+  @Test
+  void rerunningADateReplacesItsGoldPartitions() {
+    Lakehouse lake = pipeline();
+    GoldJob job = GoldJob.builder(lake).clock(CLOCK).build();
+    job.run(D);
+    GoldResult again = job.run(D);
+    assertThat(again.published()).isTrue();
+    assertThat(lake.scan(lake.goldPath(GoldJob.DAILY_REVENUE)).count()).isEqualTo(2);
+    assertThat(lake.scan(lake.goldPath(GoldJob.FRAUD_KPIS)).count()).isEqualTo(3);
+  }
+
+  @Test
+  void emptyDayPublishesEmptyPartitions() {
+    Lakehouse lake = Lakehouse.local(dir);
+    GoldResult r = GoldJob.builder(lake).clock(CLOCK).build().run(D);
+    assertThat(r.published()).isTrue();
+    assertThat(r.tables().get(GoldJob.FRAUD_KPIS).rows()).isZero();
+  }
+
+  @Test
+  void builderValidatesThresholds() {
+    Lakehouse lake = Lakehouse.local(dir);
+    assertThatThrownBy(() -> GoldJob.builder(lake).visaThreshold(1.5, 100))
+        .hasMessageContaining("Visa threshold ratio was 1.5");
+    assertThatThrownBy(() -> GoldJob.builder(lake).mastercardThreshold(0.01, -1))
+        .hasMessageContaining("Mastercard minimum chargeback count was -1");
+    assertThatThrownBy(() -> GoldJob.builder(lake).chargebackHorizonDays(-2))
+        .hasMessageContaining("-2 days");
+  }
+}

@@ -1,0 +1,185 @@
+package dev.frip.lakehouse.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.frip.lakehouse.SchemaMismatchException;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeltaTableTest {
+
+  @TempDir Path dir;
+
+  private final Engine engine = DefaultEngine.create(new Configuration());
+  private static final LocalDate D1 = LocalDate.parse("2026-02-25");
+  private static final LocalDate D2 = LocalDate.parse("2026-02-26");
+
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("id", StringType.STRING, false)
+          .add("amount", LongType.LONG, true)
+          .add("score", DoubleType.DOUBLE, true)
+          .add("ratio", FloatType.FLOAT, true)
+          .add("n", IntegerType.INTEGER, true)
+          .add("flag", BooleanType.BOOLEAN, true)
+          .add("at", TimestampType.TIMESTAMP, true)
+          .add("event_date", DateType.DATE, false);
+
+  private DeltaTable table(StructType schema) {
+    return new DeltaTable(engine, dir.resolve("t").toString(), schema, "event_date", 0);
+  }
+
+  private static Object[] row(String id, long amount, LocalDate d) {
+    return new Object[] {
+      id, amount, 0.5, 0.25f, 3, true, Instant.parse("2026-02-25T12:00:00.000001Z"), d
+    };
+  }
+
+  private static List<Object[]> rows(Object[]... rs) {
+    return java.util.Arrays.asList(rs);
+  }
+
+  private List<Object[]> readAll(DeltaTable t) {
+    List<Object[]> out = new ArrayList<>();
+    t.scan(null, SCHEMA.fieldNames(), out::add);
+    return out;
+  }
+
+  @Test
+  void appendsAcrossPartitionsInOneCommitAndReadsEveryTypeBack() {
+    DeltaTable t = table(SCHEMA);
+    long v = t.append(rows(row("a", 1, D1), row("b", 2, D2)), Map.of());
+    assertThat(v).isEqualTo(1); // version 0 created the table
+    List<Object[]> rows = readAll(t);
+    assertThat(rows).hasSize(2);
+    Object[] a = rows.stream().filter(r -> r[0].equals("a")).findFirst().orElseThrow();
+    assertThat(a)
+        .containsExactly(
+            "a", 1L, 0.5, 0.25f, 3, true, Instant.parse("2026-02-25T12:00:00.000001Z"), D1);
+  }
+
+  @Test
+  void replacingAPartitionIsAtomicAndIdempotent() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("a", 1, D1), row("b", 2, D1), row("c", 3, D2)), Map.of());
+
+    t.replacePartition(D1, rows(row("x", 9, D1)));
+    long v = t.replacePartition(D1, rows(row("x", 9, D1)));
+
+    List<Object[]> d1 = new ArrayList<>();
+    t.scan(DeltaTable.dateEquals("event_date", D1), List.of("id", "amount"), d1::add);
+    assertThat(d1).hasSize(1);
+    assertThat(d1.get(0)).containsExactly("x", 9L);
+    assertThat(readAll(t)).extracting(r -> r[0]).containsExactlyInAnyOrder("x", "c");
+    assertThat(t.version()).isEqualTo(v);
+  }
+
+  @Test
+  void replaceRefusesRowsOfAnotherPartition() {
+    DeltaTable t = table(SCHEMA);
+    assertThatThrownBy(() -> t.replacePartition(D1, rows(row("x", 9, D2))))
+        .hasMessageContaining("event_date=2026-02-26")
+        .hasMessageContaining("partition 2026-02-25");
+  }
+
+  @Test
+  void partitionPredicatePrunesFiles() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("a", 1, D1), row("b", 2, D2)), Map.of());
+    List<Object[]> rows = new ArrayList<>();
+    t.scan(DeltaTable.dateBetween("event_date", D2, D2.plusDays(3)), List.of("id"), rows::add);
+    assertThat(rows).extracting(r -> r[0]).containsExactly("b");
+  }
+
+  @Test
+  void incompatibleSchemaIsRefusedNamingTheColumnsAndNothingIsWritten() throws Exception {
+    table(SCHEMA).append(rows(row("a", 1, D1)), Map.of());
+    StructType changed =
+        new StructType()
+            .add("id", StringType.STRING, false)
+            .add("amount", IntegerType.INTEGER, true)
+            .add("extra", StringType.STRING, true)
+            .add("event_date", DateType.DATE, false);
+    long before = table(SCHEMA).version();
+
+    assertThatThrownBy(() -> table(changed).append(rows(new Object[] {"z", 1, "e", D1}), Map.of()))
+        .isInstanceOf(SchemaMismatchException.class)
+        .hasMessageContaining("column amount: table has long, write has integer")
+        .hasMessageContaining("column extra (string) is not in the table")
+        .hasMessageContaining("column score (double) is missing from the write")
+        .hasMessageContaining("Nothing was written");
+    assertThat(table(SCHEMA).version()).isEqualTo(before);
+    assertThat(readAll(table(SCHEMA))).hasSize(1);
+  }
+
+  @Test
+  void partitioningMismatchIsRefused() {
+    table(SCHEMA).append(rows(row("a", 1, D1)), Map.of());
+    DeltaTable unpartitioned = new DeltaTable(engine, dir.resolve("t").toString(), SCHEMA, null, 0);
+    assertThatThrownBy(unpartitioned::ensureCreated)
+        .isInstanceOf(SchemaMismatchException.class)
+        .hasMessageContaining("partition columns: table has [event_date], write has []");
+  }
+
+  @Test
+  void wrongValueTypeNamesTheColumn() {
+    DeltaTable t = table(SCHEMA);
+    Object[] bad = row("a", 1, D1);
+    bad[4] = "three";
+    assertThatThrownBy(() -> t.append(List.<Object[]>of(bad), Map.of()))
+        .hasMessageContaining("column n has type integer, cannot store a String");
+  }
+
+  @Test
+  void txnVersionIsCheckedForEveryAppId() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("a", 1, D1)), Map.of("app-1", 5L, "app-2", 7L));
+    assertThat(t.transactionVersion("app-2")).contains(7L);
+    Map<String, Long> stale = new java.util.LinkedHashMap<>();
+    stale.put("app-1", 6L);
+    stale.put("app-2", 7L);
+    assertThatThrownBy(() -> t.append(rows(row("b", 1, D1)), stale))
+        .isInstanceOf(io.delta.kernel.exceptions.ConcurrentWriteException.class)
+        .hasMessageContaining("app-2");
+    assertThat(readAll(t)).hasSize(1);
+  }
+
+  @Test
+  void readingAMissingTableYieldsNothing() {
+    DeltaTable t = DeltaTable.forReading(engine, dir.resolve("none").toString());
+    assertThat(t.columns()).isEmpty();
+    assertThat(t.version()).isEqualTo(-1);
+    List<Object[]> rows = new ArrayList<>();
+    t.scan(null, List.of("id"), rows::add);
+    assertThat(rows).isEmpty();
+    assertThat(Files.exists(dir.resolve("none"))).isFalse();
+  }
+
+  @Test
+  void unknownColumnInProjectionIsNamed() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("a", 1, D1)), Map.of());
+    assertThatThrownBy(() -> t.scan(null, List.of("nope"), r -> {}))
+        .hasMessageContaining("column nope is not in table");
+  }
+}
