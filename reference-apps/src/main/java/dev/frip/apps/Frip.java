@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Frip.Version.class,
     description = "Fraud & Revenue Intelligence Platform.",
-    subcommands = {})
+    subcommands = {TopicsCommand.class, SchemaRegistryCommand.class})
 public final class Frip implements Runnable {
 
   /** Exit code for invalid flags or settings. */

@@ -1,6 +1,7 @@
 package dev.frip.kafka;
 
 import dev.frip.core.TopicSpec;
+import dev.frip.kafka.internal.MetadataWait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,13 +14,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -76,7 +80,7 @@ public final class TopicAdmin implements AutoCloseable {
   private TopicReport inspect(Collection<TopicSpec> specs, boolean create) {
     Map<String, TopicSpec> byName = new HashMap<>();
     specs.forEach(s -> byName.put(s.name(), s));
-    Set<String> existing = await(admin.listTopics().names(), "listing topics");
+    Set<String> existing = await(() -> admin.listTopics().names(), "listing topics");
     List<String> created = new ArrayList<>();
     List<TopicReport.Drift> drifts = new ArrayList<>();
     List<NewTopic> toCreate = new ArrayList<>();
@@ -108,6 +112,9 @@ public final class TopicAdmin implements AutoCloseable {
         }
       }
     }
+    if (!created.isEmpty()) {
+      awaitLeaders(created, byName);
+    }
     List<String> toVerify =
         specs.stream()
             .map(TopicSpec::name)
@@ -116,11 +123,11 @@ public final class TopicAdmin implements AutoCloseable {
     List<String> verified = new ArrayList<>();
     if (!toVerify.isEmpty()) {
       Map<String, TopicDescription> descriptions =
-          await(admin.describeTopics(toVerify).allTopicNames(), "describing topics");
+          await(() -> admin.describeTopics(toVerify).allTopicNames(), "describing topics");
       List<ConfigResource> resources =
           toVerify.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
       Map<ConfigResource, Config> configs =
-          await(admin.describeConfigs(resources).all(), "reading topic configs");
+          await(() -> admin.describeConfigs(resources).all(), "reading topic configs");
       for (String name : toVerify) {
         TopicSpec spec = byName.get(name);
         int before = drifts.size();
@@ -154,6 +161,18 @@ public final class TopicAdmin implements AutoCloseable {
     return new TopicReport(created, verified, drifts);
   }
 
+  // A new partition accepts writes only once its leader has taken over; before that producers
+  // meet NOT_LEADER_OR_FOLLOWER. Listing offsets goes to the leader, so success means ready.
+  private void awaitLeaders(List<String> topics, Map<String, TopicSpec> byName) {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (String t : topics) {
+      for (int p = 0; p < byName.get(t).partitions(); p++) {
+        partitions.put(new TopicPartition(t, p), OffsetSpec.latest());
+      }
+    }
+    await(() -> admin.listOffsets(partitions).all(), "waiting for the leaders of " + topics);
+  }
+
   private static void compare(
       String topic, Config config, String key, String expected, List<TopicReport.Drift> drifts) {
     String actual = config.get(key) == null ? null : config.get(key).value();
@@ -168,9 +187,9 @@ public final class TopicAdmin implements AutoCloseable {
         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retentionMs()));
   }
 
-  private <T> T await(KafkaFuture<T> future, String what) {
+  private <T> T await(Supplier<KafkaFuture<T>> call, String what) {
     try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return MetadataWait.get(call, timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException | TimeoutException e) {

@@ -80,10 +80,7 @@ public final class KafkaSchemaStore implements SchemaStore {
         }
       }
       TopicDescription d =
-          admin
-              .describeTopics(List.of(topic))
-              .allTopicNames()
-              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          MetadataWait.get(() -> admin.describeTopics(List.of(topic)).allTopicNames(), TIMEOUT)
               .get(topic);
       if (d.partitions().size() != 1) {
         throw new IllegalStateException(
@@ -93,6 +90,16 @@ public final class KafkaSchemaStore implements SchemaStore {
                 + d.partitions().size()
                 + " partitions; it must have exactly 1 to keep the order of registrations");
       }
+      // Writable only once the partition's leader has taken over: listing offsets asks the leader.
+      MetadataWait.get(
+          () ->
+              admin
+                  .listOffsets(
+                      Map.of(
+                          new TopicPartition(topic, 0),
+                          org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                  .all(),
+          TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while preparing " + topic, e);
