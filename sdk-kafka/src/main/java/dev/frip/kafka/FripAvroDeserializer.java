@@ -1,5 +1,6 @@
 package dev.frip.kafka;
 
+import dev.frip.kafka.internal.FastAvroCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
   private boolean specific;
   private final Schema readerSchema;
   private Timer timer;
-  private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+  private final Map<Integer, FastAvroCodec.ValueReader> readers = new ConcurrentHashMap<>();
 
   /** For Kafka's configuration by class name: {@link #configure} builds the registry client. */
   public FripAvroDeserializer() {
@@ -121,7 +122,7 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
           null);
     }
     int id = AvroSerde.schemaIdOf(data);
-    DatumReader<Object> reader = readers.get(id);
+    FastAvroCodec.ValueReader reader = readers.get(id);
     if (reader == null) {
       reader = readerFor(topic, id);
     }
@@ -133,7 +134,7 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
     slot[0] = decoder;
     Object value;
     try {
-      value = reader.read(null, decoder);
+      value = reader.read(decoder);
     } catch (java.io.IOException | RuntimeException e) {
       throw new AvroSerdeException(
           topic,
@@ -153,7 +154,7 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
   }
 
   @SuppressWarnings("unchecked")
-  private DatumReader<Object> readerFor(String topic, int id) {
+  private FastAvroCodec.ValueReader readerFor(String topic, int id) {
     Schema writer;
     try {
       writer = registry.schemaById(id);
@@ -169,12 +170,14 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
               + e.getMessage(),
           e);
     }
-    DatumReader<Object> reader;
+    Schema target;
+    GenericData model;
     if (readerSchema != null) {
-      reader = new GenericDatumReader<>(writer, readerSchema, GenericData.get());
+      target = readerSchema;
+      model = GenericData.get();
     } else if (specific) {
-      SpecificData model = SpecificData.getForSchema(writer);
-      Class<?> type = model.getClass(writer);
+      SpecificData specificModel = SpecificData.getForSchema(writer);
+      Class<?> type = specificModel.getClass(writer);
       if (type == null) {
         throw new AvroSerdeException(
             topic,
@@ -186,11 +189,21 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
                 + " (specific.avro.reader is true)",
             null);
       }
-      Schema target = model.getSchema(type);
-      reader =
-          (DatumReader<Object>) (DatumReader<?>) new SpecificDatumReader<>(writer, target, model);
+      target = specificModel.getSchema(type);
+      model = specificModel;
     } else {
-      reader = new GenericDatumReader<>(writer, writer, GenericData.get());
+      target = writer;
+      model = GenericData.get();
+    }
+    // Same schema on both sides: the precompiled plan; otherwise Avro's schema resolution.
+    FastAvroCodec.ValueReader reader =
+        writer.equals(target) ? FastAvroCodec.reader(target, model) : null;
+    if (reader == null) {
+      DatumReader<Object> avro =
+          model instanceof SpecificData sd
+              ? (DatumReader<Object>) (DatumReader<?>) new SpecificDatumReader<>(writer, target, sd)
+              : new GenericDatumReader<>(writer, target, model);
+      reader = in -> avro.read(null, in);
     }
     readers.put(id, reader);
     return reader;

@@ -1,6 +1,7 @@
 package dev.frip.kafka;
 
 import dev.frip.kafka.internal.ByteBuffers;
+import dev.frip.kafka.internal.FastAvroCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -49,9 +50,10 @@ public final class FripAvroSerializer implements Serializer<Object> {
   private boolean autoRegister = true;
   private boolean isKey;
   private Timer timer;
-  private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
-  private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
-  private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
+  // Keyed by topic, not subject, so the hot path builds no subject string.
+  private final Map<String, Map<Schema, Integer>> idsByTopic = new ConcurrentHashMap<>();
+  private final Map<Schema, FastAvroCodec.ValueWriter> specificWriters = new ConcurrentHashMap<>();
+  private final Map<Schema, FastAvroCodec.ValueWriter> genericWriters = new ConcurrentHashMap<>();
 
   /** For Kafka's configuration by class name: {@link #configure} builds the registry client. */
   public FripAvroSerializer() {}
@@ -158,13 +160,15 @@ public final class FripAvroSerializer implements Serializer<Object> {
   }
 
   private int idFor(String topic, Schema schema) {
-    String subject = AvroSerde.subject(topic, isKey);
-    Map<Schema, Integer> ids =
-        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Map<Schema, Integer> ids = idsByTopic.get(topic);
+    if (ids == null) {
+      ids = idsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+    }
     Integer id = ids.get(schema);
     if (id != null) {
       return id;
     }
+    String subject = AvroSerde.subject(topic, isKey);
     try {
       int fresh =
           autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
@@ -184,17 +188,28 @@ public final class FripAvroSerializer implements Serializer<Object> {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private DatumWriter<Object> writerFor(Schema schema, boolean specific) {
-    if (specific) {
-      return specificWriters.computeIfAbsent(
-          schema,
-          s ->
-              (DatumWriter<Object>)
-                  (DatumWriter<?>) new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)));
+  private FastAvroCodec.ValueWriter writerFor(Schema schema, boolean specific) {
+    Map<Schema, FastAvroCodec.ValueWriter> writers = specific ? specificWriters : genericWriters;
+    FastAvroCodec.ValueWriter w = writers.get(schema);
+    if (w == null) {
+      w = writers.computeIfAbsent(schema, s -> newWriter(s, specific));
     }
-    return genericWriters.computeIfAbsent(
-        schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
+    return w;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static FastAvroCodec.ValueWriter newWriter(Schema schema, boolean specific) {
+    FastAvroCodec.ValueWriter fast = FastAvroCodec.writer(schema);
+    if (fast != null) {
+      return fast;
+    }
+    DatumWriter<Object> avro =
+        specific
+            ? (DatumWriter<Object>)
+                (DatumWriter<?>)
+                    new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema))
+            : new GenericDatumWriter<>(schema, GenericData.get());
+    return avro::write;
   }
 
   @Override
