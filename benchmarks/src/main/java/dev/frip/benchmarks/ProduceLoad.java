@@ -58,17 +58,22 @@ public final class ProduceLoad {
 
       // Warm up both paths briefly so JIT compilation is not measured.
       runFrip(kafka, registry, events, 50_000, maxNanos);
-      runBaseline(kafka, registry, events, baselineTopic.name(), 50_000, maxNanos);
+      runBaseline(kafka, registry, events, baselineTopic.name(), 50_000, maxNanos, false);
 
       double frip = runFrip(kafka, registry, events, count, maxNanos);
-      double baseline = runBaseline(kafka, registry, events, baselineTopic.name(), count, maxNanos);
+      double baseline =
+          runBaseline(kafka, registry, events, baselineTopic.name(), count, maxNanos, false);
+      double rawAll =
+          runBaseline(kafka, registry, events, baselineTopic.name(), count, maxNanos, true);
       System.out.printf(
           Locale.ROOT,
           "RESULT frip EventProducer acks=all idempotent lz4 avro: %.0f events/s%n"
               + "RESULT baseline raw bytes acks=1 lz4: %.0f events/s%n"
+              + "RESULT raw bytes acks=all idempotent lz4 (no serde): %.0f events/s%n"
               + "RESULT ratio frip/baseline: %.2f%n",
           frip,
           baseline,
+          rawAll,
           frip / baseline);
     }
   }
@@ -101,7 +106,8 @@ public final class ProduceLoad {
       PaymentEvent[] events,
       String topic,
       int count,
-      long maxNanos)
+      long maxNanos,
+      boolean acksAll)
       throws Exception {
     byte[][] values = new byte[events.length][];
     byte[][] keys = new byte[events.length][];
@@ -138,7 +144,12 @@ public final class ProduceLoad {
       }
       producer.flush();
     }
-    return report("baseline", sent, acked.get(), failed.get(), System.nanoTime() - start);
+    return report(
+        acksAll ? "raw acks=all" : "baseline",
+        sent,
+        acked.get(),
+        failed.get(),
+        System.nanoTime() - start);
   }
 
   private static double report(String what, int sent, long acked, long failed, long nanos) {

@@ -45,10 +45,20 @@ public final class FastAvroCodec {
   private static final String UUID_TYPE = "uuid";
   private static final String TIMESTAMP_MILLIS = "timestamp-millis";
 
+  /**
+   * Whether the serde uses this codec; {@code -Dfrip.avro.fastCodec=false} falls back to Avro's
+   * datum writers and readers everywhere (for comparison or if a shape misbehaves).
+   */
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("frip.avro.fastCodec"));
+
   private FastAvroCodec() {}
 
   /** A writer for records of this schema, or null when the fast path does not cover it. */
   public static ValueWriter writer(Schema schema) {
+    if (!ENABLED) {
+      return null;
+    }
     return writerFor(schema, new IdentityHashMap<>());
   }
 
@@ -58,6 +68,9 @@ public final class FastAvroCodec {
    * converts a logical type it does not know.
    */
   public static ValueReader reader(Schema schema, GenericData model) {
+    if (!ENABLED) {
+      return null;
+    }
     return readerFor(schema, model, new IdentityHashMap<>());
   }
 
