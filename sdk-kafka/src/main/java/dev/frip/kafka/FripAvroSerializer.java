@@ -1,5 +1,6 @@
 package dev.frip.kafka;
 
+import dev.frip.kafka.internal.BufferEncoder;
 import dev.frip.kafka.internal.ByteBuffers;
 import dev.frip.kafka.internal.FastAvroCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +13,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -42,7 +41,7 @@ public final class FripAvroSerializer implements Serializer<Object> {
 
   private static final class Output {
     final ByteBuffers bytes = new ByteBuffers();
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    final BufferEncoder encoder = new BufferEncoder(bytes);
   }
 
   private SchemaRegistry registry;

@@ -84,6 +84,52 @@ class FastAvroCodecTest {
   }
 
   @Test
+  void bufferEncoderWritesAvrosBytes() throws Exception {
+    for (TopicSpec t : AvroSerdeTest.eventTopics()) {
+      for (long seed = 0; seed < 20; seed++) {
+        SpecificRecord specific = SampleEvents.specific(t.valueSchema(), seed);
+        dev.frip.kafka.internal.ByteBuffers buf = new dev.frip.kafka.internal.ByteBuffers();
+        FastAvroCodec.writer(t.valueSchema())
+            .write(specific, new dev.frip.kafka.internal.BufferEncoder(buf));
+        assertThat(buf.toByteArray()).as(t.name()).isEqualTo(avro(t.valueSchema(), specific, true));
+      }
+    }
+    Schema edge =
+        SchemaBuilder.record("E")
+            .fields()
+            .requiredInt("i")
+            .requiredLong("l")
+            .requiredFloat("f")
+            .requiredDouble("d")
+            .requiredString("s")
+            .requiredBytes("b")
+            .requiredBoolean("z")
+            .endRecord();
+    Object[][] values = {
+      {
+        Integer.MIN_VALUE,
+        Long.MIN_VALUE,
+        -1.5f,
+        Double.NaN,
+        "h\u00e9llo \u6f22",
+        new byte[] {1, 2},
+        true
+      },
+      {Integer.MAX_VALUE, Long.MAX_VALUE, Float.MAX_VALUE, -0.0, "", new byte[0], false},
+      {1 << 30, 1L << 40, 0f, 1e300, "plain", new byte[] {-1}, true}
+    };
+    for (Object[] v : values) {
+      GenericData.Record r = new GenericData.Record(edge);
+      for (int i = 0; i < v.length; i++) {
+        r.put(i, v[i] instanceof byte[] b ? java.nio.ByteBuffer.wrap(b) : v[i]);
+      }
+      dev.frip.kafka.internal.ByteBuffers buf = new dev.frip.kafka.internal.ByteBuffers();
+      new GenericDatumWriter<Object>(edge).write(r, new dev.frip.kafka.internal.BufferEncoder(buf));
+      assertThat(buf.toByteArray()).isEqualTo(avro(edge, r, false));
+    }
+  }
+
+  @Test
   void refusesGarbageStringLengthsWithoutAllocatingThem() throws Exception {
     Schema s =
         SchemaBuilder.record("S").fields().name("s").type().stringType().noDefault().endRecord();
