@@ -1,5 +1,6 @@
 package dev.frip.kafka;
 
+import dev.frip.kafka.internal.BufferDecoder;
 import dev.frip.kafka.internal.FastAvroCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -40,7 +41,16 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
   private boolean specific;
   private final Schema readerSchema;
   private Timer timer;
-  private final Map<Integer, FastAvroCodec.ValueReader> readers = new ConcurrentHashMap<>();
+  private final Map<Integer, RecordReader> readers = new ConcurrentHashMap<>();
+
+  /** Decodes the Avro body of a wire-format record (after the 5-byte header). */
+  @FunctionalInterface
+  private interface RecordReader {
+    Object read(byte[] record) throws java.io.IOException;
+  }
+
+  private static final ThreadLocal<BufferDecoder> BUFFER_DECODER =
+      ThreadLocal.withInitial(BufferDecoder::new);
 
   /** For Kafka's configuration by class name: {@link #configure} builds the registry client. */
   public FripAvroDeserializer() {
@@ -122,19 +132,13 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
           null);
     }
     int id = AvroSerde.schemaIdOf(data);
-    FastAvroCodec.ValueReader reader = readers.get(id);
+    RecordReader reader = readers.get(id);
     if (reader == null) {
       reader = readerFor(topic, id);
     }
-    BinaryDecoder[] slot = DECODER.get();
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(
-                data, AvroSerde.HEADER_LENGTH, data.length - AvroSerde.HEADER_LENGTH, slot[0]);
-    slot[0] = decoder;
     Object value;
     try {
-      value = reader.read(decoder);
+      value = reader.read(data);
     } catch (java.io.IOException | RuntimeException e) {
       throw new AvroSerdeException(
           topic,
@@ -154,7 +158,7 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
   }
 
   @SuppressWarnings("unchecked")
-  private FastAvroCodec.ValueReader readerFor(String topic, int id) {
+  private RecordReader readerFor(String topic, int id) {
     Schema writer;
     try {
       writer = registry.schemaById(id);
@@ -196,14 +200,37 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
       model = GenericData.get();
     }
     // Same schema on both sides: the precompiled plan; otherwise Avro's schema resolution.
-    FastAvroCodec.ValueReader reader =
+    FastAvroCodec.ValueReader fast =
         writer.equals(target) ? FastAvroCodec.reader(target, model) : null;
-    if (reader == null) {
+    RecordReader reader;
+    if (fast != null) {
+      reader =
+          record ->
+              fast.read(
+                  BUFFER_DECODER
+                      .get()
+                      .reset(
+                          record,
+                          AvroSerde.HEADER_LENGTH,
+                          record.length - AvroSerde.HEADER_LENGTH));
+    } else {
       DatumReader<Object> avro =
           model instanceof SpecificData sd
               ? (DatumReader<Object>) (DatumReader<?>) new SpecificDatumReader<>(writer, target, sd)
               : new GenericDatumReader<>(writer, target, model);
-      reader = in -> avro.read(null, in);
+      reader =
+          record -> {
+            BinaryDecoder[] slot = DECODER.get();
+            BinaryDecoder decoder =
+                DecoderFactory.get()
+                    .binaryDecoder(
+                        record,
+                        AvroSerde.HEADER_LENGTH,
+                        record.length - AvroSerde.HEADER_LENGTH,
+                        slot[0]);
+            slot[0] = decoder;
+            return avro.read(null, decoder);
+          };
     }
     readers.put(id, reader);
     return reader;

@@ -3,6 +3,7 @@ package dev.frip.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.frip.core.TopicSpec;
+import dev.frip.kafka.internal.BufferDecoder;
 import dev.frip.kafka.internal.FastAvroCodec;
 import java.io.ByteArrayOutputStream;
 import org.apache.avro.Schema;
@@ -70,14 +71,14 @@ class FastAvroCodecTest {
             new SpecificDatumReader<>(s, s, model)
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
         Object viaFast =
-            FastAvroCodec.reader(s, model).read(DecoderFactory.get().binaryDecoder(bytes, null));
+            FastAvroCodec.reader(s, model).read(new BufferDecoder().reset(bytes, 0, bytes.length));
         assertThat(viaFast).as(t.name()).isEqualTo(viaAvro);
         Object genericAvro =
             new GenericDatumReader<>(s, s, GenericData.get())
                 .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
         Object genericFast =
             FastAvroCodec.reader(s, GenericData.get())
-                .read(DecoderFactory.get().binaryDecoder(bytes, null));
+                .read(new BufferDecoder().reset(bytes, 0, bytes.length));
         assertThat(genericFast.toString()).as(t.name()).isEqualTo(genericAvro.toString());
       }
     }
@@ -126,6 +127,19 @@ class FastAvroCodecTest {
       dev.frip.kafka.internal.ByteBuffers buf = new dev.frip.kafka.internal.ByteBuffers();
       new GenericDatumWriter<Object>(edge).write(r, new dev.frip.kafka.internal.BufferEncoder(buf));
       assertThat(buf.toByteArray()).isEqualTo(avro(edge, r, false));
+      byte[] bytes = buf.toByteArray();
+      Object back =
+          FastAvroCodec.reader(edge, GenericData.get())
+              .read(new BufferDecoder().reset(bytes, 0, bytes.length));
+      Object viaAvro =
+          new GenericDatumReader<>(edge, edge, GenericData.get())
+              .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+      assertThat(back.toString()).isEqualTo(viaAvro.toString());
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  FastAvroCodec.reader(edge, GenericData.get())
+                      .read(new BufferDecoder().reset(bytes, 0, bytes.length - 1)))
+          .isInstanceOf(java.io.EOFException.class);
     }
   }
 
@@ -141,7 +155,7 @@ class FastAvroCodecTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 FastAvroCodec.reader(s, GenericData.get())
-                    .read(DecoderFactory.get().binaryDecoder(out.toByteArray(), null)))
+                    .read(new BufferDecoder().reset(out.toByteArray(), 0, out.size())))
         .hasMessageContaining("500000000");
   }
 

@@ -13,7 +13,6 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.util.Utf8;
 
@@ -39,7 +38,7 @@ public final class FastAvroCodec {
   @FunctionalInterface
   public interface ValueReader {
     /** Reads a value in Avro binary. */
-    Object read(BinaryDecoder in) throws IOException;
+    Object read(BufferDecoder in) throws IOException;
   }
 
   private static final String UUID_TYPE = "uuid";
@@ -180,36 +179,6 @@ public final class FastAvroCodec {
     };
   }
 
-  private static final int MAX_STRING_BYTES = 16 * 1024 * 1024;
-
-  private static final ThreadLocal<byte[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new byte[][] {new byte[256]});
-
-  // Decodes straight from a reused scratch buffer: one allocation (the String) instead of three.
-  private static String readJavaString(BinaryDecoder in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      throw new org.apache.avro.AvroRuntimeException(
-          "Malformed data. Length is negative: " + length);
-    }
-    if (length == 0) {
-      return "";
-    }
-    byte[][] slot = SCRATCH.get();
-    byte[] buf = slot[0];
-    if (buf.length < length) {
-      if (length > MAX_STRING_BYTES) {
-        // Garbage lengths must not allocate gigabytes; Kafka records are far smaller anyway.
-        throw new org.apache.avro.AvroRuntimeException(
-            "Malformed data. String length " + length + " exceeds " + MAX_STRING_BYTES);
-      }
-      buf = new byte[Math.max(length, buf.length * 2)];
-      slot[0] = buf;
-    }
-    in.readFixed(buf, 0, length);
-    return new String(buf, 0, length, java.nio.charset.StandardCharsets.UTF_8);
-  }
-
   private static ValueReader readerFor(Schema s, GenericData model, Map<Schema, Boolean> seen) {
     LogicalType logical = s.getLogicalType();
     Conversion<?> conversion = logical == null ? null : model.getConversionFor(logical);
@@ -248,13 +217,13 @@ public final class FastAvroCodec {
           }
           if (conversion != null) {
             return conversion.getConvertedType() == UUID.class
-                ? in -> UUID.fromString(readJavaString(in))
+                ? in -> UUID.fromString(in.readString())
                 : null;
           }
         }
-        return javaString ? FastAvroCodec::readJavaString : in -> in.readString(null);
+        return javaString ? in -> in.readString() : in -> in.readUtf8();
       case BYTES:
-        return logical != null ? null : in -> in.readBytes(null);
+        return logical != null ? null : in -> in.readBytes();
       case ENUM:
         List<String> symbols = s.getEnumSymbols();
         Object[] values = new Object[symbols.size()];
