@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Frip.Version.class,
     description = "Fraud & Revenue Intelligence Platform.",
-    subcommands = {GenerateCommand.class, ScoreFileCommand.class})
+    subcommands = {
+      GenerateCommand.class,
+      TopicsCommand.class,
+      SchemaRegistryCommand.class,
+      ScoreFileCommand.class
+    })
 public final class Frip implements Callable<Integer> {
 
   /** Exit code for invalid flags or settings. */

@@ -1,0 +1,520 @@
+package dev.frip.kafka;
+
+import dev.frip.core.TopicSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * A consumer loop that never loses a record: it polls raw bytes, deserializes and validates each
+ * record itself, hands good ones to the handler, and sends every failure to {@code {topic}.dlq}
+ * with headers naming the error (see {@link DeadLetter}). Offsets are committed by hand after each
+ * batch, once the handler is done and the dead letters are acknowledged, so a crash replays rather
+ * than drops. A poison pill never escapes {@code poll()}.
+ *
+ * <pre>{@code
+ * EventConsumerLoop<Object> loop = EventConsumerLoop.builder(new FripAvroDeserializer(registry, true))
+ *     .bootstrapServers("127.0.0.1:9092").groupId("frip-scorer").topics(Topics.PAYMENTS)
+ *     .validator(EventValidators.standard())
+ *     .handler(record -> scorer.score((PaymentEvent) record.value()))
+ *     .build();
+ * executor.submit(loop);          // runs until loop.shutdown()
+ * }</pre>
+ *
+ * <p>Meters: {@code frip.kafka.records.in{topic}}, {@code frip.kafka.records.processed{topic}},
+ * {@code frip.kafka.dlq.records{topic,stage}}, {@code frip.kafka.serde.time{op=deserialize}},
+ * {@code frip.kafka.consumer.lag{group}}.
+ *
+ * @param <V> the value type the deserializer returns
+ * @since 0.1.0
+ */
+public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
+
+  private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> deadLetters;
+  private final boolean ownsDeadLetters;
+  private final Deserializer<V> deserializer;
+  private final RecordValidator<? super V> validator;
+  private final RecordHandler<V> handler;
+  private final Duration pollTimeout;
+  private final String groupId;
+  private final MeterRegistry meters;
+  private final Timer serdeTimer;
+  private final AtomicLong lag = new AtomicLong();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean running;
+  private long consumed;
+  private long processed;
+  private long deadLettered;
+  private final org.apache.kafka.common.serialization.StringDeserializer keys =
+      new org.apache.kafka.common.serialization.StringDeserializer();
+
+  private EventConsumerLoop(Builder<V> b) {
+    Map<String, Object> c = new HashMap<>(b.config);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    if (b.deadLetters != null) {
+      this.deadLetters = b.deadLetters;
+      this.ownsDeadLetters = false;
+    } else {
+      Map<String, Object> p = new HashMap<>();
+      p.put(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+          b.config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      this.deadLetters =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+      this.ownsDeadLetters = true;
+    }
+    this.deserializer = b.deserializer;
+    this.validator = b.validator;
+    this.handler = b.handler;
+    this.pollTimeout = b.pollTimeout;
+    this.groupId = String.valueOf(b.config.get(ConsumerConfig.GROUP_ID_CONFIG));
+    this.meters = b.meters;
+    this.serdeTimer =
+        meters == null
+            ? null
+            : Timer.builder("frip.kafka.serde.time").tag("op", "deserialize").register(meters);
+    if (meters != null) {
+      Gauge.builder("frip.kafka.consumer.lag", lag, AtomicLong::get)
+          .description("Records behind the end of the assigned partitions")
+          .tag("group", groupId)
+          .register(meters);
+    }
+    ConsumerRebalanceListener user = b.rebalanceListener;
+    consumer.subscribe(
+        b.topics,
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Batches are committed before the next poll, so nothing is pending here.
+            if (user != null) {
+              user.onPartitionsRevoked(partitions);
+            }
+          }
+
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (user != null) {
+              user.onPartitionsAssigned(partitions);
+            }
+          }
+
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (user != null) {
+              user.onPartitionsLost(partitions);
+            }
+          }
+        });
+  }
+
+  /** A builder around the value deserializer, typically a {@link FripAvroDeserializer}. */
+  public static <V> Builder<V> builder(Deserializer<V> deserializer) {
+    return new Builder<>(deserializer);
+  }
+
+  /** Polls and handles batches until {@link #shutdown()}, then commits and closes. */
+  @Override
+  public void run() {
+    running = true;
+    try {
+      while (!stopping.get()) {
+        pollOnce();
+      }
+    } catch (WakeupException e) {
+      if (!stopping.get()) {
+        throw e;
+      }
+    } finally {
+      closeResources();
+      running = false;
+      finished.countDown();
+    }
+  }
+
+  /**
+   * Polls once, handles the batch, dead-letters failures and commits. Call from one thread only.
+   *
+   * @return how many records were consumed
+   * @throws IllegalStateException when a dead letter could not be written (nothing is committed)
+   */
+  public int pollOnce() {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+    long batchProcessed = 0;
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> raw : records) {
+      count("frip.kafka.records.in", raw.topic(), null);
+      if (handleOne(raw, sent)) {
+        batchProcessed++;
+      }
+      offsets.put(
+          new TopicPartition(raw.topic(), raw.partition()),
+          new OffsetAndMetadata(raw.offset() + 1));
+    }
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get(DLQ_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while writing dead letters; offsets not committed", e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException(
+            "a dead letter could not be written, so offsets are not committed and the batch will"
+                + " be consumed again: "
+                + e,
+            e);
+      }
+    }
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+    }
+    synchronized (this) {
+      consumed += records.count();
+      processed += batchProcessed;
+      deadLettered += sent.size();
+    }
+    updateLag();
+    return records.count();
+  }
+
+  private boolean handleOne(ConsumerRecord<byte[], byte[]> raw, List<Future<RecordMetadata>> sent) {
+    int schemaId = AvroSerde.schemaIdOf(raw.value());
+    V value;
+    long start = serdeTimer != null ? System.nanoTime() : 0L;
+    try {
+      value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+    } catch (RuntimeException e) {
+      sent.add(
+          deadLetter(
+              raw,
+              DeadLetter.STAGE_DESERIALIZE,
+              e.getClass().getName(),
+              where(raw) + e.getMessage(),
+              schemaId));
+      return false;
+    }
+    if (serdeTimer != null) {
+      serdeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+    String key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.key());
+    List<Violation> violations = validator.validate(key, value);
+    if (!violations.isEmpty()) {
+      sent.add(
+          deadLetter(
+              raw,
+              DeadLetter.STAGE_VALIDATE,
+              "dev.frip.kafka.Violation",
+              where(raw) + "invalid record: " + violations,
+              schemaId));
+      return false;
+    }
+    ConsumerRecord<String, V> record =
+        new ConsumerRecord<>(
+            raw.topic(),
+            raw.partition(),
+            raw.offset(),
+            raw.timestamp(),
+            raw.timestampType(),
+            raw.serializedKeySize(),
+            raw.serializedValueSize(),
+            key,
+            value,
+            raw.headers(),
+            raw.leaderEpoch());
+    try {
+      handler.handle(record);
+    } catch (Exception e) {
+      sent.add(
+          deadLetter(
+              raw,
+              DeadLetter.STAGE_PROCESS,
+              e.getClass().getName(),
+              where(raw) + "handler failed: " + e.getMessage(),
+              schemaId));
+      return false;
+    }
+    count("frip.kafka.records.processed", raw.topic(), null);
+    return true;
+  }
+
+  private static String where(ConsumerRecord<?, ?> raw) {
+    return raw.topic() + "[" + raw.partition() + "]@" + raw.offset() + ": ";
+  }
+
+  private Future<RecordMetadata> deadLetter(
+      ConsumerRecord<byte[], byte[]> raw,
+      String stage,
+      String errorClass,
+      String message,
+      int schemaId) {
+    Headers headers = new RecordHeaders(raw.headers().toArray());
+    put(headers, DeadLetter.ERROR_CLASS, errorClass);
+    put(headers, DeadLetter.ERROR_MESSAGE, message);
+    put(headers, DeadLetter.TOPIC, raw.topic());
+    put(headers, DeadLetter.PARTITION, String.valueOf(raw.partition()));
+    put(headers, DeadLetter.OFFSET, String.valueOf(raw.offset()));
+    if (schemaId != AvroSerdeException.NO_SCHEMA_ID) {
+      put(headers, DeadLetter.SCHEMA_ID, String.valueOf(schemaId));
+    }
+    put(headers, DeadLetter.STAGE, stage);
+    count("frip.kafka.dlq.records", raw.topic(), stage);
+    return deadLetters.send(
+        new ProducerRecord<>(
+            DeadLetter.topicFor(raw.topic()),
+            null,
+            raw.timestamp(),
+            raw.key(),
+            raw.value(),
+            headers));
+  }
+
+  private static void put(Headers headers, String key, String value) {
+    headers.remove(key);
+    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void count(String meter, String topic, String stage) {
+    if (meters == null) {
+      return;
+    }
+    String id = meter + "|" + topic + "|" + stage;
+    counters
+        .computeIfAbsent(
+            id,
+            k -> {
+              Counter.Builder c = Counter.builder(meter).tag("topic", topic);
+              if (stage != null) {
+                c.tag("stage", stage);
+              }
+              return c.register(meters);
+            })
+        .increment();
+  }
+
+  private void updateLag() {
+    long total = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      total += consumer.currentLag(tp).orElse(0L);
+    }
+    lag.set(total);
+  }
+
+  /** Counts so far; they reconcile at every batch boundary. */
+  public synchronized LoopCounts counts() {
+    return new LoopCounts(consumed, processed, deadLettered);
+  }
+
+  /** Records behind the end of the assigned partitions, as of the last poll. */
+  public long lag() {
+    return lag.get();
+  }
+
+  /** Asks {@link #run()} to stop after the current batch; safe from any thread. */
+  public void shutdown() {
+    stopping.set(true);
+    consumer.wakeup();
+  }
+
+  /**
+   * Stops the loop: from another thread it waits for {@link #run()} to finish (up to 30 s);
+   * otherwise it closes the consumer and the dead-letter producer it created.
+   */
+  @Override
+  public void close() {
+    if (running) {
+      shutdown();
+      try {
+        finished.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    closeResources();
+  }
+
+  private void closeResources() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      consumer.close(Duration.ofSeconds(10));
+    } finally {
+      if (ownsDeadLetters) {
+        deadLetters.close(Duration.ofSeconds(10));
+      }
+      deserializer.close();
+    }
+  }
+
+  /**
+   * Settings of the loop. Required: bootstrap servers, group id, topics and a handler.
+   *
+   * @param <V> the value type
+   */
+  public static final class Builder<V> {
+    private final Deserializer<V> deserializer;
+    private final Map<String, Object> config = new HashMap<>();
+    private final Set<String> topics = new LinkedHashSet<>();
+    private RecordValidator<? super V> validator = RecordValidator.none();
+    private RecordHandler<V> handler;
+    private Producer<byte[], byte[]> deadLetters;
+    private ConsumerRebalanceListener rebalanceListener;
+    private MeterRegistry meters;
+    private Duration pollTimeout = Duration.ofMillis(500);
+
+    private Builder(Deserializer<V> deserializer) {
+      this.deserializer = Objects.requireNonNull(deserializer, "deserializer");
+    }
+
+    /** The cluster, {@code host:port[,host:port]}. */
+    public Builder<V> bootstrapServers(String servers) {
+      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(servers));
+      return this;
+    }
+
+    /** The consumer group. */
+    public Builder<V> groupId(String groupId) {
+      config.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId));
+      return this;
+    }
+
+    /** Topics to consume, by spec. */
+    public Builder<V> topics(TopicSpec... specs) {
+      for (TopicSpec t : specs) {
+        topics.add(t.name());
+      }
+      return this;
+    }
+
+    /** Topics to consume, by name. */
+    public Builder<V> topicNames(String... names) {
+      topics.addAll(List.of(names));
+      return this;
+    }
+
+    /**
+     * Any other consumer setting (security, max.poll.records). Auto-commit stays off.
+     *
+     * @throws IllegalArgumentException for enable.auto.commit
+     */
+    public Builder<V> property(String key, Object value) {
+      if (ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG.equals(key)) {
+        throw new IllegalArgumentException(
+            "enable.auto.commit is always false: the loop commits after each batch");
+      }
+      config.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** Validation before the handler (default: none). */
+    public Builder<V> validator(RecordValidator<? super V> validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    /** What to do with each good record. */
+    public Builder<V> handler(RecordHandler<V> handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** The producer for dead letters (default: an idempotent acks=all producer of its own). */
+    public Builder<V> deadLetterProducer(Producer<byte[], byte[]> producer) {
+      this.deadLetters = Objects.requireNonNull(producer, "producer");
+      return this;
+    }
+
+    /** Called on partition assignment, revocation and loss, after the loop's own bookkeeping. */
+    public Builder<V> rebalanceListener(ConsumerRebalanceListener listener) {
+      this.rebalanceListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Where the loop's meters go (default: none). */
+    public Builder<V> meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /** How long one poll waits for records (default 500 ms). */
+    public Builder<V> pollTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("poll timeout was " + timeout + ", must be >= 0");
+      }
+      this.pollTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Creates the consumer and subscribes.
+     *
+     * @throws IllegalStateException naming the first missing setting
+     */
+    public EventConsumerLoop<V> build() {
+      if (!config.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+        throw new IllegalStateException("bootstrap servers were not set");
+      }
+      if (!config.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
+        throw new IllegalStateException("group id was not set");
+      }
+      if (topics.isEmpty()) {
+        throw new IllegalStateException("no topics were given");
+      }
+      if (handler == null) {
+        throw new IllegalStateException("handler was not set");
+      }
+      return new EventConsumerLoop<>(this);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.frip.kafka.internal;
+
+import java.io.EOFException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.util.Utf8;
+
+/**
+ * Avro binary decoding straight from the record's byte array, for {@link FastAvroCodec}: strings
+ * are built from the array in place, every read is bounds-checked against the record's end.
+ */
+public final class BufferDecoder {
+
+  private byte[] buf;
+  private int pos;
+  private int limit;
+
+  /** Points the decoder at {@code len} bytes of {@code data} from {@code off}. Returns this. */
+  public BufferDecoder reset(byte[] data, int off, int len) {
+    this.buf = data;
+    this.pos = off;
+    this.limit = off + len;
+    return this;
+  }
+
+  /** Bytes left in the record. */
+  public int remaining() {
+    return limit - pos;
+  }
+
+  private void need(int n) throws EOFException {
+    if (n < 0 || limit - pos < n) {
+      throw new EOFException(
+          "record ends " + (limit - pos) + " bytes after here, " + n + " needed");
+    }
+  }
+
+  /** Reads nothing: null has no bytes. */
+  public void readNull() {
+    // Null takes no bytes.
+  }
+
+  /** Reads a boolean byte. */
+  public boolean readBoolean() throws EOFException {
+    need(1);
+    return buf[pos++] != 0;
+  }
+
+  /** Reads a zig-zag varint int. */
+  public int readInt() throws EOFException {
+    long v = readVarLong(5);
+    int n = (int) v;
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  /** Reads a zig-zag varint long. */
+  public long readLong() throws EOFException {
+    long v = readVarLong(10);
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  private long readVarLong(int maxBytes) throws EOFException {
+    long v = 0;
+    for (int shift = 0, i = 0; i < maxBytes; i++, shift += 7) {
+      need(1);
+      byte b = buf[pos++];
+      v |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return v;
+      }
+    }
+    throw new AvroRuntimeException("Invalid varint: more than " + maxBytes + " bytes");
+  }
+
+  /** Reads a little-endian float. */
+  public float readFloat() throws EOFException {
+    return Float.intBitsToFloat(readIntLittleEndian());
+  }
+
+  /** Reads a little-endian double. */
+  public double readDouble() throws EOFException {
+    long low = readIntLittleEndian() & 0xffffffffL;
+    long high = readIntLittleEndian() & 0xffffffffL;
+    return Double.longBitsToDouble((high << 32) | low);
+  }
+
+  private int readIntLittleEndian() throws EOFException {
+    need(4);
+    int v =
+        (buf[pos] & 0xff)
+            | (buf[pos + 1] & 0xff) << 8
+            | (buf[pos + 2] & 0xff) << 16
+            | (buf[pos + 3] & 0xff) << 24;
+    pos += 4;
+    return v;
+  }
+
+  private int readLength() throws EOFException {
+    long n = readLong();
+    if (n < 0 || n > Integer.MAX_VALUE) {
+      throw new AvroRuntimeException("Malformed data. Length is " + n);
+    }
+    need((int) n);
+    return (int) n;
+  }
+
+  /** Reads a string as a Java String. */
+  public String readString() throws EOFException {
+    int n = readLength();
+    String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+    pos += n;
+    return s;
+  }
+
+  /** Reads a string as Avro's Utf8. */
+  public Utf8 readUtf8() throws EOFException {
+    int n = readLength();
+    byte[] copy = new byte[n];
+    System.arraycopy(buf, pos, copy, 0, n);
+    pos += n;
+    return new Utf8(copy);
+  }
+
+  /** Reads bytes into a new buffer. */
+  public ByteBuffer readBytes() throws EOFException {
+    int n = readLength();
+    byte[] copy = new byte[n];
+    System.arraycopy(buf, pos, copy, 0, n);
+    pos += n;
+    return ByteBuffer.wrap(copy);
+  }
+
+  /** Reads an enum ordinal. */
+  public int readEnum() throws EOFException {
+    return readInt();
+  }
+
+  /** Reads a union branch index. */
+  public int readIndex() throws EOFException {
+    return readInt();
+  }
+
+  /** Reads the first block count of an array (0 ends it). */
+  public long readArrayStart() throws EOFException {
+    return readBlockCount();
+  }
+
+  /** Reads the next block count of an array (0 ends it). */
+  public long arrayNext() throws EOFException {
+    return readBlockCount();
+  }
+
+  private long readBlockCount() throws EOFException {
+    long n = readLong();
+    if (n < 0) {
+      readLong(); // a negative count is followed by the block's size in bytes
+      n = -n;
+    }
+    return n;
+  }
+}

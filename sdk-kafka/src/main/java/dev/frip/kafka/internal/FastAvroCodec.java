@@ -1,0 +1,294 @@
+package dev.frip.kafka.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Conversion;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.Encoder;
+import org.apache.avro.util.Utf8;
+
+/**
+ * A precompiled Avro binary codec for the record shapes FRIP uses (primitives, strings with the
+ * uuid logical type, longs with timestamp-millis, enums, nullable unions, arrays, nested records).
+ * The generated event classes carry logical types, so Avro gives them no custom coders and walks
+ * the schema reflectively for every record; this plan does the walk once. It writes exactly the
+ * bytes Avro writes and reads only when the writer's schema equals the reader's (no resolution).
+ * For any other shape {@link #writer} and {@link #reader} return null and the serde uses Avro's own
+ * datum writers and readers.
+ */
+public final class FastAvroCodec {
+
+  /** Writes one value. */
+  @FunctionalInterface
+  public interface ValueWriter {
+    /** Writes the value in Avro binary. */
+    void write(Object value, Encoder out) throws IOException;
+  }
+
+  /** Reads one value. */
+  @FunctionalInterface
+  public interface ValueReader {
+    /** Reads a value in Avro binary. */
+    Object read(BufferDecoder in) throws IOException;
+  }
+
+  private static final String UUID_TYPE = "uuid";
+  private static final String TIMESTAMP_MILLIS = "timestamp-millis";
+
+  /**
+   * Whether the serde uses this codec; {@code -Dfrip.avro.fastCodec=false} falls back to Avro's
+   * datum writers and readers everywhere (for comparison or if a shape misbehaves).
+   */
+  public static final boolean ENABLED =
+      !"false".equalsIgnoreCase(System.getProperty("frip.avro.fastCodec"));
+
+  private FastAvroCodec() {}
+
+  /** A writer for records of this schema, or null when the fast path does not cover it. */
+  public static ValueWriter writer(Schema schema) {
+    if (!ENABLED) {
+      return null;
+    }
+    return writerFor(schema, new IdentityHashMap<>());
+  }
+
+  /**
+   * A reader producing the model's records (generated classes for a SpecificData model, generic
+   * records for GenericData), or null when the fast path does not cover the schema or the model
+   * converts a logical type it does not know.
+   */
+  public static ValueReader reader(Schema schema, GenericData model) {
+    if (!ENABLED) {
+      return null;
+    }
+    return readerFor(schema, model, new IdentityHashMap<>());
+  }
+
+  private static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {
+    LogicalType logical = s.getLogicalType();
+    switch (s.getType()) {
+      case NULL:
+        return (v, out) -> out.writeNull();
+      case BOOLEAN:
+        return (v, out) -> out.writeBoolean((Boolean) v);
+      case INT:
+        return logical != null ? null : (v, out) -> out.writeInt((Integer) v);
+      case LONG:
+        if (logical == null) {
+          return (v, out) -> out.writeLong((Long) v);
+        }
+        if (TIMESTAMP_MILLIS.equals(logical.getName())) {
+          return (v, out) -> out.writeLong(v instanceof Instant i ? i.toEpochMilli() : (Long) v);
+        }
+        return null;
+      case FLOAT:
+        return (v, out) -> out.writeFloat((Float) v);
+      case DOUBLE:
+        return (v, out) -> out.writeDouble((Double) v);
+      case STRING:
+        if (logical != null && !UUID_TYPE.equals(logical.getName())) {
+          return null;
+        }
+        return (v, out) -> {
+          if (v instanceof Utf8 u) {
+            out.writeString(u);
+          } else {
+            out.writeString(v.toString());
+          }
+        };
+      case BYTES:
+        return logical != null ? null : (v, out) -> out.writeBytes(((ByteBuffer) v).duplicate());
+      case ENUM:
+        return (v, out) -> {
+          int ordinal = s.getEnumOrdinal(v.toString());
+          out.writeEnum(ordinal);
+        };
+      case UNION:
+        return unionWriter(s, seen);
+      case ARRAY:
+        ValueWriter item = writerFor(s.getElementType(), seen);
+        if (item == null) {
+          return null;
+        }
+        return (v, out) -> {
+          Collection<?> c = (Collection<?>) v;
+          out.writeArrayStart();
+          out.setItemCount(c.size());
+          for (Object o : c) {
+            out.startItem();
+            item.write(o, out);
+          }
+          out.writeArrayEnd();
+        };
+      case RECORD:
+        if (seen.containsKey(s)) {
+          return null; // recursive schemas take Avro's path
+        }
+        seen.put(s, Boolean.TRUE);
+        List<Schema.Field> fields = s.getFields();
+        ValueWriter[] ws = new ValueWriter[fields.size()];
+        for (int i = 0; i < ws.length; i++) {
+          ws[i] = writerFor(fields.get(i).schema(), seen);
+          if (ws[i] == null) {
+            return null;
+          }
+        }
+        seen.remove(s);
+        return (v, out) -> {
+          IndexedRecord r = (IndexedRecord) v;
+          for (int i = 0; i < ws.length; i++) {
+            ws[i].write(r.get(i), out);
+          }
+        };
+      default:
+        return null;
+    }
+  }
+
+  private static ValueWriter unionWriter(Schema s, Map<Schema, Boolean> seen) {
+    List<Schema> branches = s.getTypes();
+    if (branches.size() != 2) {
+      return null;
+    }
+    int nullIndex = branches.get(0).getType() == Schema.Type.NULL ? 0 : 1;
+    int valueIndex = 1 - nullIndex;
+    if (branches.get(nullIndex).getType() != Schema.Type.NULL) {
+      return null;
+    }
+    ValueWriter value = writerFor(branches.get(valueIndex), seen);
+    if (value == null) {
+      return null;
+    }
+    return (v, out) -> {
+      if (v == null) {
+        out.writeIndex(nullIndex);
+        out.writeNull();
+      } else {
+        out.writeIndex(valueIndex);
+        value.write(v, out);
+      }
+    };
+  }
+
+  private static ValueReader readerFor(Schema s, GenericData model, Map<Schema, Boolean> seen) {
+    LogicalType logical = s.getLogicalType();
+    Conversion<?> conversion = logical == null ? null : model.getConversionFor(logical);
+    switch (s.getType()) {
+      case NULL:
+        return in -> {
+          in.readNull();
+          return null;
+        };
+      case BOOLEAN:
+        return in -> in.readBoolean();
+      case INT:
+        return logical != null ? null : in -> in.readInt();
+      case LONG:
+        if (logical == null) {
+          return in -> in.readLong();
+        }
+        if (TIMESTAMP_MILLIS.equals(logical.getName())) {
+          if (conversion == null) {
+            return in -> in.readLong();
+          }
+          return conversion.getConvertedType() == Instant.class
+              ? in -> Instant.ofEpochMilli(in.readLong())
+              : null;
+        }
+        return null;
+      case FLOAT:
+        return in -> in.readFloat();
+      case DOUBLE:
+        return in -> in.readDouble();
+      case STRING:
+        boolean javaString = "String".equals(s.getProp(GenericData.STRING_PROP));
+        if (logical != null) {
+          if (!UUID_TYPE.equals(logical.getName())) {
+            return null;
+          }
+          if (conversion != null) {
+            return conversion.getConvertedType() == UUID.class
+                ? in -> UUID.fromString(in.readString())
+                : null;
+          }
+        }
+        return javaString ? in -> in.readString() : in -> in.readUtf8();
+      case BYTES:
+        return logical != null ? null : in -> in.readBytes();
+      case ENUM:
+        List<String> symbols = s.getEnumSymbols();
+        Object[] values = new Object[symbols.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = model.createEnum(symbols.get(i), s);
+        }
+        return in -> values[in.readEnum()];
+      case UNION:
+        List<Schema> branches = s.getTypes();
+        if (branches.size() != 2) {
+          return null;
+        }
+        int nullIndex = branches.get(0).getType() == Schema.Type.NULL ? 0 : 1;
+        if (branches.get(nullIndex).getType() != Schema.Type.NULL) {
+          return null;
+        }
+        ValueReader value = readerFor(branches.get(1 - nullIndex), model, seen);
+        if (value == null) {
+          return null;
+        }
+        return in -> {
+          if (in.readIndex() == nullIndex) {
+            in.readNull();
+            return null;
+          }
+          return value.read(in);
+        };
+      case ARRAY:
+        ValueReader item = readerFor(s.getElementType(), model, seen);
+        if (item == null) {
+          return null;
+        }
+        return in -> {
+          long n = in.readArrayStart();
+          GenericData.Array<Object> list = new GenericData.Array<>((int) Math.min(n, 1024), s);
+          for (; n != 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+              list.add(item.read(in));
+            }
+          }
+          return list;
+        };
+      case RECORD:
+        if (seen.containsKey(s) || logical != null) {
+          return null;
+        }
+        seen.put(s, Boolean.TRUE);
+        List<Schema.Field> fields = s.getFields();
+        ValueReader[] rs = new ValueReader[fields.size()];
+        for (int i = 0; i < rs.length; i++) {
+          rs[i] = readerFor(fields.get(i).schema(), model, seen);
+          if (rs[i] == null) {
+            return null;
+          }
+        }
+        seen.remove(s);
+        return in -> {
+          IndexedRecord r = (IndexedRecord) model.newRecord(null, s);
+          for (int i = 0; i < rs.length; i++) {
+            r.put(i, rs[i].read(in));
+          }
+          return r;
+        };
+      default:
+        return null;
+    }
+  }
+}
