@@ -40,7 +40,14 @@ public final class Frip implements Callable<Integer> {
             cmd.getErr().println("frip " + cmd.getCommandName() + ": " + e.getMessage());
             return EXIT_USAGE;
           }
-          throw e;
+          // A runtime failure: say what failed, with its causes, instead of a stack trace.
+          StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()));
+          for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            why.append("\n  caused by ").append(c.getClass().getSimpleName()).append(": ");
+            why.append(c.getMessage());
+          }
+          cmd.getErr().println("frip " + cmd.getCommandName() + ": " + why);
+          return 1;
         });
     return cli.execute(args);
   }

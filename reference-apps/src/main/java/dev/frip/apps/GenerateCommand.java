@@ -7,7 +7,12 @@ import dev.frip.core.GeneratedEvent;
 import dev.frip.core.GenerationSummary;
 import dev.frip.core.GeneratorConfig;
 import dev.frip.core.Profile;
+import dev.frip.core.Topics;
 import dev.frip.core.WorldGenerator;
+import dev.frip.kafka.EventProducer;
+import dev.frip.kafka.SchemaRegistry;
+import dev.frip.kafka.TopicAdmin;
+import dev.frip.kafka.TopicReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,13 +29,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code frip generate}: runs the synthetic fraud world generator and writes its events as JSON
- * lines, one event a line, to a file or standard output, then prints a summary (events per topic,
- * frauds per scenario). The same flags give byte-identical output.
+ * lines, one event a line, to a file or standard output, and/or produces them to Kafka in the
+ * Confluent Avro wire format, then prints a summary (events per topic, frauds per scenario). The
+ * same flags give byte-identical output.
  */
 @Command(
     name = "generate",
@@ -72,31 +80,84 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      required = true,
       description = "Output file for the JSON lines, or - for standard output.")
   String out;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description =
+          "Also produce the events to Kafka (default without --out: $KAFKA_BOOTSTRAP_SERVERS).")
+  String bootstrap;
+
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description = "Schema registry for the Avro values (default: $SCHEMA_REGISTRY_URL).")
+  String registryUrl;
 
   @Override
   public Integer call() throws IOException {
     GeneratorConfig config = config();
+    String servers = bootstrap;
+    if (servers == null && out == null) {
+      servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    }
+    if (out == null && (servers == null || servers.isBlank())) {
+      throw new IllegalArgumentException(
+          "--out or --bootstrap is required: write JSON lines to a file (- for stdout), "
+              + "or produce to Kafka (or set KAFKA_BOOTSTRAP_SERVERS)");
+    }
+    String registry = registryUrl != null ? registryUrl : System.getenv("SCHEMA_REGISTRY_URL");
+    if (servers != null && (registry == null || registry.isBlank())) {
+      throw new IllegalArgumentException(
+          "--registry-url is required with --bootstrap (or set SCHEMA_REGISTRY_URL)");
+    }
     boolean toStdout = "-".equals(out);
     // The summary goes to stderr when the events go to stdout, so the stream stays clean.
     PrintStream report = toStdout ? System.err : System.out;
     long started = System.nanoTime();
     long count = 0;
     try (EventStream events = WorldGenerator.create(config).stream();
-        Writer writer = open(toStdout)) {
+        Writer writer = out == null ? null : open(toStdout);
+        KafkaSink kafka = servers == null ? null : KafkaSink.open(servers, registry)) {
       StringBuilder line = new StringBuilder(1024);
       while (events.hasNext()) {
         GeneratedEvent e = events.next();
-        line.setLength(0);
-        EventJson.appendLine(e, line);
-        writer.append(line);
+        if (writer != null) {
+          line.setLength(0);
+          EventJson.appendLine(e, line);
+          writer.append(line);
+        }
+        if (kafka != null) {
+          kafka.send(e);
+        }
         count++;
       }
-      writer.flush();
+      if (writer != null) {
+        writer.flush();
+      }
+      if (kafka != null) {
+        kafka.flush();
+      }
       double seconds = (System.nanoTime() - started) / 1e9;
       printSummary(report, config, events.summary(), count, seconds);
+      if (kafka != null) {
+        report.printf(
+            Locale.ROOT,
+            "kafka %s: %,d events acknowledged, %,d failed%n",
+            servers,
+            kafka.acknowledged.get(),
+            kafka.failed.get());
+        if (kafka.failed.get() > 0) {
+          System.err.println(
+              "frip generate: "
+                  + kafka.failed.get()
+                  + " events were not acknowledged by Kafka; first error: "
+                  + kafka.firstError.get());
+          return 1;
+        }
+      }
     }
     return 0;
   }
@@ -181,6 +242,67 @@ final class GenerateCommand implements Callable<Integer> {
     report.println("frauds per scenario:");
     for (Map.Entry<FraudScenario, Long> e : summary.fraudPaymentsPerScenario().entrySet()) {
       report.printf(Locale.ROOT, "  %-22s %,10d%n", e.getKey().label(), e.getValue());
+    }
+  }
+
+  /**
+   * Produces events to Kafka: ensures the platform's topics first (so none is auto-created with the
+   * broker's defaults), then sends each event keyed by its user and counts acknowledgements.
+   */
+  private static final class KafkaSink implements AutoCloseable {
+    final AtomicLong acknowledged = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private final SchemaRegistry registry;
+    private final EventProducer producer;
+
+    private KafkaSink(SchemaRegistry registry, EventProducer producer) {
+      this.registry = registry;
+      this.producer = producer;
+    }
+
+    static KafkaSink open(String servers, String registryUrl) {
+      try (TopicAdmin admin = TopicAdmin.builder().bootstrapServers(servers).build()) {
+        TopicReport report = admin.ensure(Topics.ALL);
+        if (!report.ok()) {
+          throw new IllegalStateException("topics differ from their specs:\n" + report.describe());
+        }
+      }
+      SchemaRegistry registry = SchemaRegistry.builder().url(registryUrl).build();
+      try {
+        return new KafkaSink(
+            registry, EventProducer.builder().bootstrapServers(servers).registry(registry).build());
+      } catch (RuntimeException e) {
+        registry.close();
+        throw e;
+      }
+    }
+
+    void send(GeneratedEvent e) {
+      producer
+          .send(e)
+          .whenComplete(
+              (metadata, error) -> {
+                if (error == null) {
+                  acknowledged.incrementAndGet();
+                } else {
+                  failed.incrementAndGet();
+                  firstError.compareAndSet(null, error);
+                }
+              });
+    }
+
+    void flush() {
+      producer.flush();
+    }
+
+    @Override
+    public void close() {
+      try {
+        producer.close();
+      } finally {
+        registry.close();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.frip.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -114,6 +115,12 @@ class GenerateCommandTest {
     assertUsage(
         run("generate", "--start-date", "yesterday", "--days", "1", "--out", "-"), "--start-date");
     assertUsage(run("generate", "--days", "abc", "--out", "-"), "--days");
+  }
+
+  @Test
+  void withoutOutOrKafkaThereIsNowhereToWrite() {
+    assumeTrue(System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null);
+    assertUsage(run("generate", "--days", "1"), "--out or --bootstrap is required");
   }
 
   private static void assertUsage(Run r, String... mentions) {
