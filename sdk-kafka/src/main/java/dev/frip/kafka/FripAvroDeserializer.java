@@ -43,6 +43,11 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
   private Timer timer;
   private final Map<Integer, RecordReader> readers = new ConcurrentHashMap<>();
 
+  /** The reader of the last record's schema id; immutable, so threads may share it freely. */
+  private record LastReader(int id, RecordReader reader) {}
+
+  private volatile LastReader last;
+
   /** Decodes the Avro body of a wire-format record (after the 5-byte header). */
   @FunctionalInterface
   private interface RecordReader {
@@ -132,9 +137,17 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
           null);
     }
     int id = AvroSerde.schemaIdOf(data);
-    RecordReader reader = readers.get(id);
-    if (reader == null) {
-      reader = readerFor(topic, id);
+    // Same schema id as last time (the common case): no map lookup, no boxing.
+    LastReader cached = last;
+    RecordReader reader;
+    if (cached != null && cached.id == id) {
+      reader = cached.reader;
+    } else {
+      reader = readers.get(id);
+      if (reader == null) {
+        reader = readerFor(topic, id);
+      }
+      last = new LastReader(id, reader);
     }
     Object value;
     try {

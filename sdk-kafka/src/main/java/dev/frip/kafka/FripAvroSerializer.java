@@ -54,6 +54,12 @@ public final class FripAvroSerializer implements Serializer<Object> {
   private final Map<Schema, FastAvroCodec.ValueWriter> specificWriters = new ConcurrentHashMap<>();
   private final Map<Schema, FastAvroCodec.ValueWriter> genericWriters = new ConcurrentHashMap<>();
 
+  /** What the last record needed; immutable, so threads may share and replace it freely. */
+  private record Plan(
+      String topic, Schema schema, boolean specific, int id, FastAvroCodec.ValueWriter writer) {}
+
+  private volatile Plan last;
+
   /** For Kafka's configuration by class name: {@link #configure} builds the registry client. */
   public FripAvroSerializer() {}
 
@@ -115,13 +121,23 @@ public final class FripAvroSerializer implements Serializer<Object> {
     }
     long start = timer != null ? System.nanoTime() : 0L;
     Schema schema = schemaOf(topic, data);
-    int id = idFor(topic, schema);
+    boolean specific = data instanceof SpecificRecord;
+    // Same topic and schema as last time (the common case): no map lookups.
+    Plan plan = last;
+    if (plan == null
+        || plan.schema != schema
+        || plan.specific != specific
+        || !plan.topic.equals(topic)) {
+      plan = new Plan(topic, schema, specific, idFor(topic, schema), writerFor(schema, specific));
+      last = plan;
+    }
+    int id = plan.id;
     Output out = OUTPUT.get();
     out.bytes.reset();
     out.bytes.write(AvroSerde.MAGIC_BYTE);
     out.bytes.writeInt(id);
     try {
-      writerFor(schema, data instanceof SpecificRecord).write(data, out.encoder);
+      plan.writer.write(data, out.encoder);
       out.encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new AvroSerdeException(

@@ -3,6 +3,7 @@ package dev.frip.kafka.internal;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.util.Utf8;
 
@@ -111,6 +112,59 @@ public final class BufferDecoder {
     String s = new String(buf, pos, n, StandardCharsets.UTF_8);
     pos += n;
     return s;
+  }
+
+  /**
+   * Reads a uuid-typed string as {@link UUID#fromString} would parse it: the canonical 36-char form
+   * (either case) is parsed in place; anything else goes through {@code UUID.fromString}, so it is
+   * accepted or rejected exactly as before.
+   */
+  public UUID readUuid() throws EOFException {
+    int n = readLength();
+    int p = pos;
+    if (n == 36) {
+      byte[] b = buf;
+      if (b[p + 8] == '-' && b[p + 13] == '-' && b[p + 18] == '-' && b[p + 23] == '-') {
+        long m1 = hex(b, p, 8);
+        long m2 = hex(b, p + 9, 4);
+        long m3 = hex(b, p + 14, 4);
+        long l1 = hex(b, p + 19, 4);
+        long l2 = hex(b, p + 24, 12);
+        if ((m1 | m2 | m3 | l1 | l2) >= 0) {
+          pos = p + 36;
+          return new UUID((m1 << 32) | (m2 << 16) | m3, (l1 << 48) | l2);
+        }
+      }
+    }
+    String s = new String(buf, p, n, StandardCharsets.UTF_8);
+    pos = p + n;
+    return UUID.fromString(s);
+  }
+
+  /** The value of {@code digits} hex digits (at most 15), or -1 if any is not a hex digit. */
+  private static long hex(byte[] b, int off, int digits) {
+    long v = 0;
+    for (int i = off, end = off + digits; i < end; i++) {
+      int d = HEX_VALUES[b[i] & 0xff];
+      v = (v << 4) | d;
+      if (d < 0) {
+        return -1;
+      }
+    }
+    return v;
+  }
+
+  private static final byte[] HEX_VALUES = new byte[256];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUES, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX_VALUES['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX_VALUES['a' + i] = (byte) (10 + i);
+      HEX_VALUES['A' + i] = (byte) (10 + i);
+    }
   }
 
   /** Reads a string as Avro's Utf8. */

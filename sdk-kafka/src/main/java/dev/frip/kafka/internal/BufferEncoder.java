@@ -2,6 +2,7 @@ package dev.frip.kafka.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.util.Utf8;
 
@@ -10,6 +11,9 @@ import org.apache.avro.util.Utf8;
  * encoders, without a stream in between and without allocating for ASCII strings.
  */
 public final class BufferEncoder extends Encoder {
+
+  /** The zig-zag varint of 36, the length of a UUID string: one byte. */
+  private static final int UUID_LENGTH_BYTE = 36 << 1;
 
   private final ByteBuffers out;
 
@@ -57,16 +61,23 @@ public final class BufferEncoder extends Encoder {
 
   @Override
   public void writeString(String s) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      if (s.charAt(i) >= 0x80) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        writeBytes(bytes, 0, bytes.length);
-        return;
-      }
+    int mark = out.size();
+    writeLong(s.length());
+    // One pass: copy the chars as bytes while checking they are ASCII; else rewind and encode.
+    if (!out.writeAscii(s)) {
+      out.rewind(mark);
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      writeBytes(bytes, 0, bytes.length);
     }
-    writeLong(n);
-    out.writeAscii(s);
+  }
+
+  /**
+   * Writes a UUID as Avro writes the uuid logical type: the string of {@link UUID#toString()} (36
+   * lower-case hex digits and dashes), without building that string.
+   */
+  public void writeUuid(UUID u) {
+    out.write(UUID_LENGTH_BYTE);
+    out.writeUuidAscii(u.getMostSignificantBits(), u.getLeastSignificantBits());
   }
 
   @Override

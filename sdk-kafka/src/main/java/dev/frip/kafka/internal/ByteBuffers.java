@@ -1,6 +1,7 @@
 package dev.frip.kafka.internal;
 
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** An unsynchronized, reusable byte sink: one per thread on the serializer's hot path. */
@@ -55,13 +56,60 @@ public final class ByteBuffers extends OutputStream {
     buf[count++] = (byte) (v >>> 24);
   }
 
-  /** Writes the chars of a string known to be ASCII, one byte each. */
-  public void writeAscii(String s) {
+  /**
+   * Writes the chars of a string one byte each if all are ASCII and returns true; on the first
+   * non-ASCII char returns false, having written some bytes the caller must {@link #rewind}.
+   */
+  public boolean writeAscii(String s) {
     int n = s.length();
     ensure(n);
+    byte[] b = buf;
+    int c = count;
     for (int i = 0; i < n; i++) {
-      buf[count++] = (byte) s.charAt(i);
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        return false;
+      }
+      b[c + i] = (byte) ch;
     }
+    count = c + n;
+    return true;
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /** Writes a UUID's 36 chars as {@link java.util.UUID#toString()} spells them, in ASCII. */
+  public void writeUuidAscii(long msb, long lsb) {
+    ensure(36);
+    byte[] b = buf;
+    int c = count;
+    hex(b, c, msb >>> 32, 8);
+    b[c + 8] = '-';
+    hex(b, c + 9, msb >>> 16, 4);
+    b[c + 13] = '-';
+    hex(b, c + 14, msb, 4);
+    b[c + 18] = '-';
+    hex(b, c + 19, lsb >>> 48, 4);
+    b[c + 23] = '-';
+    hex(b, c + 24, lsb, 12);
+    count = c + 36;
+  }
+
+  private static void hex(byte[] b, int off, long v, int digits) {
+    for (int i = off + digits - 1; i >= off; i--) {
+      b[i] = HEX[(int) v & 0xf];
+      v >>>= 4;
+    }
+  }
+
+  /** Bytes written since the last reset. */
+  public int size() {
+    return count;
+  }
+
+  /** Drops everything written after {@code size} bytes (a value from {@link #size()}). */
+  public void rewind(int size) {
+    count = size;
   }
 
   /** A copy of the content. */

@@ -1,6 +1,11 @@
 package dev.frip.kafka.internal;
 
 import java.io.IOException;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
@@ -8,12 +13,14 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.avro.Conversion;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
 
 /**
@@ -101,6 +108,8 @@ public final class FastAvroCodec {
         return (v, out) -> {
           if (v instanceof Utf8 u) {
             out.writeString(u);
+          } else if (v instanceof UUID id && out instanceof BufferEncoder b) {
+            b.writeUuid(id);
           } else {
             out.writeString(v.toString());
           }
@@ -108,10 +117,8 @@ public final class FastAvroCodec {
       case BYTES:
         return logical != null ? null : (v, out) -> out.writeBytes(((ByteBuffer) v).duplicate());
       case ENUM:
-        return (v, out) -> {
-          int ordinal = s.getEnumOrdinal(v.toString());
-          out.writeEnum(ordinal);
-        };
+        EnumOrdinals ordinals = new EnumOrdinals(s);
+        return (v, out) -> out.writeEnum(ordinals.of(v));
       case UNION:
         return unionWriter(s, seen);
       case ARRAY:
@@ -216,9 +223,7 @@ public final class FastAvroCodec {
             return null;
           }
           if (conversion != null) {
-            return conversion.getConvertedType() == UUID.class
-                ? in -> UUID.fromString(in.readString())
-                : null;
+            return conversion.getConvertedType() == UUID.class ? in -> in.readUuid() : null;
           }
         }
         return javaString ? in -> in.readString() : in -> in.readUtf8();
@@ -280,8 +285,9 @@ public final class FastAvroCodec {
           }
         }
         seen.remove(s);
+        Supplier<Object> create = constructor(model, s);
         return in -> {
-          IndexedRecord r = (IndexedRecord) model.newRecord(null, s);
+          IndexedRecord r = (IndexedRecord) create.get();
           for (int i = 0; i < rs.length; i++) {
             r.put(i, rs[i].read(in));
           }
@@ -289,6 +295,90 @@ public final class FastAvroCodec {
         };
       default:
         return null;
+    }
+  }
+
+  /**
+   * Makes new records of the schema as {@code model.newRecord(null, schema)} does; for a generated
+   * class with a public no-argument constructor it calls that constructor directly instead of by
+   * reflection on every record.
+   */
+  static Supplier<Object> constructor(GenericData model, Schema s) {
+    Supplier<Object> generic = () -> model.newRecord(null, s);
+    if (!(model instanceof SpecificData specific)) {
+      return generic;
+    }
+    Class<?> type = specific.getClass(s);
+    if (type == null
+        || SpecificData.SchemaConstructable.class.isAssignableFrom(type)
+        || !Modifier.isPublic(type.getModifiers())) {
+      return generic;
+    }
+    try {
+      // The generated lambda links to the class by name from this class's loader.
+      if (Class.forName(type.getName(), false, FastAvroCodec.class.getClassLoader()) != type) {
+        return generic;
+      }
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class));
+      @SuppressWarnings("unchecked")
+      Supplier<Object> direct =
+          (Supplier<Object>)
+              LambdaMetafactory.metafactory(
+                      lookup,
+                      "get",
+                      MethodType.methodType(Supplier.class),
+                      MethodType.methodType(Object.class),
+                      ctor,
+                      MethodType.methodType(type))
+                  .getTarget()
+                  .invoke();
+      return type.isInstance(direct.get()) ? direct : generic;
+    } catch (Throwable e) {
+      return generic;
+    }
+  }
+
+  /**
+   * Enum symbol to ordinal in the schema. Generated enums map by their Java ordinal through a table
+   * built once per enum class (by symbol name, so it matches {@code getEnumOrdinal} even if the
+   * class declares its constants in another order); any other value is looked up by name.
+   */
+  static final class EnumOrdinals {
+    private final Schema schema;
+    // Immutable once published: a racy read sees either null or a complete table.
+    private volatile ClassTable table;
+
+    private record ClassTable(Class<?> type, int[] ordinals) {}
+
+    EnumOrdinals(Schema schema) {
+      this.schema = schema;
+    }
+
+    int of(Object v) {
+      if (v instanceof Enum<?> e) {
+        ClassTable t = table;
+        Class<?> type = e.getDeclaringClass();
+        if (t == null || t.type != type) {
+          t = new ClassTable(type, tableFor(type));
+          table = t;
+        }
+        int ordinal = t.ordinals[e.ordinal()];
+        if (ordinal >= 0) {
+          return ordinal;
+        }
+      }
+      return schema.getEnumOrdinal(v.toString());
+    }
+
+    private int[] tableFor(Class<?> type) {
+      Object[] constants = type.getEnumConstants();
+      int[] ordinals = new int[constants.length];
+      for (int i = 0; i < constants.length; i++) {
+        String name = constants[i].toString();
+        ordinals[i] = schema.hasEnumSymbol(name) ? schema.getEnumOrdinal(name) : -1;
+      }
+      return ordinals;
     }
   }
 }
