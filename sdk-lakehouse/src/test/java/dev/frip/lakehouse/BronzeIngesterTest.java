@@ -253,6 +253,41 @@ class BronzeIngesterTest {
   }
 
   @Test
+  void aRebalanceWritesTheRevokedBufferAndTheNewOwnerResumesFromTheDeltaLog() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(5, 1, 30);
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try (BronzeIngester first =
+        ingester(lake).buffer(1_000_000, Duration.ofHours(1)).groupId("shared").build()) {
+      Future<?> running = exec.submit(first::run);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (first.counts().read() < total(produced) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      // Everything is buffered in the first member; nothing is in bronze yet.
+      assertThat(first.counts().buffered()).isEqualTo(total(produced));
+      assertThat(bronze(lake)).isEmpty();
+
+      // A second member joins: the first writes its buffer on revocation, and the second
+      // starts from the offsets that commit put in the Delta log.
+      BronzeIngester.Counts second;
+      try (BronzeIngester joiner = ingester(lake).groupId("shared").build()) {
+        second = joiner.runUntilIdle();
+      }
+      first.shutdown();
+      running.get(60, TimeUnit.SECONDS);
+
+      assertThat(first.counts().written()).isEqualTo(total(produced));
+      assertThat(second.written()).isZero();
+      assertThat(first.counts().reconciles()).isTrue();
+      assertThat(second.reconciles()).isTrue();
+    } finally {
+      exec.shutdownNow();
+    }
+    assertBronzeHolds(lake, produced);
+  }
+
+  @Test
   void theBuilderNamesWhatIsMissingOrWrong() {
     Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
     assertThatThrownBy(() -> BronzeIngester.builder().build())
