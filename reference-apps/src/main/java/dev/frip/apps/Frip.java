@@ -19,7 +19,11 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       TopicsCommand.class,
       SchemaRegistryCommand.class,
-      ScoreFileCommand.class
+      ScoreFileCommand.class,
+      IngestCommand.class,
+      SilverCommand.class,
+      GoldCommand.class,
+      CompactCommand.class
     })
 public final class Frip implements Callable<Integer> {
 

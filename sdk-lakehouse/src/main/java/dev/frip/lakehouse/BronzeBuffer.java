@@ -76,6 +76,10 @@ public final class BronzeBuffer {
     return Optional.of(c);
   }
 
+  int maxRecords() {
+    return maxRecords;
+  }
+
   /** Records waiting to be written. */
   public int size() {
     return pending.size();

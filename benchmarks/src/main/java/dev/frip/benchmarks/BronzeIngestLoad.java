@@ -1,0 +1,147 @@
+package dev.frip.benchmarks;
+
+import dev.frip.core.Topics;
+import dev.frip.core.events.PaymentEvent;
+import dev.frip.embedded.EmbeddedKafka;
+import dev.frip.kafka.EventProducer;
+import dev.frip.kafka.FripAvroDeserializer;
+import dev.frip.kafka.SchemaRegistry;
+import dev.frip.kafka.SchemaRegistryServer;
+import dev.frip.kafka.TopicAdmin;
+import dev.frip.lakehouse.BronzeIngester;
+import dev.frip.lakehouse.Lakehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Load tool: produces N payments to an in-process broker on 127.0.0.1, then measures, in one JVM,
+ * (1) the baseline: a plain consumer that polls and deserializes every record (no Delta writes),
+ * and (2) {@link BronzeIngester#runUntilIdle()} into a fresh local lakehouse. Prints events/s of
+ * each. Bounded in count and time (the ingester is shut down after {@code maxSeconds}).
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks-all.jar
+ * dev.frip.benchmarks.BronzeIngestLoad [events=500000] [maxSeconds=120]}
+ */
+public final class BronzeIngestLoad {
+
+  private BronzeIngestLoad() {}
+
+  /** Entry point. */
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+    long maxSeconds = args.length > 1 ? Long.parseLong(args[1]) : 120;
+    Path lakeDir = Files.createTempDirectory("frip-bronze-load");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        SchemaRegistryServer server =
+            SchemaRegistryServer.builder().port(0).kafkaStorage(kafka.bootstrapServers()).start();
+        SchemaRegistry registry = SchemaRegistry.builder().url(server.url()).build();
+        TopicAdmin admin =
+            TopicAdmin.builder().bootstrapServers(kafka.bootstrapServers()).build()) {
+      admin.ensure(List.of(Topics.PAYMENTS));
+      long start = System.nanoTime();
+      try (EventProducer producer =
+          EventProducer.builder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .registry(registry)
+              .build()) {
+        for (int i = 0; i < count; i++) {
+          producer.send(Topics.PAYMENTS, Payments.payment(i));
+        }
+        producer.flush();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "produced %d payments in %.2f s%n",
+          count,
+          (System.nanoTime() - start) / 1e9);
+
+      double baseline = consumeAndDeserialize(kafka, registry, count, maxSeconds);
+
+      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+      BronzeIngester.Counts c;
+      long nanos;
+      try (BronzeIngester ingester =
+          BronzeIngester.builder()
+              .lakehouse(Lakehouse.local(lakeDir))
+              .bootstrapServers(kafka.bootstrapServers())
+              .registry(registry)
+              .topics(Topics.PAYMENTS)
+              .build()) {
+        watchdog.schedule(ingester::shutdown, maxSeconds, TimeUnit.SECONDS);
+        start = System.nanoTime();
+        c = ingester.runUntilIdle();
+        nanos = System.nanoTime() - start;
+      } finally {
+        watchdog.shutdownNow();
+      }
+      double ingest = c.written() / (nanos / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "ingest: read %d, written %d, dead-lettered %d in %.2f s%n",
+          c.read(),
+          c.written(),
+          c.deadLettered(),
+          nanos / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT baseline consume + deserialize (no Delta): %.0f events/s%n"
+              + "RESULT BronzeIngester to local Delta: %.0f events/s%n"
+              + "RESULT ratio ingest/baseline: %.2f%n",
+          baseline,
+          ingest,
+          ingest / baseline);
+    } finally {
+      try (Stream<Path> files = Files.walk(lakeDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static double consumeAndDeserialize(
+      EmbeddedKafka kafka, SchemaRegistry registry, int count, long maxSeconds) {
+    long seen = 0;
+    long checksum = 0;
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(maxSeconds).toNanos();
+    try (FripAvroDeserializer values = new FripAvroDeserializer(registry, true);
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(
+                Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers(),
+                    "group.id", "baseline",
+                    "auto.offset.reset", "earliest",
+                    "enable.auto.commit", "false",
+                    "max.poll.records", "5000"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.PAYMENTS.name()));
+      while (seen < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          PaymentEvent p = (PaymentEvent) values.deserialize(r.topic(), r.headers(), r.value());
+          checksum += p.getAmountMinor();
+          seen++;
+        }
+      }
+    }
+    long nanos = System.nanoTime() - start;
+    System.out.printf(
+        Locale.ROOT,
+        "baseline: consumed %d in %.2f s (checksum %d)%n",
+        seen,
+        nanos / 1e9,
+        checksum);
+    return seen / (nanos / 1e9);
+  }
+}

@@ -1,0 +1,99 @@
+package dev.frip.apps;
+
+import dev.frip.kafka.SchemaRegistry;
+import dev.frip.lakehouse.BronzeIngester;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code frip ingest}: the seed topics into bronze, exactly once (offsets from the Delta log). */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Ingests the six seed topics into their bronze Delta tables exactly once.",
+      "Resumes from the offsets in the Delta log; poison pills go to {topic}.dlq."
+    })
+final class IngestCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS).")
+  String bootstrap;
+
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description = "Schema registry (default: $SCHEMA_REGISTRY_URL).")
+  String registryUrl;
+
+  @Option(
+      names = "--lakehouse",
+      paramLabel = "URI",
+      required = true,
+      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
+  String lakehouse;
+
+  @Option(
+      names = "--group",
+      paramLabel = "ID",
+      description = "Consumer group (default: " + BronzeIngester.DEFAULT_GROUP_ID + ").")
+  String group = BronzeIngester.DEFAULT_GROUP_ID;
+
+  @Option(
+      names = "--until-idle",
+      description = "Stop when every partition is at its end offset (default: run until killed).")
+  boolean untilIdle;
+
+  @Override
+  public Integer call() {
+    String servers = bootstrap != null ? bootstrap : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    if (servers == null || servers.isBlank()) {
+      throw new IllegalArgumentException(
+          "--bootstrap is required (or set KAFKA_BOOTSTRAP_SERVERS)");
+    }
+    String registryAt = registryUrl != null ? registryUrl : System.getenv("SCHEMA_REGISTRY_URL");
+    if (registryAt == null || registryAt.isBlank()) {
+      throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
+    }
+    var lake = LakeArgs.lakehouse(lakehouse);
+    try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
+        BronzeIngester ingester =
+            BronzeIngester.builder()
+                .lakehouse(lake)
+                .bootstrapServers(servers)
+                .registry(registry)
+                .groupId(group)
+                .build()) {
+      BronzeIngester.Counts c;
+      if (untilIdle) {
+        c = ingester.runUntilIdle();
+      } else {
+        Thread main = Thread.currentThread();
+        Thread hook =
+            new Thread(
+                () -> {
+                  ingester.shutdown();
+                  try {
+                    main.join(30_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+        Runtime.getRuntime().addShutdownHook(hook);
+        ingester.run();
+        c = ingester.counts();
+      }
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "ingest: read %d, written %d, skipped %d, quarantined %d, dead-lettered %d%n",
+              c.read(), c.written(), c.skipped(), c.quarantined(), c.deadLettered());
+      return 0;
+    }
+  }
+}

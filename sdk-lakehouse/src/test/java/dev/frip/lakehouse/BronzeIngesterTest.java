@@ -1,0 +1,312 @@
+package dev.frip.lakehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.frip.core.EventStream;
+import dev.frip.core.GeneratedEvent;
+import dev.frip.core.GeneratorConfig;
+import dev.frip.core.TopicSpec;
+import dev.frip.core.Topics;
+import dev.frip.core.WorldGenerator;
+import dev.frip.embedded.EmbeddedKafka;
+import dev.frip.kafka.DeadLetter;
+import dev.frip.kafka.EventProducer;
+import dev.frip.kafka.SchemaRegistry;
+import dev.frip.kafka.SchemaRegistryServer;
+import dev.frip.kafka.TopicAdmin;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link BronzeIngester} against a real in-process broker and registry. */
+class BronzeIngesterTest {
+
+  private EmbeddedKafka kafka;
+  private SchemaRegistryServer registryServer;
+  private SchemaRegistry registry;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() {
+    kafka = EmbeddedKafka.start();
+    registryServer = SchemaRegistryServer.builder().port(0).inMemoryStorage().start();
+    registry = SchemaRegistry.builder().url(registryServer.url()).build();
+    try (TopicAdmin admin =
+        TopicAdmin.builder().bootstrapServers(kafka.bootstrapServers()).build()) {
+      admin.ensure(Topics.SEED);
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    registry.close();
+    registryServer.close();
+    kafka.stop();
+  }
+
+  /** Produces a generated world; returns the event ids per topic. */
+  private Map<String, Set<String>> produce(long seed, int days, int users) throws Exception {
+    Map<String, Set<String>> ids = new HashMap<>();
+    try (EventProducer producer =
+            EventProducer.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .registry(registry)
+                .build();
+        EventStream events =
+            WorldGenerator.create(
+                GeneratorConfig.builder().seed(seed).days(days).users(users).build())
+                .stream()) {
+      List<Future<?>> acks = new ArrayList<>();
+      while (events.hasNext()) {
+        GeneratedEvent e = events.next();
+        acks.add(producer.send(e));
+        ids.computeIfAbsent(e.topic().name(), t -> new HashSet<>()).add(eventId(e.value()));
+      }
+      producer.flush();
+      for (Future<?> f : acks) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    }
+    return ids;
+  }
+
+  private static String eventId(SpecificRecord value) {
+    return value.get(value.getSchema().getField("event_id").pos()).toString();
+  }
+
+  private BronzeIngester.Builder ingester(Lakehouse lake) {
+    return BronzeIngester.builder()
+        .lakehouse(lake)
+        .bootstrapServers(kafka.bootstrapServers())
+        .registry(registry)
+        .buffer(500, Duration.ofSeconds(2))
+        .pollTimeout(Duration.ofMillis(200));
+  }
+
+  private BronzeIngester.Counts ingest(Lakehouse lake, String group) {
+    try (BronzeIngester i = ingester(lake).groupId(group).build()) {
+      return i.runUntilIdle();
+    }
+  }
+
+  /** Event ids in bronze per topic, as a multiset size check plus the set. */
+  private static Map<String, List<String>> bronze(Lakehouse lake) {
+    Map<String, List<String>> out = new HashMap<>();
+    for (TopicSpec t : Topics.SEED) {
+      List<String> ids = new ArrayList<>();
+      lake.scan(lake.bronzePath(t)).columns("event_id").forEach(r -> ids.add((String) r[0]));
+      if (!ids.isEmpty()) {
+        out.put(t.name(), ids);
+      }
+    }
+    return out;
+  }
+
+  private static void assertBronzeHolds(Lakehouse lake, Map<String, Set<String>> expected) {
+    Map<String, List<String>> actual = bronze(lake);
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    expected.forEach(
+        (topic, ids) -> {
+          assertThat(actual.get(topic)).as(topic + " rows").hasSize(ids.size());
+          assertThat(new HashSet<>(actual.get(topic))).as(topic + " event ids").isEqualTo(ids);
+        });
+  }
+
+  private static long total(Map<String, Set<String>> ids) {
+    return ids.values().stream().mapToLong(Set::size).sum();
+  }
+
+  @Test
+  void ingestsExactlyOnceAcrossRestartsLostKafkaOffsetsAndNewData() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(5, 1, 100);
+    assertThat(produced.keySet()).hasSize(6);
+
+    BronzeIngester.Counts first = ingest(lake, BronzeIngester.DEFAULT_GROUP_ID);
+    assertThat(first.read()).isEqualTo(total(produced));
+    assertThat(first.written()).isEqualTo(total(produced));
+    assertThat(first.deadLettered()).isZero();
+    assertThat(first.buffered()).isZero();
+    assertThat(first.reconciles()).isTrue();
+    assertBronzeHolds(lake, produced);
+
+    // Restart with the same group: nothing new, nothing duplicated.
+    BronzeIngester.Counts again = ingest(lake, BronzeIngester.DEFAULT_GROUP_ID);
+    assertThat(again.written()).isZero();
+    assertBronzeHolds(lake, produced);
+
+    // Kafka offsets lost (a group that never committed): positions come from the Delta log.
+    BronzeIngester.Counts lost = ingest(lake, "frip-bronze-offsets-lost");
+    assertThat(lost.read()).isZero();
+    assertThat(lost.written()).isZero();
+    assertBronzeHolds(lake, produced);
+
+    // More data: only the new records are appended.
+    Map<String, Set<String>> more = produce(6, 1, 20);
+    BronzeIngester.Counts third = ingest(lake, BronzeIngester.DEFAULT_GROUP_ID);
+    assertThat(third.read()).isEqualTo(total(more));
+    assertThat(third.written()).isEqualTo(total(more));
+    Map<String, Set<String>> all = new HashMap<>();
+    produced.forEach((t, ids) -> all.computeIfAbsent(t, k -> new HashSet<>()).addAll(ids));
+    more.forEach((t, ids) -> all.computeIfAbsent(t, k -> new HashSet<>()).addAll(ids));
+    assertThat(total(all)).isEqualTo(total(produced) + total(more));
+    assertBronzeHolds(lake, all);
+  }
+
+  @Test
+  void poisonPillsGoToTheDeadLetterTopicWhileGoodRecordsAreIngested() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(5, 1, 30);
+    byte[] random = new byte[40];
+    new Random(7).nextBytes(random);
+    random[0] = 7; // not the magic byte
+    byte[] unknownId = ByteBuffer.allocate(12).put((byte) 0).putInt(987_654).putInt(42).array();
+    try (KafkaProducer<byte[], byte[]> raw =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>("payments", 0, null, random)).get(30, TimeUnit.SECONDS);
+      raw.send(new ProducerRecord<>("orders", 1, null, unknownId)).get(30, TimeUnit.SECONDS);
+    }
+
+    BronzeIngester.Counts c = ingest(lake, "poison");
+
+    assertThat(c.deadLettered()).isEqualTo(2);
+    assertThat(c.written()).isEqualTo(total(produced));
+    assertThat(c.read()).isEqualTo(total(produced) + 2);
+    assertThat(c.reconciles()).isTrue();
+    assertBronzeHolds(lake, produced);
+
+    Map<String, ConsumerRecord<byte[], byte[]>> dlq = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "group.id", "dlq-reader",
+                "auto.offset.reset", "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of("payments.dlq", "orders.dlq"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (dlq.size() < 2 && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> dlq.put(r.topic(), r));
+      }
+    }
+    assertThat(dlq).containsOnlyKeys("payments.dlq", "orders.dlq");
+    ConsumerRecord<byte[], byte[]> p = dlq.get("payments.dlq");
+    assertThat(p.value()).isEqualTo(random);
+    assertThat(DeadLetter.header(p.headers(), DeadLetter.STAGE))
+        .isEqualTo(DeadLetter.STAGE_DESERIALIZE);
+    assertThat(DeadLetter.header(p.headers(), DeadLetter.TOPIC)).isEqualTo("payments");
+    assertThat(DeadLetter.header(p.headers(), DeadLetter.PARTITION)).isEqualTo("0");
+    assertThat(DeadLetter.header(p.headers(), DeadLetter.ERROR_MESSAGE)).startsWith("payments[0]@");
+    ConsumerRecord<byte[], byte[]> o = dlq.get("orders.dlq");
+    assertThat(DeadLetter.header(o.headers(), DeadLetter.SCHEMA_ID)).isEqualTo("987654");
+    assertThat(DeadLetter.header(o.headers(), DeadLetter.TOPIC)).isEqualTo("orders");
+  }
+
+  @Test
+  void runUntilShutdownWritesWhatItBuffered() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(5, 1, 20);
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try (BronzeIngester i =
+        ingester(lake).buffer(1_000_000, Duration.ofHours(1)).groupId("runner").build()) {
+      Future<?> running = exec.submit(i::run);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (i.counts().read() < total(produced) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(i.counts().buffered()).isEqualTo(total(produced));
+      i.shutdown();
+      running.get(60, TimeUnit.SECONDS);
+      assertThat(i.counts().written()).isEqualTo(total(produced));
+      assertThat(i.counts().reconciles()).isTrue();
+    } finally {
+      exec.shutdownNow();
+    }
+    assertBronzeHolds(lake, produced);
+  }
+
+  @Test
+  void aRebalanceWritesTheRevokedBufferAndTheNewOwnerResumesFromTheDeltaLog() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(5, 1, 30);
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    try (BronzeIngester first =
+        ingester(lake).buffer(1_000_000, Duration.ofHours(1)).groupId("shared").build()) {
+      Future<?> running = exec.submit(first::run);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (first.counts().read() < total(produced) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      // Everything is buffered in the first member; nothing is in bronze yet.
+      assertThat(first.counts().buffered()).isEqualTo(total(produced));
+      assertThat(bronze(lake)).isEmpty();
+
+      // A second member joins: the first writes its buffer on revocation, and the second
+      // starts from the offsets that commit put in the Delta log.
+      BronzeIngester.Counts second;
+      try (BronzeIngester joiner = ingester(lake).groupId("shared").build()) {
+        second = joiner.runUntilIdle();
+      }
+      first.shutdown();
+      running.get(60, TimeUnit.SECONDS);
+
+      assertThat(first.counts().written()).isEqualTo(total(produced));
+      assertThat(second.written()).isZero();
+      assertThat(first.counts().reconciles()).isTrue();
+      assertThat(second.reconciles()).isTrue();
+    } finally {
+      exec.shutdownNow();
+    }
+    assertBronzeHolds(lake, produced);
+  }
+
+  @Test
+  void theBuilderNamesWhatIsMissingOrWrong() {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    assertThatThrownBy(() -> BronzeIngester.builder().build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lakehouse");
+    assertThatThrownBy(() -> BronzeIngester.builder().lakehouse(lake).build())
+        .hasMessageContaining("bootstrap");
+    assertThatThrownBy(
+            () -> BronzeIngester.builder().lakehouse(lake).bootstrapServers("127.0.0.1:1").build())
+        .hasMessageContaining("registry");
+    BronzeIngester.Builder b = BronzeIngester.builder();
+    assertThatThrownBy(() -> b.bootstrapServers(" ")).hasMessageContaining("bootstrap");
+    assertThatThrownBy(() -> b.groupId("")).hasMessageContaining("group id");
+    assertThatThrownBy(() -> b.topics()).hasMessageContaining("at least one topic");
+    assertThatThrownBy(() -> b.buffer(0, Duration.ofSeconds(1))).hasMessageContaining("size");
+    assertThatThrownBy(() -> b.buffer(1, Duration.ZERO)).hasMessageContaining("age");
+    assertThatThrownBy(() -> b.pollTimeout(Duration.ofMillis(-1)))
+        .hasMessageContaining("poll timeout");
+    assertThatThrownBy(() -> b.consumerProperty(null, "x"))
+        .isInstanceOf(NullPointerException.class);
+  }
+}
