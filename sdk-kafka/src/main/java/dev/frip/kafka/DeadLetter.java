@@ -1,8 +1,11 @@
 package dev.frip.kafka;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The dead-letter contract: a record that fails goes to {@code {topic}.dlq} with its original key
@@ -52,6 +55,42 @@ public final class DeadLetter {
   /** The dead-letter topic of a topic. */
   public static String topicFor(String topic) {
     return topic + SUFFIX;
+  }
+
+  /**
+   * The dead letter of a consumed record: its original key, value, timestamp and headers, plus the
+   * {@code frip.dlq.*} headers, addressed to {@code {topic}.dlq}. Every FRIP consumer that
+   * dead-letters builds the record here, so the contract has one implementation.
+   *
+   * @param raw the record as consumed
+   * @param stage one of the {@code STAGE_*} constants
+   * @param errorClass class name of the error
+   * @param message what was wrong, naming topic, partition and offset
+   * @param schemaId the wire-format schema id, or {@link AvroSerdeException#NO_SCHEMA_ID}
+   */
+  public static ProducerRecord<byte[], byte[]> of(
+      ConsumerRecord<byte[], byte[]> raw,
+      String stage,
+      String errorClass,
+      String message,
+      int schemaId) {
+    Headers headers = new RecordHeaders(raw.headers().toArray());
+    put(headers, ERROR_CLASS, errorClass);
+    put(headers, ERROR_MESSAGE, message);
+    put(headers, TOPIC, raw.topic());
+    put(headers, PARTITION, String.valueOf(raw.partition()));
+    put(headers, OFFSET, String.valueOf(raw.offset()));
+    if (schemaId != AvroSerdeException.NO_SCHEMA_ID) {
+      put(headers, SCHEMA_ID, String.valueOf(schemaId));
+    }
+    put(headers, STAGE, stage);
+    return new ProducerRecord<>(
+        topicFor(raw.topic()), null, raw.timestamp(), raw.key(), raw.value(), headers);
+  }
+
+  private static void put(Headers headers, String key, String value) {
+    headers.remove(key);
+    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The last value of a header as a string, or null when absent. */

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,12 +32,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -297,30 +293,8 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
       String errorClass,
       String message,
       int schemaId) {
-    Headers headers = new RecordHeaders(raw.headers().toArray());
-    put(headers, DeadLetter.ERROR_CLASS, errorClass);
-    put(headers, DeadLetter.ERROR_MESSAGE, message);
-    put(headers, DeadLetter.TOPIC, raw.topic());
-    put(headers, DeadLetter.PARTITION, String.valueOf(raw.partition()));
-    put(headers, DeadLetter.OFFSET, String.valueOf(raw.offset()));
-    if (schemaId != AvroSerdeException.NO_SCHEMA_ID) {
-      put(headers, DeadLetter.SCHEMA_ID, String.valueOf(schemaId));
-    }
-    put(headers, DeadLetter.STAGE, stage);
     count("frip.kafka.dlq.records", raw.topic(), stage);
-    return deadLetters.send(
-        new ProducerRecord<>(
-            DeadLetter.topicFor(raw.topic()),
-            null,
-            raw.timestamp(),
-            raw.key(),
-            raw.value(),
-            headers));
-  }
-
-  private static void put(Headers headers, String key, String value) {
-    headers.remove(key);
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    return deadLetters.send(DeadLetter.of(raw, stage, errorClass, message, schemaId));
   }
 
   private void count(String meter, String topic, String stage) {

@@ -3,11 +3,9 @@ package dev.frip.lakehouse;
 import dev.frip.core.TopicSpec;
 import dev.frip.core.Topics;
 import dev.frip.kafka.AvroSerde;
-import dev.frip.kafka.AvroSerdeException;
 import dev.frip.kafka.DeadLetter;
 import dev.frip.kafka.FripAvroDeserializer;
 import dev.frip.kafka.SchemaRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,12 +27,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -328,34 +323,14 @@ public final class BronzeIngester implements AutoCloseable {
     int schemaId = AvroSerde.schemaIdOf(raw.value());
     String message =
         raw.topic() + "[" + raw.partition() + "]@" + raw.offset() + ": " + e.getMessage();
-    Headers headers = new RecordHeaders(raw.headers().toArray());
-    put(headers, DeadLetter.ERROR_CLASS, e.getClass().getName());
-    put(headers, DeadLetter.ERROR_MESSAGE, message);
-    put(headers, DeadLetter.TOPIC, raw.topic());
-    put(headers, DeadLetter.PARTITION, String.valueOf(raw.partition()));
-    put(headers, DeadLetter.OFFSET, String.valueOf(raw.offset()));
-    if (schemaId != AvroSerdeException.NO_SCHEMA_ID) {
-      put(headers, DeadLetter.SCHEMA_ID, String.valueOf(schemaId));
-    }
-    put(headers, DeadLetter.STAGE, DeadLetter.STAGE_DESERIALIZE);
     Future<RecordMetadata> sent =
         deadLetters.send(
-            new ProducerRecord<>(
-                DeadLetter.topicFor(raw.topic()),
-                null,
-                raw.timestamp(),
-                raw.key(),
-                raw.value(),
-                headers));
+            DeadLetter.of(
+                raw, DeadLetter.STAGE_DESERIALIZE, e.getClass().getName(), message, schemaId));
     synchronized (this) {
       unacked.add(sent);
     }
     LOG.warn("bronze ingester: dead-lettered {}", message);
-  }
-
-  private static void put(Headers headers, String key, String value) {
-    headers.remove(key);
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Dead letters are acknowledged before a Delta commit moves their partition past them. */
