@@ -5,6 +5,7 @@ import dev.frip.core.Topics;
 import dev.frip.lakehouse.BronzeTableWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,15 +28,7 @@ final class CompactCommand implements Callable<Integer> {
       description = "bronze.payments, bronze.orders, ... (or just the topic name).")
   String table;
 
-  @Option(names = "--date", paramLabel = "yyyy-MM-dd", required = true, description = "Event date.")
-  String date;
-
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakeOptions lake;
 
   @Override
   public Integer call() {
@@ -51,8 +44,8 @@ final class CompactCommand implements Callable<Integer> {
                             + table
                             + "', must be bronze.{topic} of "
                             + Topics.SEED.stream().map(TopicSpec::name).toList()));
-    var day = LakeArgs.date(date);
-    BronzeTableWriter writer = LakeArgs.lakehouse(lakehouse).bronzeWriter(topic);
+    var day = lake.date();
+    BronzeTableWriter writer = lake.lakehouse().bronzeWriter(topic);
     int before = writer.fileCount(day);
     long version = writer.compact(day);
     spec.commandLine()

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code frip gold}: silver to the gold tables for one date, each behind its quality gate. */
@@ -21,20 +21,12 @@ final class GoldCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--date", paramLabel = "yyyy-MM-dd", required = true, description = "Event date.")
-  String date;
-
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakeOptions lake;
 
   @Override
   public Integer call() {
-    var day = LakeArgs.date(date);
-    GoldResult r = GoldJob.builder(LakeArgs.lakehouse(lakehouse)).build().run(day);
+    var day = lake.date();
+    GoldResult r = GoldJob.builder(lake.lakehouse()).build().run(day);
     for (Map.Entry<String, GoldResult.Table> e : new TreeMap<>(r.tables()).entrySet()) {
       GoldResult.Table t = e.getValue();
       var out = t.published() ? spec.commandLine().getOut() : spec.commandLine().getErr();

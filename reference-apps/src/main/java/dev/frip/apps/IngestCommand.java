@@ -4,6 +4,7 @@ import dev.frip.kafka.SchemaRegistry;
 import dev.frip.lakehouse.BronzeIngester;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -19,11 +20,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--registry-url",
@@ -51,16 +48,12 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String servers = bootstrap != null ? bootstrap : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-    if (servers == null || servers.isBlank()) {
-      throw new IllegalArgumentException(
-          "--bootstrap is required (or set KAFKA_BOOTSTRAP_SERVERS)");
-    }
+    String servers = kafka.servers();
     String registryAt = registryUrl != null ? registryUrl : System.getenv("SCHEMA_REGISTRY_URL");
     if (registryAt == null || registryAt.isBlank()) {
       throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
     }
-    var lake = LakeArgs.lakehouse(lakehouse);
+    var lake = LakeOptions.lakehouse(lakehouse);
     try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
         BronzeIngester ingester =
             BronzeIngester.builder()

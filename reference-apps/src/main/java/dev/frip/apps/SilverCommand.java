@@ -4,7 +4,7 @@ import dev.frip.lakehouse.SilverJob;
 import dev.frip.lakehouse.SilverResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code frip silver}: bronze to silver for one date, behind its quality gate. */
@@ -19,20 +19,12 @@ final class SilverCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--date", paramLabel = "yyyy-MM-dd", required = true, description = "Event date.")
-  String date;
-
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakeOptions lake;
 
   @Override
   public Integer call() {
-    var day = LakeArgs.date(date);
-    SilverResult r = SilverJob.builder(LakeArgs.lakehouse(lakehouse)).build().run(day);
+    var day = lake.date();
+    SilverResult r = SilverJob.builder(lake.lakehouse()).build().run(day);
     var out = r.published() ? spec.commandLine().getOut() : spec.commandLine().getErr();
     out.printf(
         "silver %s: %s, %d rows (read %d payments, dropped %d duplicates, quarantined %d),"

@@ -6,6 +6,7 @@ import dev.frip.kafka.TopicDriftException;
 import dev.frip.kafka.TopicReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,22 +22,14 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS).")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--verify-only", description = "Report only; create nothing.")
   boolean verifyOnly;
 
   @Override
   public Integer call() {
-    String servers = bootstrap != null ? bootstrap : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-    if (servers == null || servers.isBlank()) {
-      throw new IllegalArgumentException(
-          "no Kafka cluster: pass --bootstrap HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS");
-    }
+    String servers = kafka.servers();
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     try (TopicAdmin admin = TopicAdmin.builder().bootstrapServers(servers).build()) {
