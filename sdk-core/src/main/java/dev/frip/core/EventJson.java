@@ -1,5 +1,6 @@
 package dev.frip.core;
 
+import dev.frip.core.internal.JsonStrings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -30,9 +31,9 @@ public final class EventJson {
   public static void appendLine(GeneratedEvent event, Appendable out) {
     try {
       out.append("{\"topic\": ");
-      appendString(event.topic().name(), out);
+      JsonStrings.append(event.topic().name(), out);
       out.append(", \"key\": ");
-      appendString(event.key(), out);
+      JsonStrings.append(event.key(), out);
       out.append(", \"value\": ");
       appendRecord(event.value(), out);
       out.append("}\n");
@@ -58,7 +59,7 @@ public final class EventJson {
       if (i > 0) {
         out.append(", ");
       }
-      appendString(f.name(), out);
+      JsonStrings.append(f.name(), out);
       out.append(": ");
       appendValue(record.get(f.pos()), f.schema(), f.name(), out);
     }
@@ -70,11 +71,11 @@ public final class EventJson {
     if (v == null) {
       out.append("null");
     } else if (v instanceof CharSequence s) {
-      appendString(s, out);
+      JsonStrings.append(s, out);
     } else if (v instanceof Instant t) {
       out.append(Long.toString(t.toEpochMilli()));
     } else if (v instanceof java.util.UUID u) {
-      appendString(u.toString(), out);
+      JsonStrings.append(u.toString(), out);
     } else if (v instanceof Double d) {
       appendFinite(d, field, out);
     } else if (v instanceof Float f) {
@@ -82,7 +83,7 @@ public final class EventJson {
     } else if (v instanceof Number || v instanceof Boolean) {
       out.append(v.toString());
     } else if (v instanceof Enum<?> e) {
-      appendString(e.name(), out);
+      JsonStrings.append(e.name(), out);
     } else if (v instanceof IndexedRecord r) {
       appendRecord(r, out);
     } else if (v instanceof List<?> list) {
@@ -118,28 +119,5 @@ public final class EventJson {
           "field " + field + " is " + d + ", which JSON cannot represent");
     }
     out.append(Double.toString(d));
-  }
-
-  /** Appends a JSON string literal with the escapes RFC 8259 requires. */
-  static void appendString(CharSequence s, Appendable out) throws IOException {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

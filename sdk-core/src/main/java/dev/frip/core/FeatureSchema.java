@@ -1,5 +1,6 @@
 package dev.frip.core;
 
+import dev.frip.core.internal.JsonStrings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -175,11 +176,11 @@ public final class FeatureSchema {
    */
   public String toJson() {
     StringBuilder b = new StringBuilder("{\"version\":");
-    quote(b, version);
+    JsonStrings.append(version, b);
     b.append(",\"missing\":\"NaN\",\"features\":[");
     for (int i = 0; i < features.size(); i++) {
       b.append(i == 0 ? "" : ",").append("{\"name\":");
-      quote(b, features.get(i).name());
+      JsonStrings.append(features.get(i).name(), b);
       b.append(",\"type\":\"").append(features.get(i).type().json()).append("\"}");
     }
     return b.append("]}").toString();
@@ -216,21 +217,6 @@ public final class FeatureSchema {
       }
     }
     return b.build();
-  }
-
-  private static void quote(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    b.append('"');
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.frip.core.quality;
 
+import dev.frip.core.internal.JsonStrings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,24 +98,6 @@ public record SuiteResult(
       sb.append("null");
       return;
     }
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    JsonStrings.append(s, sb);
   }
 }
