@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * <pre>{@code
  * FraudScorer scorer = FraudScorer.builder()
  *     .models(ModelRegistry.at(Path.of("lakehouse/models/registry")))
- *     .features(featureStore::features)          // a FeatureLookup
+ *     .features(FeatureLookup.of(featureStore))  // in-process, on the caller's thread
  *     .thresholds(Thresholds.review(0.30).block(0.85))
  *     .meterRegistry(meters)                     // optional
  *     .build();
@@ -46,12 +46,14 @@ import java.util.logging.Logger;
  * ModelSource} for the current model; a model that fails verification is refused and the old one
  * keeps serving. Each decision reads the active model once, so it is never a mix of two models.
  *
- * <p><b>Resilience.</b> Feature lookups run under a resilience4j {@link TimeLimiter} and {@link
- * CircuitBreaker} ({@code frip-features}); the model runs under its own breaker ({@code
- * frip-model}). When the model cannot score (none loaded, breaker open, an error) or the features
- * are unavailable, the {@link RulesScore} decides instead ({@link Decision#fallback()} is true, the
- * version is {@value Decision#RULES}) and the counter {@code frip.scorer.fallbacks{reason}} is
- * incremented.
+ * <p><b>Resilience.</b> Feature lookups run under a resilience4j {@link CircuitBreaker} ({@code
+ * frip-features}) and a time limit: a blocking lookup on the lookup executor under a {@link
+ * TimeLimiter}, an in-process one ({@link FeatureLookup#inProcess()}, such as {@link
+ * FeatureLookup#of(dev.frip.core.FeatureStore)}) on the caller's thread with the limit checked
+ * after the call. The model runs under its own breaker ({@code frip-model}). When the model cannot
+ * score (none loaded, breaker open, an error) or the features are unavailable, the {@link
+ * RulesScore} decides instead ({@link Decision#fallback()} is true, the version is {@value
+ * Decision#RULES}) and the counter {@code frip.scorer.fallbacks{reason}} is incremented.
  *
  * <p>Thread-safe without locks on the scoring path.
  *
@@ -89,6 +91,7 @@ public final class FraudScorer implements AutoCloseable {
   private final CircuitBreaker modelBreaker;
   private final CircuitBreaker featureBreaker;
   private final TimeLimiter timeLimiter;
+  private final long featureTimeoutNanos;
   private final ExecutorService lookupExecutor;
   private final boolean ownsExecutor;
   private final ScheduledExecutorService refresher;
@@ -114,6 +117,7 @@ public final class FraudScorer implements AutoCloseable {
                 .timeoutDuration(b.featureTimeout)
                 .cancelRunningFuture(true)
                 .build());
+    this.featureTimeoutNanos = b.featureTimeout.toNanos();
     this.ownsExecutor = b.lookupExecutor == null;
     this.lookupExecutor =
         b.lookupExecutor != null
@@ -218,6 +222,9 @@ public final class FraudScorer implements AutoCloseable {
       throw new IllegalStateException(
           "this scorer has no FeatureLookup; set builder().features(...) or score a FeatureVector");
     }
+    if (lookup.inProcess()) {
+      return scoreInProcess(payment);
+    }
     FeatureVector v;
     try {
       v =
@@ -235,6 +242,45 @@ public final class FraudScorer implements AutoCloseable {
     if (v == null) {
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);
     }
+    return decide(payment, v);
+  }
+
+  /**
+   * An in-process lookup ({@link FeatureLookup#inProcess()}) on the caller's thread, behind the
+   * same circuit breaker; the time limit is checked after the call because a thread hop would cost
+   * more than the lookup. A late vector is discarded, counted as a timeout and recorded as a
+   * failure, so a store that keeps being slow opens the breaker.
+   */
+  private Decision scoreInProcess(PaymentEvent payment) {
+    if (!featureBreaker.tryAcquirePermission()) {
+      return fallback(payment, null, FallbackReason.FEATURES_CIRCUIT_OPEN);
+    }
+    long start = System.nanoTime();
+    FeatureVector v;
+    try {
+      v = lookup.features(payment);
+    } catch (Exception e) {
+      featureBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+      return fallback(payment, null, FallbackReason.FEATURES_ERROR);
+    }
+    long elapsed = System.nanoTime() - start;
+    if (elapsed > featureTimeoutNanos) {
+      featureBreaker.onError(
+          elapsed,
+          TimeUnit.NANOSECONDS,
+          new TimeoutException(
+              "feature lookup took "
+                  + elapsed / 1000
+                  + " µs, limit "
+                  + featureTimeoutNanos / 1000));
+      return fallback(payment, null, FallbackReason.FEATURES_TIMEOUT);
+    }
+    if (v == null) {
+      featureBreaker.onError(
+          elapsed, TimeUnit.NANOSECONDS, new IllegalStateException("feature lookup returned null"));
+      return fallback(payment, null, FallbackReason.FEATURES_ERROR);
+    }
+    featureBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
     return decide(payment, v);
   }
 
