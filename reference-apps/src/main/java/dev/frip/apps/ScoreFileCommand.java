@@ -1,5 +1,7 @@
 package dev.frip.apps;
 
+import dev.frip.core.ObjectStore;
+import dev.frip.lakehouse.Lakehouse;
 import dev.frip.scoring.InvalidModelException;
 import dev.frip.scoring.ModelLoader;
 import dev.frip.scoring.ModelRegistry;
@@ -8,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +48,10 @@ final class ScoreFileCommand implements Callable<Integer> {
       names = "--model",
       required = true,
       description =
-          "Model file (.json/.ubj), a registry version directory, or a registry root (its current version).")
-  Path model;
+          "Model file (.json/.ubj), a registry version directory, or a registry root (its current"
+              + " version); a registry may also be a URI such as s3a://bucket/models/registry,"
+              + " opened with the lakehouse's S3 settings (MINIO_ENDPOINT, AWS_ACCESS_KEY_ID, ...).")
+  String model;
 
   @Option(names = "--input", required = true, description = "CSV with a header of feature names.")
   Path input;
@@ -82,17 +87,47 @@ final class ScoreFileCommand implements Callable<Integer> {
         missing == null
             ? ModelLoader.builder().build()
             : ModelLoader.builder().missingValue(missing).build();
-    if (!Files.isDirectory(model)) {
-      if (!Files.isRegularFile(model)) {
+    if (model.matches("[a-z][a-z0-9+.-]*:.*")) {
+      return loadFromUri(loader);
+    }
+    Path path = Path.of(model);
+    if (!Files.isDirectory(path)) {
+      if (!Files.isRegularFile(path)) {
         throw new IllegalArgumentException("--model " + model + " does not exist");
       }
-      return loader.read(model);
+      return loader.read(path);
     }
-    if (Files.exists(model.resolve(ModelRegistry.CURRENT))) {
-      return ModelRegistry.at(model).withLoader(loader).current().model();
+    if (Files.exists(path.resolve(ModelRegistry.CURRENT))) {
+      return ModelRegistry.at(path).withLoader(loader).current().model();
     }
-    Path parent = model.toAbsolutePath().getParent();
-    return ModelRegistry.at(parent).withLoader(loader).load(model.getFileName().toString()).model();
+    Path parent = path.toAbsolutePath().getParent();
+    return ModelRegistry.at(parent).withLoader(loader).load(path.getFileName().toString()).model();
+  }
+
+  /** A registry root or version directory on the lakehouse's file systems (s3a:, file:). */
+  private XGBoostModel loadFromUri(ModelLoader loader) {
+    String at = model.replaceAll("/+$", "");
+    int slash = at.lastIndexOf('/');
+    if (slash < 0 || at.substring(0, slash).matches("[a-z0-9]+:/*")) {
+      throw new IllegalArgumentException(
+          "--model " + model + " names no registry directory below the bucket or root");
+    }
+    try {
+      ObjectStore store = open(at);
+      if (store.exists(ModelRegistry.CURRENT)) {
+        return ModelRegistry.on(store).withLoader(loader).current().model();
+      }
+      return ModelRegistry.on(open(at.substring(0, slash)))
+          .withLoader(loader)
+          .load(at.substring(slash + 1))
+          .model();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --model " + model, e);
+    }
+  }
+
+  private static ObjectStore open(String uri) {
+    return Lakehouse.builder().root(uri).environment(System.getenv()).build().objectStore("");
   }
 
   private int score(XGBoostModel m) throws IOException {

@@ -3,6 +3,7 @@ package dev.frip.apps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.frip.core.FeatureSchema;
+import dev.frip.lakehouse.Lakehouse;
 import dev.frip.scoring.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +157,59 @@ class ScoreFileCommandTest {
                 "--margin"))
         .isEqualTo(0);
     assertThat(Files.readAllLines(out2)).isEqualTo(Files.readAllLines(out));
+  }
+
+  @Test
+  void readsARegistryOnTheLakehouseFileSystemByUri() throws Exception {
+    Path model = dir.resolve("binary.json");
+    binary.saveModel(model.toString());
+    Lakehouse lake = Lakehouse.local(work.resolve("lake"));
+    ModelRegistry registry = ModelRegistry.on(lake.objectStore(Lakehouse.MODEL_REGISTRY));
+    String v =
+        registry.publish(model, FeatureSchema.of("s1", List.of("f0", "f1", "f2", "f3")), Map.of());
+    String root = lake.root() + "/" + Lakehouse.MODEL_REGISTRY;
+    Path byVersion = work.resolve("by-version.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                root + "/" + v,
+                "--input",
+                csv().toString(),
+                "--output",
+                byVersion.toString(),
+                "--margin"))
+        .isEqualTo(0);
+    registry.promote(v);
+    Path byRoot = work.resolve("by-root.csv");
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                root + "/",
+                "--input",
+                csv().toString(),
+                "--output",
+                byRoot.toString(),
+                "--margin"))
+        .isEqualTo(0);
+    float[][] expected = binary.predict(new DMatrix(x, ROWS, FEATURES, Float.NaN), true);
+    List<float[]> got = read(byRoot, "margin");
+    for (int r = 0; r < ROWS; r++) {
+      assertThat(Float.floatToIntBits(got.get(r)[0]))
+          .isEqualTo(Float.floatToIntBits(expected[r][0]));
+    }
+    assertThat(Files.readAllLines(byVersion)).isEqualTo(Files.readAllLines(byRoot));
+    assertThat(
+            Frip.run(
+                "score-file",
+                "--model",
+                root + "/no-such-version",
+                "--input",
+                csv().toString(),
+                "--output",
+                byRoot.toString()))
+        .isNotEqualTo(0);
   }
 
   @Test

@@ -1,34 +1,41 @@
-package dev.frip.scoring;
+package dev.frip.core;
 
-import dev.frip.scoring.internal.LocalModelStore;
+import dev.frip.core.internal.LocalObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where a {@link ModelRegistry} keeps its files: the storage seam. FRIP ships the local-disk store;
- * the lakehouse module plugs in a Hadoop {@code FileSystem} store for {@code s3a://} roots
- * (sdk-scoring itself stays free of Hadoop).
+ * Small files under a root, on local disk or object storage: the storage seam of the model
+ * registry. sdk-core ships the local-disk store; the lakehouse module opens the same interface on
+ * its Hadoop {@code FileSystem} root ({@code Lakehouse.objectStore("models/registry")}), so a
+ * registry on {@code s3a://} needs no Hadoop in the scoring module.
  *
- * <p>Paths are relative to the store's root and use {@code /}. A store must make {@link
- * #replace(String, byte[])} atomic: readers see the old or the new content, never a mix.
+ * <p>Paths are relative to the store's root, use {@code /}, and may not leave the root. {@link
+ * #write} and {@link #replace} are atomic for readers: they see the old content or the new one,
+ * never a partial file.
  *
- * @since 0.1
+ * @since 0.1.0
  */
-public interface ModelStore {
+public interface ObjectStore {
 
   /** The store rooted at a local directory (created on first write). */
-  static ModelStore localDirectory(Path root) {
-    return new LocalModelStore(root);
+  static ObjectStore localDirectory(Path root) {
+    return new LocalObjectStore(root);
   }
 
-  /** Reads a whole file. */
+  /**
+   * Reads a whole file.
+   *
+   * @throws java.io.FileNotFoundException or {@link java.nio.file.NoSuchFileException} when the
+   *     file does not exist
+   */
   byte[] read(String path) throws IOException;
 
   /** Writes a file, creating parent directories; the file appears complete or not at all. */
   void write(String path, byte[] bytes) throws IOException;
 
-  /** Atomically replaces a file's content (used for the {@code current} pointer). */
+  /** Atomically replaces a file's content (used for pointers such as {@code current}). */
   void replace(String path, byte[] bytes) throws IOException;
 
   /** Names of the direct children of a directory, empty when it does not exist. */

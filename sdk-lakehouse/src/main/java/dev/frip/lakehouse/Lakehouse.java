@@ -1,18 +1,21 @@
 package dev.frip.lakehouse;
 
+import dev.frip.core.ObjectStore;
+import dev.frip.core.SecretProvider;
 import dev.frip.core.TopicSpec;
 import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.HadoopObjectStore;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.StructType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Lakehouse lake = Lakehouse.builder()
  *     .environment(System.getenv())          // MINIO_ENDPOINT, S3_BUCKET, ...
- *     .secrets(name -> vault.lookup(name))   // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ *     .secrets(name -> vault.lookup(name))   // a SecretProvider: AWS_ACCESS_KEY_ID, ...
  *     .checkpointInterval(10)
  *     .build();
  * BronzeTableWriter payments = lake.bronzeWriter(Topics.PAYMENTS);
@@ -46,6 +49,9 @@ public final class Lakehouse {
 
   /** The silver table of enriched payments. */
   public static final String SILVER_ENRICHED_TRANSACTIONS = "enriched_transactions";
+
+  /** Where the model registry lives below the root: {@code models/registry/{version}/}. */
+  public static final String MODEL_REGISTRY = "models/registry";
 
   /** Name of the date partition column of every FRIP table. */
   public static final String EVENT_DATE = "event_date";
@@ -102,6 +108,26 @@ public final class Lakehouse {
   /** Where quality results (JSON) for a dataset are written. */
   public String qualityResultsPath(String dataset) {
     return root + "/quality/" + requireName(dataset);
+  }
+
+  /**
+   * Small files under {@code {root}/{directory}}, on whatever file system the root is on: e.g. the
+   * model registry, {@code ModelRegistry.on(lake.objectStore(Lakehouse.MODEL_REGISTRY))}. Writes
+   * are atomic for readers (one PUT on {@code s3a://}, temporary file and rename on disk).
+   *
+   * @throws UncheckedIOException when the file system cannot be opened
+   */
+  public ObjectStore objectStore(String directory) {
+    Objects.requireNonNull(directory, "directory");
+    if (directory.startsWith("/") || directory.contains("..")) {
+      throw new IllegalArgumentException(
+          "object store directory '" + directory + "' must be relative to the lakehouse root");
+    }
+    try {
+      return new HadoopObjectStore(directory.isEmpty() ? root : root + "/" + directory, hadoopConf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + root + "/" + directory, e);
+    }
   }
 
   /** A bronze writer for one seed topic. */
@@ -163,7 +189,7 @@ public final class Lakehouse {
   public static final class Builder {
     private String root;
     private final Map<String, String> env = new LinkedHashMap<>();
-    private Function<String, Optional<String>> secrets;
+    private SecretProvider secrets;
     private final Map<String, String> hadoop = new LinkedHashMap<>();
     private int checkpointInterval = 10;
 
@@ -188,9 +214,10 @@ public final class Lakehouse {
 
     /**
      * Settings named like the seed's environment variables: {@code MINIO_ENDPOINT}, {@code
-     * S3_BUCKET}, {@code AWS_REGION}, and (when no {@link #secrets} lookup is set) {@code
+     * S3_BUCKET}, {@code AWS_REGION}, and (when no {@link #secrets} provider is set) {@code
      * AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY} or {@code MINIO_ACCESS_KEY}/{@code
-     * MINIO_SECRET_KEY}. Unset or blank means the embedded default.
+     * MINIO_SECRET_KEY}, each also as a {@code _FILE} variable naming a file that holds it. Unset
+     * or blank means the embedded default.
      */
     public Builder environment(Map<String, String> settings) {
       Objects.requireNonNull(settings, "settings");
@@ -203,9 +230,13 @@ public final class Lakehouse {
       return this;
     }
 
-    /** Where credentials come from, e.g. a secret provider; by default the environment. */
-    public Builder secrets(Function<String, Optional<String>> lookup) {
-      this.secrets = Objects.requireNonNull(lookup, "secrets lookup");
+    /**
+     * Where credentials come from; by default {@link SecretProvider#standard} over the {@link
+     * #environment} settings ({@code AWS_SECRET_ACCESS_KEY_FILE}, then {@code
+     * AWS_SECRET_ACCESS_KEY}).
+     */
+    public Builder secrets(SecretProvider provider) {
+      this.secrets = Objects.requireNonNull(provider, "secrets");
       return this;
     }
 
@@ -256,14 +287,16 @@ public final class Lakehouse {
     }
 
     private void configureS3(Configuration conf) {
-      Function<String, Optional<String>> lookup =
-          secrets != null ? secrets : name -> Optional.ofNullable(env.get(name));
+      SecretProvider lookup = secrets != null ? secrets : SecretProvider.standard(env);
       String access =
-          lookup.apply("AWS_ACCESS_KEY_ID").or(() -> lookup.apply("MINIO_ACCESS_KEY")).orElse(null);
+          lookup
+              .secret("AWS_ACCESS_KEY_ID")
+              .or(() -> lookup.secret("MINIO_ACCESS_KEY"))
+              .orElse(null);
       String secret =
           lookup
-              .apply("AWS_SECRET_ACCESS_KEY")
-              .or(() -> lookup.apply("MINIO_SECRET_KEY"))
+              .secret("AWS_SECRET_ACCESS_KEY")
+              .or(() -> lookup.secret("MINIO_SECRET_KEY"))
               .orElse(null);
       String endpoint = env.get("MINIO_ENDPOINT");
       if (endpoint != null) {

@@ -70,6 +70,23 @@ class LakehouseTest {
   }
 
   @Test
+  void credentialsComeFromFilesNamedByTheFileVariablesAndNeverShowInToString() throws Exception {
+    java.nio.file.Path secret =
+        java.nio.file.Files.writeString(dir.resolve("key"), "file-secret\n");
+    Lakehouse lake =
+        Lakehouse.builder()
+            .environment(
+                Map.of(
+                    "MINIO_ENDPOINT", "http://127.0.0.1:9000",
+                    "S3_BUCKET", "lakehouse",
+                    "AWS_ACCESS_KEY_ID", "file-test-access",
+                    "AWS_SECRET_ACCESS_KEY_FILE", secret.toString()))
+            .build();
+    assertThat(lake.hadoopConfiguration().get("fs.s3a.secret.key")).isEqualTo("file-secret");
+    assertThat(lake.toString()).doesNotContain("file-secret", "file-test-access");
+  }
+
+  @Test
   void minioWithoutCredentialsFailsAtBuild() {
     Lakehouse.Builder b =
         Lakehouse.builder()

@@ -1,6 +1,7 @@
 package dev.frip.scoring;
 
 import dev.frip.core.FeatureSchema;
+import dev.frip.core.ObjectStore;
 import dev.frip.scoring.internal.ModelDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,12 +58,12 @@ public final class ModelRegistry implements ModelSource {
   private static final DateTimeFormatter VERSION_FORMAT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  private final ModelStore store;
+  private final ObjectStore store;
   private final Clock clock;
   private final ModelLoader loader;
   private volatile ModelVersion cached;
 
-  private ModelRegistry(ModelStore store, Clock clock, ModelLoader loader) {
+  private ModelRegistry(ObjectStore store, Clock clock, ModelLoader loader) {
     this.store = store;
     this.clock = clock;
     this.loader = loader;
@@ -70,13 +71,14 @@ public final class ModelRegistry implements ModelSource {
 
   /** A registry in a local directory, e.g. {@code {lakehouse}/models/registry}. */
   public static ModelRegistry at(Path root) {
-    return on(ModelStore.localDirectory(root));
+    return on(ObjectStore.localDirectory(root));
   }
 
   /**
    * A registry at a URI: {@code file:} URIs (or plain paths) open the local-disk store. Object
-   * store roots such as {@code s3a://bucket/models/registry} need a {@link ModelStore} from the
-   * lakehouse module, passed to {@link #on(ModelStore)}: sdk-scoring does not depend on Hadoop.
+   * store roots such as {@code s3a://bucket/models/registry} need the lakehouse module's store,
+   * {@code ModelRegistry.on(lake.objectStore("models/registry"))}: sdk-scoring does not depend on
+   * Hadoop.
    *
    * @throws IllegalArgumentException naming the scheme when it is not {@code file}
    */
@@ -92,13 +94,16 @@ public final class ModelRegistry implements ModelSource {
               + " uses scheme '"
               + scheme
               + "'; sdk-scoring opens file: roots only. Use ModelRegistry.on(store) with the"
-              + " lakehouse module's ModelStore for s3a:// roots");
+              + " lakehouse's store, lake.objectStore(\"models/registry\"), for s3a:// roots");
     }
     return at(Path.of(root));
   }
 
-  /** A registry over any {@link ModelStore}, e.g. the lakehouse's S3A store. */
-  public static ModelRegistry on(ModelStore store) {
+  /**
+   * A registry over any {@link ObjectStore}, e.g. the lakehouse's: {@code
+   * ModelRegistry.on(lake.objectStore("models/registry"))} on a local or {@code s3a://} root.
+   */
+  public static ModelRegistry on(ObjectStore store) {
     return new ModelRegistry(
         Objects.requireNonNull(store, "store"), Clock.systemUTC(), ModelLoader.builder().build());
   }

@@ -8,7 +8,8 @@
  *       bit-identical to XGBoost's; malformed models are refused at load.
  *   <li>{@link dev.frip.scoring.ModelRegistry} keeps {@code models/registry/{version}/} with
  *       checksums and the {@link dev.frip.core.FeatureSchema}, and an atomically moved {@code
- *       current} pointer, over a {@link dev.frip.scoring.ModelStore}.
+ *       current} pointer, over a {@link dev.frip.core.ObjectStore} (local disk, or the lakehouse
+ *       root).
  *   <li>{@link dev.frip.scoring.FraudScorer} scores with hot swap, resilience4j guards around
  *       feature lookups and the model, and a {@link dev.frip.scoring.RulesScore} fallback.
  * </ul>

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.FeatureSchema;
+import dev.frip.core.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ class ModelRegistryTest {
 
   @Test
   void theLocalStoreKeepsPathsInsideItsRoot() {
-    ModelStore store = ModelStore.localDirectory(root);
+    ObjectStore store = ObjectStore.localDirectory(root);
     assertThatThrownBy(() -> store.read("../outside"))
         .hasMessageContaining("escapes the store root");
     assertThat(store.describe()).startsWith("file:");

@@ -1,6 +1,6 @@
-package dev.frip.scoring.internal;
+package dev.frip.core.internal;
 
-import dev.frip.scoring.ModelStore;
+import dev.frip.core.ObjectStore;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@link ModelStore} on a local directory: writes go to a temporary file, then an atomic move. */
-public final class LocalModelStore implements ModelStore {
+/** {@link ObjectStore} on a local directory: writes go to a temporary file, then an atomic move. */
+public final class LocalObjectStore implements ObjectStore {
   private final Path root;
 
   /** A store rooted at {@code root}. */
-  public LocalModelStore(Path root) {
+  public LocalObjectStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
   }
 

@@ -96,6 +96,13 @@ class S3LakehouseTest {
   }
 
   @Test
+  void objectStoreKeepsItsContractOnS3() throws Exception {
+    dev.frip.core.ObjectStore store = lake().objectStore(Lakehouse.MODEL_REGISTRY);
+    dev.frip.lakehouse.ObjectStoreOnLakehouseTest.checkContract(store);
+    assertThat(store.describe()).isEqualTo("s3a://lakehouse/models/registry");
+  }
+
+  @Test
   void s3MockListensOnLoopbackOnly() throws Exception {
     InetAddress external = null;
     for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
