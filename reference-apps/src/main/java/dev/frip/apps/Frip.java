@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       SilverCommand.class,
       GoldCommand.class,
+      FeaturesCommand.class,
       CompactCommand.class
     })
 public final class Frip implements Callable<Integer> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.frip.core.EventStream;
+import dev.frip.core.FeatureCatalog;
 import dev.frip.core.GeneratedEvent;
 import dev.frip.core.GeneratorConfig;
 import dev.frip.core.Topics;
@@ -13,10 +14,12 @@ import dev.frip.kafka.SchemaRegistryServer;
 import dev.frip.kafka.TopicAdmin;
 import dev.frip.lakehouse.GoldJob;
 import dev.frip.lakehouse.Lakehouse;
+import dev.frip.lakehouse.TrainingFeaturesJob;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,7 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code frip ingest}, {@code silver}, {@code gold} and {@code compact} end to end. */
+/**
+ * {@code frip ingest}, {@code silver}, {@code gold}, {@code features} and {@code compact} end to
+ * end.
+ */
 class LakehouseCommandsTest {
 
   private static EmbeddedKafka kafka;
@@ -136,6 +142,38 @@ class LakehouseCommandsTest {
             .sum();
     assertThat(goldGmv).isPositive().isEqualTo(gmv.get(day));
 
+    GenerateCommandTest.Run features =
+        GenerateCommandTest.run("features", "--date", day.toString(), "--lakehouse", lake);
+    assertThat(features.exit()).as(features.out() + features.err()).isZero();
+    long silverRows = lh.scan(lh.silverPath()).on(day).count();
+    assertThat(features.out())
+        .contains(
+            "features "
+                + day
+                + ": published, "
+                + silverRows
+                + " rows of "
+                + silverRows
+                + " silver payments (quarantined 0), "
+                + FeatureCatalog.VERSION);
+    assertThat(features.err()).contains("no silver payments on").contains("run frip silver");
+    List<Map<String, Object>> training =
+        lh.scan(lh.goldPath(TrainingFeaturesJob.TABLE))
+            .on(day)
+            .columns("payment_id", "amount", "user_txn_count_24h", "feature_version")
+            .rows();
+    assertThat(training).hasSize((int) silverRows);
+    assertThat(training)
+        .allSatisfy(
+            r -> {
+              assertThat((Double) r.get("user_txn_count_24h")).isGreaterThanOrEqualTo(1.0);
+              assertThat((Double) r.get("amount")).isPositive();
+            });
+    GenerateCommandTest.Run featuresAgain =
+        GenerateCommandTest.run("features", "--date", day.toString(), "--lakehouse", lake);
+    assertThat(featuresAgain.exit()).as(featuresAgain.err()).isZero();
+    assertThat(lh.scan(lh.goldPath(TrainingFeaturesJob.TABLE)).count()).isEqualTo(silverRows);
+
     GenerateCommandTest.Run compact =
         GenerateCommandTest.run(
             "compact", "--table", "bronze.payments", "--date", day.toString(), "--lakehouse", lake);
@@ -166,6 +204,11 @@ class LakehouseCommandsTest {
     GenerateCommandTest.Run goldNoDate = GenerateCommandTest.run("gold", "--lakehouse", lake);
     assertThat(goldNoDate.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(goldNoDate.err()).contains("--date");
+
+    GenerateCommandTest.Run noSilver =
+        GenerateCommandTest.run("features", "--date", "2026-01-01", "--lakehouse", lake);
+    assertThat(noSilver.exit()).isEqualTo(1);
+    assertThat(noSilver.err()).contains("silver has no payments for 2026-01-01");
 
     GenerateCommandTest.Run badTable =
         GenerateCommandTest.run(

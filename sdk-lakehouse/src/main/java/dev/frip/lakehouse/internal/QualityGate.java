@@ -72,6 +72,15 @@ public final class QualityGate {
   }
 
   /**
+   * An input row turned away before the suite ran (it never became a row of {@code rows}); it goes
+   * to quarantine beside the suite's offenders.
+   *
+   * @param rule why, e.g. {@code "offline features: merchant_id is null"}
+   * @param rowJson the input row as JSON ({@link #rowJson})
+   */
+  public record Rejected(String rule, String rowJson) {}
+
+  /**
    * Checks {@code rows} (values in {@code columns} order) and records the outcome.
    *
    * @param quarantinePath the dataset's quarantine table
@@ -86,6 +95,24 @@ public final class QualityGate {
       Instant runAt,
       String quarantinePath,
       String resultsDir) {
+    return check(dataset, date, columns, rows, List.of(), suite, runAt, quarantinePath, resultsDir);
+  }
+
+  /**
+   * As {@link #check(String, LocalDate, List, List, ExpectationSuite, Instant, String, String)},
+   * also quarantining {@code rejected} input rows (severity QUARANTINE: they do not block
+   * publication; the suite's row-count rule is where a caller reconciles them).
+   */
+  public Decision check(
+      String dataset,
+      LocalDate date,
+      List<String> columns,
+      List<Object[]> rows,
+      List<Rejected> rejected,
+      ExpectationSuite suite,
+      Instant runAt,
+      String quarantinePath,
+      String resultsDir) {
     SuiteResult result = suite.run(RowSet.of(columns, rows), runAt);
     String runId = dataset + "-" + date + "-" + runAt.toEpochMilli();
     Map<Integer, List<String>> offending = result.offendingRows();
@@ -94,6 +121,12 @@ public final class QualityGate {
       severityOf.put(r.rule(), r.severity());
     }
     List<Object[]> quarantine = new ArrayList<>();
+    for (Rejected r : rejected) {
+      quarantine.add(
+          new Object[] {
+            dataset, r.rule(), Severity.QUARANTINE.name(), r.rowJson(), runId, runAt, date
+          });
+    }
     Set<Integer> dropped = new HashSet<>();
     for (Map.Entry<Integer, List<String>> e : offending.entrySet()) {
       String rowJson = rowJson(columns, rows.get(e.getKey()));
@@ -123,7 +156,7 @@ public final class QualityGate {
           date,
           result.failures().stream().map(ExpectationResult::rule).toList());
     }
-    return new Decision(result, publishable, offending.size(), path);
+    return new Decision(result, publishable, offending.size() + rejected.size(), path);
   }
 
   private String writeResult(String resultsDir, LocalDate date, String runId, SuiteResult r) {
@@ -139,7 +172,8 @@ public final class QualityGate {
     }
   }
 
-  static String rowJson(List<String> columns, Object[] row) {
+  /** A row as a JSON object of column name to value (times and dates as ISO strings). */
+  public static String rowJson(List<String> columns, Object[] row) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < columns.size(); i++) {
       Object v = row[i];

@@ -1,0 +1,69 @@
+package dev.frip.apps;
+
+import dev.frip.lakehouse.TrainingFeaturesJob;
+import dev.frip.lakehouse.TrainingFeaturesResult;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code frip features}: the point-in-time training table of one date, from silver and bronze. */
+@Command(
+    name = "features",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Builds gold/training_features for one event date: each silver payment's point-in-time",
+      "feature vector (the online store's definitions) and its fraud label. Needs silver for",
+      "the date and, for complete history, the 37 days before it. Exit 1 when the quality",
+      "gate blocks publication or silver has no payments for the date."
+    })
+final class FeaturesCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin LakeOptions lake;
+
+  @Option(
+      names = "--chargeback-horizon-days",
+      paramLabel = "DAYS",
+      defaultValue = "180",
+      description =
+          "Days after the date chargebacks are read as labels (default ${DEFAULT-VALUE}).")
+  int chargebackHorizonDays;
+
+  @Override
+  public Integer call() {
+    var day = lake.date();
+    TrainingFeaturesJob job =
+        TrainingFeaturesJob.builder(lake.lakehouse())
+            .chargebackHorizonDays(chargebackHorizonDays)
+            .build();
+    TrainingFeaturesResult r = job.run(day);
+    var out = r.published() ? spec.commandLine().getOut() : spec.commandLine().getErr();
+    out.printf(
+        "features %s: %s, %d rows of %d silver payments (quarantined %d), %s, %d events read,"
+            + " version %d, %.1f s%n",
+        day,
+        r.published() ? "published" : "blocked by the quality gate",
+        r.rows(),
+        r.silverPayments(),
+        r.quarantined(),
+        r.featureVersion(),
+        r.eventsRead(),
+        r.version(),
+        r.timings().total().toMillis() / 1000.0);
+    if (!r.datesWithoutSilver().isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "features %s: warning: no silver payments on %d look-back dates (%s .. %s);"
+                  + " run frip silver for them if they had payments%n",
+              day,
+              r.datesWithoutSilver().size(),
+              r.datesWithoutSilver().get(0),
+              r.datesWithoutSilver().get(r.datesWithoutSilver().size() - 1));
+    }
+    return r.published() ? 0 : 1;
+  }
+}
