@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Frip.Version.class,
     description = "Fraud & Revenue Intelligence Platform.",
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
       TopicsCommand.class,
       SchemaRegistryCommand.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       SilverCommand.class,
       GoldCommand.class,
       FeaturesCommand.class,
+      TrainCommand.class,
       CompactCommand.class
     })
 public final class Frip implements Callable<Integer> {

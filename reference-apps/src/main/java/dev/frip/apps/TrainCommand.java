@@ -54,13 +54,13 @@ final class TrainCommand implements Callable<Integer> {
       description = "Labels known at this time count (default: now), e.g. 2026-03-01T00:00:00Z.")
   String asOf;
 
-  @Option(
-      names = "--max-depth",
-      split = ",",
-      description = "Tree depths to search (default: 4,6).")
+  @Option(names = "--max-depth", split = ",", description = "Tree depths to search (default: 4,6).")
   int[] maxDepths = {4, 6};
 
-  @Option(names = "--eta", split = ",", description = "Learning rates to search (default: 0.1,0.3).")
+  @Option(
+      names = "--eta",
+      split = ",",
+      description = "Learning rates to search (default: 0.1,0.3).")
   double[] etas = {0.1, 0.3};
 
   @Option(names = "--rounds", description = "Most boosting rounds per candidate (default: 200).")
