@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       TopicsCommand.class,
       SchemaRegistryCommand.class,
       ScoreFileCommand.class,
+      ServeCommand.class,
       IngestCommand.class,
       SilverCommand.class,
       GoldCommand.class,

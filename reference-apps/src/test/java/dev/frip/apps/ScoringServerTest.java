@@ -1,0 +1,157 @@
+package dev.frip.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.frip.core.FeatureSchema;
+import dev.frip.scoring.FraudScorer;
+import dev.frip.scoring.ModelRegistry;
+import dev.frip.scoring.XGBoostModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP scoring service over real HTTP on 127.0.0.1. */
+class ScoringServerTest {
+
+  static final List<String> NAMES = List.of("amount", "txn_1h", "new_device", "noise");
+
+  @TempDir Path dir;
+  final HttpClient http = HttpClient.newHttpClient();
+  final ObjectMapper json = new ObjectMapper();
+
+  private Path model() throws Exception {
+    Random rnd = new Random(4);
+    int rows = 400;
+    float[] x = new float[rows * 4];
+    float[] y = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int f = 0; f < 4; f++) {
+        x[r * 4 + f] = (float) rnd.nextGaussian();
+      }
+      y[r] = x[r * 4] + 0.5 * x[r * 4 + 1] > 0.8 ? 1 : 0;
+    }
+    DMatrix d = new DMatrix(x, rows, 4, Float.NaN);
+    d.setLabel(y);
+    Map<String, Object> p = new HashMap<>();
+    p.put("objective", "binary:logistic");
+    p.put("max_depth", 3);
+    p.put("nthread", 1);
+    Booster b = XGBoost.train(d, p, 10, new HashMap<>(), null, null);
+    b.setFeatureNames(NAMES.toArray(new String[0]));
+    Path file = dir.resolve("m.json");
+    b.saveModel(file.toString());
+    return file;
+  }
+
+  private HttpResponse<String> post(ScoringServer s, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(s.url() + "/v1/score"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(ScoringServer s, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(s.url() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ScoringServer start(ModelRegistry registry) throws Exception {
+    return new ScoringServer(
+        "127.0.0.1",
+        0,
+        2,
+        meters -> FraudScorer.builder().models(registry).meterRegistry(meters).build());
+  }
+
+  @Test
+  void withoutAModelHealthIsDegradedAndTheRulesDecide() throws Exception {
+    try (ScoringServer s = start(ServeCommand.registry(dir.resolve("empty").toString()))) {
+      assertThat(s.url()).startsWith("http://127.0.0.1:");
+      HttpResponse<String> health = get(s, "/health");
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(json.readTree(health.body()).get("status").asText()).isEqualTo("DEGRADED");
+      HttpResponse<String> r = post(s, "{\"features\": {\"amount\": 1.0}}");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(r.body()).get("fallback").asBoolean()).isTrue();
+      assertThat(json.readTree(r.body()).get("model_version").asText()).isEqualTo("rules");
+    }
+  }
+
+  @Test
+  void scoresByFeatureNameLikeTheModelAndExposesPrometheusMetrics() throws Exception {
+    ModelRegistry registry = ServeCommand.registry(dir.resolve("registry").toString());
+    String v = registry.publish(model(), FeatureSchema.of("serve-test-1", NAMES), Map.of());
+    registry.promote(v);
+    XGBoostModel m = registry.current().model();
+    try (ScoringServer s = start(registry)) {
+      HttpResponse<String> health = get(s, "/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(json.readTree(health.body()).get("model_version").asText()).isEqualTo(v);
+
+      HttpResponse<String> r =
+          post(
+              s,
+              "{\"payment_id\": \"p-1\", \"features\": {\"noise\": 0.1, \"amount\": 2.5,"
+                  + " \"txn_1h\": 1, \"new_device\": null}}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode d = json.readTree(r.body());
+      float expected = m.predict(new float[] {2.5f, 1f, Float.NaN, 0.1f});
+      assertThat(d.get("score").asDouble()).isEqualTo((double) expected);
+      assertThat(d.get("payment_id").asText()).isEqualTo("p-1");
+      assertThat(d.get("model_version").asText()).isEqualTo(v);
+      assertThat(d.get("fallback").asBoolean()).isFalse();
+      assertThat(d.get("action").asText()).isIn("ALLOW", "REVIEW", "BLOCK");
+      assertThat(d.get("reasons").isArray()).isTrue();
+
+      String metrics = get(s, "/metrics").body();
+      assertThat(metrics)
+          .contains("frip_scorer_decisions_total")
+          .contains("frip_http_requests_seconds_count{path=\"/v1/score\",status=\"200\"} 1");
+    }
+  }
+
+  @Test
+  void badRequestsGetAClearErrorNamingTheField() throws Exception {
+    ModelRegistry registry = ServeCommand.registry(dir.resolve("registry").toString());
+    registry.promote(registry.publish(model(), FeatureSchema.of("serve-test-1", NAMES), Map.of()));
+    try (ScoringServer s = start(registry)) {
+      Map<String, String> cases =
+          Map.of(
+              "{not json", "body is not JSON",
+              "[1, 2]", "JSON object with a \"features\" object",
+              "{\"amount\": 1}", "field \"features\" is missing",
+              "{\"features\": {\"amount\": \"high\"}}", "feature \"amount\" must be a number",
+              "{\"features\": {\"amout\": 1}}", "feature 'amout' is not in schema serve-test-1",
+              "{\"payment_id\": 7, \"features\": {}}", "field \"payment_id\" must be a string");
+      for (Map.Entry<String, String> c : cases.entrySet()) {
+        HttpResponse<String> r = post(s, c.getKey());
+        assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
+        assertThat(json.readTree(r.body()).get("error").asText())
+            .as(c.getKey())
+            .contains(c.getValue());
+      }
+      HttpResponse<String> big =
+          post(s, "{\"features\": {}, \"pad\": \"" + "x".repeat(70_000) + "\"}");
+      assertThat(big.statusCode()).isEqualTo(413);
+      assertThat(get(s, "/v1/score").statusCode()).isEqualTo(405);
+      assertThat(get(s, "/nothing-here").statusCode()).isEqualTo(404);
+      assertThat(get(s, "/health/extra").statusCode()).isEqualTo(404);
+    }
+  }
+}
