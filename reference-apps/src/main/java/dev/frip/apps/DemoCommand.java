@@ -17,7 +17,6 @@ import dev.frip.scoring.Decision;
 import dev.frip.scoring.FeatureLookup;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -211,15 +210,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     List<Long> latencies = new ArrayList<>();
     long fallbacks = 0;
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    String why = "";
     Instant dayStart = day.atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     try (FraudScorer scorer =
-        FraudScorer.builder()
-            .models(registry)
-            .features(FeatureLookup.of(store))
-            .meterRegistry(meters)
-            .build()) {
+        FraudScorer.builder().models(registry).features(FeatureLookup.of(store)).build()) {
       for (SpecificRecord e : events) {
         if (e instanceof PaymentEvent p
             && !p.getEventTime().isBefore(dayStart)
@@ -237,6 +232,20 @@ final class DemoCommand implements Callable<Integer> {
         store.observe(e);
       }
       out.printf("  model %s, %,d payments scored%n", scorer.modelVersion(), latencies.size());
+      StringBuilder reasons = new StringBuilder();
+      scorer
+          .fallbackCounts()
+          .forEach(
+              (reason, n) -> {
+                if (n > 0) {
+                  reasons
+                      .append(reasons.length() == 0 ? " (" : ", ")
+                      .append(reason)
+                      .append(' ')
+                      .append(n);
+                }
+              });
+      why = reasons.length() == 0 ? "" : reasons.append(')').toString();
     }
     long frauds = 0;
     long alerted = 0;
@@ -249,24 +258,6 @@ final class DemoCommand implements Callable<Integer> {
         alertedFrauds += a[1];
       }
       out.printf(Locale.ROOT, "  %-6s %,8d payments, %,5d of them fraud%n", e.getKey(), a[0], a[1]);
-    }
-    StringBuilder why = new StringBuilder();
-    for (FraudScorer.FallbackReason r : FraudScorer.FallbackReason.values()) {
-      double n =
-          meters
-              .get("frip.scorer.fallbacks")
-              .tag("reason", r.name().toLowerCase(Locale.ROOT))
-              .counter()
-              .count();
-      if (n > 0) {
-        why.append(why.length() == 0 ? " (" : ", ")
-            .append(r.name().toLowerCase(Locale.ROOT))
-            .append(' ')
-            .append((long) n);
-      }
-    }
-    if (why.length() > 0) {
-      why.append(')');
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);

@@ -28,12 +28,7 @@ final class IngestCommand implements Callable<Integer> {
       description = "Schema registry (default: $SCHEMA_REGISTRY_URL).")
   String registryUrl;
 
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakehouseRoot lakehouse;
 
   @Option(
       names = "--group",
@@ -53,7 +48,7 @@ final class IngestCommand implements Callable<Integer> {
     if (registryAt == null || registryAt.isBlank()) {
       throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
     }
-    var lake = LakeOptions.lakehouse(lakehouse);
+    var lake = lakehouse.lakehouse();
     try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
         BronzeIngester ingester =
             BronzeIngester.builder()

@@ -3,6 +3,7 @@ package dev.frip.apps;
 import dev.frip.lakehouse.Lakehouse;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,16 +15,11 @@ final class LakeOptions {
   @Option(names = "--date", paramLabel = "yyyy-MM-dd", required = true, description = "Event date.")
   String date;
 
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakehouseRoot root;
 
   /** The lakehouse at {@code --lakehouse}, with the S3/MinIO settings of the environment. */
   Lakehouse lakehouse() {
-    return lakehouse(lakehouse);
+    return root.lakehouse();
   }
 
   /** The {@code --date} value as an ISO date. */
@@ -35,18 +31,6 @@ final class LakeOptions {
       return LocalDate.parse(date);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("--date was '" + date + "', must be yyyy-MM-dd", e);
-    }
-  }
-
-  /** The lakehouse at a URI given by a {@code --lakehouse} flag. */
-  static Lakehouse lakehouse(String uri) {
-    if (uri == null || uri.isBlank()) {
-      throw new IllegalArgumentException("--lakehouse is required (a directory, file: or s3a://)");
-    }
-    try {
-      return Lakehouse.builder().root(uri).environment(System.getenv()).build();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--lakehouse: " + e.getMessage(), e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.frip.apps;
 
 import dev.frip.core.ObjectStore;
-import dev.frip.lakehouse.Lakehouse;
 import dev.frip.scoring.InvalidModelException;
 import dev.frip.scoring.ModelLoader;
 import dev.frip.scoring.ModelRegistry;
@@ -113,21 +112,17 @@ final class ScoreFileCommand implements Callable<Integer> {
           "--model " + model + " names no registry directory below the bucket or root");
     }
     try {
-      ObjectStore store = open(at);
+      ObjectStore store = LakehouseRoot.objectStoreAt(at);
       if (store.exists(ModelRegistry.CURRENT)) {
         return ModelRegistry.on(store).withLoader(loader).current().model();
       }
-      return ModelRegistry.on(open(at.substring(0, slash)))
+      return ModelRegistry.on(LakehouseRoot.objectStoreAt(at.substring(0, slash)))
           .withLoader(loader)
           .load(at.substring(slash + 1))
           .model();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read --model " + model, e);
     }
-  }
-
-  private static ObjectStore open(String uri) {
-    return Lakehouse.builder().root(uri).environment(System.getenv()).build().objectStore("");
   }
 
   private int score(XGBoostModel m) throws IOException {

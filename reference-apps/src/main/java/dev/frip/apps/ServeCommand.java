@@ -1,7 +1,5 @@
 package dev.frip.apps;
 
-import dev.frip.core.ObjectStore;
-import dev.frip.lakehouse.Lakehouse;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
 import java.nio.file.Path;
@@ -88,12 +86,6 @@ final class ServeCommand implements Callable<Integer> {
     if (!at.matches("[a-z][a-z0-9+.-]*:.*")) {
       return ModelRegistry.at(Path.of(at));
     }
-    ObjectStore store =
-        Lakehouse.builder()
-            .root(at.replaceAll("/+$", ""))
-            .environment(System.getenv())
-            .build()
-            .objectStore("");
-    return ModelRegistry.on(store);
+    return ModelRegistry.on(LakehouseRoot.objectStoreAt(at));
   }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,12 +36,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--lakehouse",
-      paramLabel = "URI",
-      required = true,
-      description = "Lakehouse root: a directory, file: or s3a://bucket/.")
-  String lakehouse;
+  @Mixin LakehouseRoot lakehouse;
 
   @Option(names = "--from", paramLabel = "yyyy-MM-dd", required = true, description = "First day.")
   String from;
@@ -88,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             .learningRates(etas)
             .maxRounds(rounds)
             .build();
-    Lakehouse lake = LakeOptions.lakehouse(lakehouse);
+    Lakehouse lake = lakehouse.lakehouse();
     Rows rows = read(lake, first, last, cutoff);
     if (rows.count == 0) {
       throw new IllegalStateException(

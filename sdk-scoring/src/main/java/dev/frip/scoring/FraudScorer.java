@@ -205,6 +205,13 @@ public final class FraudScorer implements AutoCloseable {
     return m == null ? Decision.RULES : m.version();
   }
 
+  /** How many decisions fell back to the rules score, by reason, since the scorer was built. */
+  public Map<FallbackReason, Long> fallbackCounts() {
+    Map<FallbackReason, Long> out = new EnumMap<>(FallbackReason.class);
+    fallbacks.forEach((reason, counter) -> out.put(reason, (long) counter.count()));
+    return out;
+  }
+
   /** The serving model, if one is loaded. */
   public java.util.Optional<ModelVersion> activeModel() {
     return java.util.Optional.ofNullable(active);

@@ -12,7 +12,6 @@ import dev.frip.core.Profile;
 import dev.frip.core.WorldGenerator;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.scoring.internal.ModelDocument;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -105,7 +103,6 @@ class FeatureStoreScoringTest {
   @Test
   void theServedScoreOfEveryPaymentEqualsTheScoreOfItsTrainingRow() {
     assertThat(frauds).as("the world must contain fraud to learn from").isPositive();
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     FeatureStore store =
         FeatureStore.inMemory()
             .clock(FAR_FUTURE)
@@ -121,7 +118,6 @@ class FeatureStoreScoringTest {
             .models(registry)
             .features(FeatureLookup.of(store))
             .featureTimeout(Duration.ofSeconds(5)) // a loaded CI machine must not time out
-            .meterRegistry(meters)
             .build()) {
       for (SpecificRecord e : world) {
         if (e instanceof PaymentEvent p) {
@@ -137,29 +133,25 @@ class FeatureStoreScoringTest {
         }
         store.observe(e);
       }
+      assertThat(scorer.fallbackCounts().values()).containsOnly(0L);
     }
     assertThat(scored).isEqualTo(trainingRows.size());
     assertThat(differentScores).as("payments served a score unlike training").isZero();
     assertThat(maxScore).as("the model learned something").isGreaterThan(0.5);
-    assertThat(fallbacks(meters, FraudScorer.FallbackReason.FEATURES_ERROR)).isZero();
   }
 
   @Test
   void aPaymentTheStoreRejectsFallsBackToTheRulesAndIsCounted() {
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     FeatureStore store = FeatureStore.inMemory().clock(FAR_FUTURE).build();
     PaymentEvent noUser = FraudScorerTest.payment(1_000);
     noUser.put("user_id", null);
     try (FraudScorer scorer =
-        FraudScorer.builder()
-            .models(registry)
-            .features(FeatureLookup.of(store))
-            .meterRegistry(meters)
-            .build()) {
+        FraudScorer.builder().models(registry).features(FeatureLookup.of(store)).build()) {
       Decision d = scorer.score(noUser);
       assertThat(d.fallback()).isTrue();
       assertThat(d.modelVersion()).isEqualTo(Decision.RULES);
-      assertThat(fallbacks(meters, FraudScorer.FallbackReason.FEATURES_ERROR)).isEqualTo(1);
+      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_ERROR))
+          .isEqualTo(1L);
       Decision ok = scorer.score(FraudScorerTest.payment(1_000));
       assertThat(ok.fallback()).isFalse();
     }
@@ -167,7 +159,6 @@ class FeatureStoreScoringTest {
 
   @Test
   void aLookupSlowerThanTheLimitIsDiscardedCountedAndOpensTheBreaker() {
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     FeatureLookup slowInProcess =
         new FeatureLookup() {
@@ -194,24 +185,17 @@ class FeatureStoreScoringTest {
                     .minimumNumberOfCalls(2)
                     .waitDurationInOpenState(Duration.ofHours(1))
                     .build())
-            .meterRegistry(meters)
             .build()) {
       assertThat(scorer.score(FraudScorerTest.payment(1)).fallback()).isTrue();
       assertThat(scorer.score(FraudScorerTest.payment(1)).fallback()).isTrue();
-      assertThat(fallbacks(meters, FraudScorer.FallbackReason.FEATURES_TIMEOUT)).isEqualTo(2);
+      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_TIMEOUT))
+          .isEqualTo(2L);
       assertThat(scorer.score(FraudScorerTest.payment(1)).fallback()).isTrue();
-      assertThat(fallbacks(meters, FraudScorer.FallbackReason.FEATURES_CIRCUIT_OPEN)).isEqualTo(1);
+      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_CIRCUIT_OPEN))
+          .isEqualTo(1L);
       assertThat(ranOn.get())
           .as("in-process lookups run on the scoring thread")
           .isSameAs(Thread.currentThread());
     }
-  }
-
-  private static double fallbacks(SimpleMeterRegistry meters, FraudScorer.FallbackReason reason) {
-    return meters
-        .get("frip.scorer.fallbacks")
-        .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-        .counter()
-        .count();
   }
 }
