@@ -10,9 +10,9 @@ import java.util.Arrays;
  * +Infinity}, slot {@code numFeatures + f} the value with a missing value replaced by {@code
  * -Infinity}. A node whose default direction is right reads the first copy ({@code +Inf < split} is
  * false, so it goes right), a default-left node reads the second ({@code -Inf < split} is true).
- * The hot loop is then one float comparison per level, compiled to a conditional move. The one
- * split this cannot express, a default-left node splitting at {@code -Infinity}, makes the ensemble
- * use an exact (slower) path that tests for missing values per node.
+ * The hot loop is then one comparison per level with no branch on missing values. The one split
+ * this cannot express, a default-left node splitting at {@code -Infinity}, makes the ensemble use
+ * an exact (slower) path that tests for missing values per node.
  *
  * <p><b>Layouts.</b> The <em>pointer</em> layout renumbers each tree breadth-first so that a node's
  * right child follows its left child; it serves every model and the contribution walk. The
@@ -28,9 +28,9 @@ import java.util.Arrays;
  * <p><b>Integer compares.</b> On the perfect layout a node is one {@code long}, {@code (key(split)
  * << 31) + slot}, and the row is expanded to {@code (key(x) << 31) + (2^31 - 1)}, where {@code key}
  * maps a float's bits to an int of the same order ({@code -0} is first turned into {@code +0}). The
- * sign bit of {@code row[slot] - node} is then exactly {@code x < split}: the difference of the
- * keys dominates, and the low 31 bits make equal keys non-negative; it cannot overflow. The walk
- * never leaves the integer registers.
+ * sign bit of {@code node - row[slot]} is then exactly {@code x >= split}, the step to the right
+ * child: the difference of the keys dominates, and with equal keys {@code slot - (2^31 - 1)} is
+ * negative; it cannot overflow. The walk never leaves the integer registers.
  *
  * <p>Semantics are XGBoost's: a value is missing when it is NaN or equals the configured missing
  * value; otherwise it goes left when {@code x < split} in float32. Leaves are added in float32, in
@@ -41,6 +41,11 @@ public final class TreeEnsemble {
 
   /** Deepest tree for which the padded, perfect layout is built. */
   public static final int MAX_PERFECT_DEPTH = 8;
+
+  // Expanded-row values of the perfect layout: (key << 31) + LOW, and those of a missing value.
+  private static final long LOW = 0x7fffffffL;
+  private static final long PLUS_INF = ((long) key(Float.POSITIVE_INFINITY) << 31) + LOW;
+  private static final long MINUS_INF = ((long) key(Float.NEGATIVE_INFINITY) << 31) + LOW;
 
   private final int numTrees;
   private final int numFeatures;
@@ -297,10 +302,6 @@ public final class TreeEnsemble {
     return row;
   }
 
-  private static final long LOW = 0x7fffffffL;
-  private static final long PLUS_INF = ((long) key(Float.POSITIVE_INFINITY) << 31) + LOW;
-  private static final long MINUS_INF = ((long) key(Float.NEGATIVE_INFINITY) << 31) + LOW;
-
   /** {@link #expand} for the perfect layout: slots hold {@code (key(x) << 31) + 2^31 - 1}. */
   private long[] expandKeys(float[] x, int offset, long[] keys) {
     final int nf = numFeatures;
@@ -361,7 +362,7 @@ public final class TreeEnsemble {
 
   /** 0 when the row's value in the node's slot is below its split, else 1 (class comment). */
   private static int goRight(long[] row, long node) {
-    return 1 - (int) ((row[(int) node & 0x7fffffff] - node) >>> 63);
+    return (int) ((node - row[(int) node & 0x7fffffff]) >>> 63);
   }
 
   private float marginPerfect(long[] row, int[] at) {
