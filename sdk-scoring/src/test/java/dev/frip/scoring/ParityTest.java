@@ -59,6 +59,23 @@ class ParityTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("leafOnlyObjectives")
+  void treesThatAreASingleLeafScoreAsXgboost(String objective) throws Exception {
+    // A huge gamma forbids every split: each tree is one leaf (depth 0 on the perfect layout).
+    Random rnd = new Random(13);
+    int features = 4;
+    float[] x = Xgb.data(rnd, 400, features, 0.2);
+    float[] y = Xgb.labels(rnd, x, 400, features, objective, 3);
+    Booster booster = Xgb.train(objective, 4, 12, x, y, features, Float.NaN, Map.of("gamma", 1e9));
+    XGBoostModel model = ModelLoader.load(Xgb.save(booster, dir, "leaves.ubj"));
+    assertParity(model, booster, Xgb.data(rnd, 50, features, 0.2), 50, features, Float.NaN);
+  }
+
+  static Stream<String> leafOnlyObjectives() {
+    return Stream.of("binary:logistic", "multi:softprob");
+  }
+
   @Test
   void aConfiguredMissingValueFollowsTheDefaultDirection() throws Exception {
     Random rnd = new Random(5);

@@ -10,17 +10,27 @@ import java.util.Arrays;
  * +Infinity}, slot {@code numFeatures + f} the value with a missing value replaced by {@code
  * -Infinity}. A node whose default direction is right reads the first copy ({@code +Inf < split} is
  * false, so it goes right), a default-left node reads the second ({@code -Inf < split} is true).
- * The hot loop is then one float comparison per level, compiled to a conditional move. The one
- * split this cannot express, a default-left node splitting at {@code -Infinity}, makes the ensemble
- * use an exact (slower) path that tests for missing values per node.
+ * The hot loop is then one comparison per level with no branch on missing values. The one split
+ * this cannot express, a default-left node splitting at {@code -Infinity}, makes the ensemble use
+ * an exact (slower) path that tests for missing values per node.
  *
  * <p><b>Layouts.</b> The <em>pointer</em> layout renumbers each tree breadth-first so that a node's
  * right child follows its left child; it serves every model and the contribution walk. The
  * <em>perfect</em> layout, built when the deepest tree has at most {@link #MAX_PERFECT_DEPTH}
  * levels, pads every tree to a complete binary tree (a shallow leaf is copied into all slots below
- * it), so a traversal is a fixed number of steps {@code i = 2i + 1 + goRight}, one packed {@code
- * long} (slot, split) per node; trees are walked eight at a time in lockstep so the CPU overlaps
- * their memory loads.
+ * it) and stores it level-major: level {@code k} of all trees together, tree {@code t}'s nodes of
+ * that level at {@code numTrees * (2^k - 1) + t * 2^k}. A row then descends all trees one level at
+ * a time, and a node at position {@code p} has its children at {@code 2p + numTrees} and {@code 2p
+ * + numTrees + 1}: the inner loop runs over the trees with no dependency between iterations, so the
+ * CPU overlaps hundreds of node visits instead of following one chain of loads per tree. The last
+ * level is fused with the leaf sum, whose float additions stay in tree order.
+ *
+ * <p><b>Integer compares.</b> On the perfect layout a node is one {@code long}, {@code (key(split)
+ * << 31) + slot}, and the row is expanded to {@code (key(x) << 31) + (2^31 - 1)}, where {@code key}
+ * maps a float's bits to an int of the same order ({@code -0} is first turned into {@code +0}). The
+ * sign bit of {@code node - row[slot]} is then exactly {@code x >= split}, the step to the right
+ * child: the difference of the keys dominates, and with equal keys {@code slot - (2^31 - 1)} is
+ * negative; it cannot overflow. The walk never leaves the integer registers.
  *
  * <p>Semantics are XGBoost's: a value is missing when it is NaN or equals the configured missing
  * value; otherwise it goes left when {@code x < split} in float32. Leaves are added in float32, in
@@ -32,6 +42,11 @@ public final class TreeEnsemble {
   /** Deepest tree for which the padded, perfect layout is built. */
   public static final int MAX_PERFECT_DEPTH = 8;
 
+  // Expanded-row values of the perfect layout: (key << 31) + LOW, and those of a missing value.
+  private static final long LOW = 0x7fffffffL;
+  private static final long PLUS_INF = ((long) key(Float.POSITIVE_INFINITY) << 31) + LOW;
+  private static final long MINUS_INF = ((long) key(Float.NEGATIVE_INFINITY) << 31) + LOW;
+
   private final int numTrees;
   private final int numFeatures;
   private final int numOutputs;
@@ -39,7 +54,7 @@ public final class TreeEnsemble {
   private final float[] baseMargin;
   private final int[] group;
   private final boolean exact; // a default-left split at -Inf: test missing values per node
-  private final ThreadLocal<float[]> scratch; // the expanded row, reused by every score
+  private final ThreadLocal<Scratch> scratch; // the expanded row and positions, per thread
 
   // Pointer layout: one slot per node, trees concatenated.
   private final int[] treeRoot;
@@ -49,10 +64,23 @@ public final class TreeEnsemble {
   private final float[] value; // split condition, or leaf value for a leaf
   private final float[] mean; // cover-weighted mean of the leaves below, for contributions
 
-  // Perfect layout (null when a tree is deeper than MAX_PERFECT_DEPTH): pairs (slot, split bits).
+  // Perfect layout, level-major (null when a tree is deeper than MAX_PERFECT_DEPTH).
   private final int depth;
-  private final long[] pNode; // (slot << 32) | split bits, one load per node
-  private final float[] pLeaf;
+  private final long[] pNode; // (key(split) << 31) + slot, see the class comment
+  private final float[] pLeaf; // tree t's leaves at t * 2^depth
+
+  /** Per-thread buffers: the expanded row and each tree's current node position. */
+  private static final class Scratch {
+    final float[] row;
+    final long[] keys;
+    final int[] at;
+
+    Scratch(int numFeatures, int numTrees) {
+      row = new float[2 * numFeatures];
+      keys = new long[2 * numFeatures];
+      at = new int[numTrees];
+    }
+  }
 
   /** One tree as XGBoost stores it: parallel arrays indexed by node id, root at node 0. */
   public record Tree(
@@ -74,7 +102,7 @@ public final class TreeEnsemble {
     this.numOutputs = baseMargin.length;
     this.baseMargin = baseMargin.clone();
     this.missing = missing;
-    this.scratch = ThreadLocal.withInitial(() -> new float[2 * numFeatures]);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(numFeatures, trees.length));
     this.group = new int[numTrees];
     this.treeRoot = new int[numTrees];
     int total = 0;
@@ -108,7 +136,7 @@ public final class TreeEnsemble {
       pNode = new long[numTrees * internal];
       pLeaf = new float[numTrees * leaves];
       for (int t = 0; t < numTrees; t++) {
-        fillPerfect(treeRoot[t], 0, 0, t * internal, t * leaves, internal);
+        fillPerfect(t, treeRoot[t], 0, 0);
       }
     } else {
       depth = -1;
@@ -188,37 +216,22 @@ public final class TreeEnsemble {
     }
   }
 
-  private void fillPerfect(
-      int node, int heap, int level, int nodeBase, int leafBase, int internal) {
+  /** Places {@code node} of tree {@code t} at position {@code i} of {@code level}, then below. */
+  private void fillPerfect(int t, int node, int level, int i) {
     if (level == depth) {
-      pLeaf[leafBase + heap - internal] = value[node];
+      pLeaf[(t << depth) + i] = value[node];
       return;
     }
-    int p = nodeBase + heap;
+    int p = numTrees * ((1 << level) - 1) + (t << level) + i;
     if (left[node] == -1) {
       // A shallow leaf: pad with a split whose both sides lead to copies of this leaf.
-      pNode[p] = pack(0, 0f);
-      fillPerfect(node, 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
-      fillPerfect(node, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
+      fillPerfect(t, node, level + 1, 2 * i);
+      fillPerfect(t, node, level + 1, 2 * i + 1);
     } else {
-      pNode[p] = pack(slot[node], value[node]);
-      fillPerfect(left[node], 2 * heap + 1, level + 1, nodeBase, leafBase, internal);
-      fillPerfect(left[node] + 1, 2 * heap + 2, level + 1, nodeBase, leafBase, internal);
+      pNode[p] = ((long) key(value[node]) << 31) + slot[node];
+      fillPerfect(t, left[node], level + 1, 2 * i);
+      fillPerfect(t, left[node] + 1, level + 1, 2 * i + 1);
     }
-  }
-
-  private static long pack(int slot, float split) {
-    return ((long) slot << 32) | (Float.floatToRawIntBits(split) & 0xffffffffL);
-  }
-
-  /**
-   * The heap index of the child to visit: {@code 2i + 1} when {@code row[slot] < split}, else
-   * {@code 2i + 2}. The sign bit of the difference decides without a branch; it is exact because
-   * rows hold no NaN and no -0 after expansion and splits are finite on this path.
-   */
-  private static int child(int i, long node, float[] row) {
-    float diff = row[(int) (node >>> 32)] - Float.intBitsToFloat((int) node);
-    return 2 * i + 2 - (Float.floatToRawIntBits(diff) >>> 31);
   }
 
   /** Number of trees. */
@@ -246,6 +259,12 @@ public final class TreeEnsemble {
     return pNode != null;
   }
 
+  /** An int with the order of the float: {@code key(a) < key(b)} iff {@code a < b}, for non-NaN. */
+  private static int key(float v) {
+    int bits = Float.floatToRawIntBits(v + 0f); // + 0f turns -0 into +0
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
   /** Returns a copy of this ensemble that treats {@code newMissing} (and NaN) as missing. */
   public TreeEnsemble withMissing(float newMissing) {
     return new TreeEnsemble(this, newMissing);
@@ -256,7 +275,7 @@ public final class TreeEnsemble {
     this.numFeatures = o.numFeatures;
     this.numOutputs = o.numOutputs;
     this.missing = missing;
-    this.scratch = ThreadLocal.withInitial(() -> new float[2 * o.numFeatures]);
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(o.numFeatures, o.numTrees));
     this.baseMargin = o.baseMargin;
     this.group = o.group;
     this.exact = o.exact;
@@ -275,13 +294,26 @@ public final class TreeEnsemble {
     final int nf = numFeatures;
     final float miss = missing;
     for (int f = 0; f < nf; f++) {
-      // + 0f turns -0 into +0: the sign of (v - split) then decides v < split exactly.
-      float v = x[offset + f] + 0f;
+      float v = x[offset + f];
       boolean isMissing = v != v || v == miss;
       row[f] = isMissing ? Float.POSITIVE_INFINITY : v;
       row[nf + f] = isMissing ? Float.NEGATIVE_INFINITY : v;
     }
     return row;
+  }
+
+  /** {@link #expand} for the perfect layout: slots hold {@code (key(x) << 31) + 2^31 - 1}. */
+  private long[] expandKeys(float[] x, int offset, long[] keys) {
+    final int nf = numFeatures;
+    final float miss = missing;
+    for (int f = 0; f < nf; f++) {
+      float v = x[offset + f];
+      boolean isMissing = v != v || v == miss;
+      long k = ((long) key(v) << 31) + LOW;
+      keys[f] = isMissing ? PLUS_INF : k;
+      keys[nf + f] = isMissing ? MINUS_INF : k;
+    }
+    return keys;
   }
 
   /** The margin of a single-output model for the row starting at {@code x[offset]}. */
@@ -293,58 +325,61 @@ public final class TreeEnsemble {
       }
       return sum;
     }
-    float[] row = expand(x, offset, scratch.get());
-    return pNode != null ? marginPerfect(row) : marginPointer(row);
+    Scratch s = scratch.get();
+    return pNode != null
+        ? marginPerfect(expandKeys(x, offset, s.keys), s.at)
+        : marginPointer(expand(x, offset, s.row));
   }
 
-  private float marginPerfect(float[] row) {
+  /**
+   * Descends all trees by {@code depth - 1} levels: afterwards {@code at[t]} is the position of
+   * tree {@code t}'s node on the last level.
+   */
+  private void descendPerfect(long[] row, int[] at) {
     final long[] nodes = pNode;
-    final float[] leaves = pLeaf;
-    final int d = depth;
-    final int internal = (1 << d) - 1;
-    final int leafCount = 1 << d;
-    final int trees = numTrees;
-    float sum = baseMargin[0];
-    int t = 0;
-    // Eight trees in lockstep: independent chains of loads the CPU overlaps.
-    for (; t + 8 <= trees; t += 8) {
-      final int b0 = t * internal;
-      int i0 = 0;
-      int i1 = 0;
-      int i2 = 0;
-      int i3 = 0;
-      int i4 = 0;
-      int i5 = 0;
-      int i6 = 0;
-      int i7 = 0;
-      for (int level = 0; level < d; level++) {
-        i0 = child(i0, nodes[b0 + i0], row);
-        i1 = child(i1, nodes[b0 + internal + i1], row);
-        i2 = child(i2, nodes[b0 + 2 * internal + i2], row);
-        i3 = child(i3, nodes[b0 + 3 * internal + i3], row);
-        i4 = child(i4, nodes[b0 + 4 * internal + i4], row);
-        i5 = child(i5, nodes[b0 + 5 * internal + i5], row);
-        i6 = child(i6, nodes[b0 + 6 * internal + i6], row);
-        i7 = child(i7, nodes[b0 + 7 * internal + i7], row);
+    final int n = numTrees;
+    if (depth == 1) {
+      for (int t = 0; t < n; t++) {
+        at[t] = t;
       }
-      // Added one by one in tree order: float32 addition is not associative.
-      final int l0 = t * leafCount - internal;
-      sum += leaves[l0 + i0];
-      sum += leaves[l0 + leafCount + i1];
-      sum += leaves[l0 + 2 * leafCount + i2];
-      sum += leaves[l0 + 3 * leafCount + i3];
-      sum += leaves[l0 + 4 * leafCount + i4];
-      sum += leaves[l0 + 5 * leafCount + i5];
-      sum += leaves[l0 + 6 * leafCount + i6];
-      sum += leaves[l0 + 7 * leafCount + i7];
+      return;
     }
-    for (; t < trees; t++) {
-      final int b = t * internal;
-      int i = 0;
-      for (int level = 0; level < d; level++) {
-        i = child(i, nodes[b + i], row);
+    for (int t = 0; t < n; t++) {
+      at[t] = 2 * t + n + goRight(row, nodes[t]);
+    }
+    for (int level = 2; level < depth; level++) {
+      for (int t = 0; t < n; t++) {
+        int p = at[t];
+        at[t] = 2 * p + n + goRight(row, nodes[p]);
       }
-      sum += leaves[t * leafCount - internal + i];
+    }
+  }
+
+  /** The leaf index (into {@code pLeaf}) reached from last-level position {@code p}. */
+  private int lastStep(long[] row, int p) {
+    return 2 * (p - numTrees * ((1 << (depth - 1)) - 1)) + goRight(row, pNode[p]);
+  }
+
+  /** 0 when the row's value in the node's slot is below its split, else 1 (class comment). */
+  private static int goRight(long[] row, long node) {
+    return (int) ((node - row[(int) node & 0x7fffffff]) >>> 63);
+  }
+
+  private float marginPerfect(long[] row, int[] at) {
+    final float[] leaves = pLeaf;
+    final int n = numTrees;
+    float sum = baseMargin[0];
+    if (depth == 0) {
+      for (int t = 0; t < n; t++) {
+        sum += leaves[t];
+      }
+      return sum;
+    }
+    descendPerfect(row, at);
+    // The last level fused with the sum; added one by one in tree order (float32 addition is not
+    // associative).
+    for (int t = 0; t < n; t++) {
+      sum += leaves[lastStep(row, at[t])];
     }
     return sum;
   }
@@ -399,20 +434,18 @@ public final class TreeEnsemble {
       }
       return;
     }
-    float[] row = expand(x, offset, scratch.get());
+    Scratch s = scratch.get();
     if (pNode != null) {
-      final int d = depth;
-      final int internal = (1 << d) - 1;
-      final int leafCount = 1 << d;
+      long[] row = expandKeys(x, offset, s.keys);
+      int[] at = s.at;
+      if (depth > 0) {
+        descendPerfect(row, at);
+      }
       for (int t = 0; t < numTrees; t++) {
-        final int b = t * internal;
-        int i = 0;
-        for (int level = 0; level < d; level++) {
-          i = child(i, pNode[b + i], row);
-        }
-        out[outOffset + group[t]] += pLeaf[t * leafCount - internal + i];
+        out[outOffset + group[t]] += pLeaf[depth == 0 ? t : lastStep(row, at[t])];
       }
     } else {
+      float[] row = expand(x, offset, s.row);
       for (int t = 0; t < numTrees; t++) {
         out[outOffset + group[t]] += value[leaf(t, row)];
       }
