@@ -1,5 +1,9 @@
 package dev.frip.benchmarks;
 
+import dev.frip.core.EventStream;
+import dev.frip.core.GeneratedEvent;
+import dev.frip.core.GeneratorConfig;
+import dev.frip.core.WorldGenerator;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.PaymentMethod;
 import dev.frip.core.events.PaymentStatus;
@@ -34,5 +38,47 @@ final class Payments {
         .setStatus(i % 20 == 0 ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED)
         .setDeclineReason(i % 20 == 0 ? "insufficient_funds" : null)
         .build();
+  }
+
+  /**
+   * The first {@code n} payments of the synthetic world (platform profile, default seed): distinct
+   * random event ids and the generator's own mix of users, merchants, countries, currencies,
+   * categories, payment methods and decline reasons, for benchmarks whose cost depends on the
+   * values (string caches, varint lengths).
+   */
+  static PaymentEvent[] generated(int n) {
+    PaymentEvent[] out = new PaymentEvent[n];
+    int found = 0;
+    try (EventStream stream = WorldGenerator.create(GeneratorConfig.builder().build()).stream()) {
+      while (found < n && stream.hasNext()) {
+        GeneratedEvent e = stream.next();
+        if (e.value() instanceof PaymentEvent p) {
+          out[found++] = p;
+        }
+      }
+    }
+    if (found < n) {
+      throw new IllegalStateException("the world has only " + found + " payments, " + n + " asked");
+    }
+    return out;
+  }
+
+  /**
+   * {@code n} payments: {@code generator} for {@link #generated}, {@code dense} for {@link
+   * #payment}.
+   */
+  static PaymentEvent[] of(String kind, int n) {
+    switch (kind) {
+      case "generator":
+        return generated(n);
+      case "dense":
+        PaymentEvent[] out = new PaymentEvent[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = payment(i);
+        }
+        return out;
+      default:
+        throw new IllegalArgumentException("events '" + kind + "': use generator or dense");
+    }
   }
 }
