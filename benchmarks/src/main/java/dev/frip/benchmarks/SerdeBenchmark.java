@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * serde (registry on 127.0.0.1, ids cached after the first record) against plain Avro binary
  * encode/decode of the same record, without header or registry, as the baseline.
  *
- * <p>{@code events}: {@code generator} cycles the first 4,096 payments of the synthetic world
+ * <p>{@code events}: {@code generator} cycles the first 1,024 payments of the synthetic world
  * (random event ids, the generator's cardinalities of users, merchants, countries, currencies and
  * categories, its share of card-not-present payments without terminal or location), so the
  * deserializer's string cache sees realistic repeats rather than one constant value; {@code dense}
@@ -76,7 +76,7 @@ public class SerdeBenchmark {
     registry = SchemaRegistry.builder().url(server.url()).build();
     serializer = new FripAvroSerializer(registry);
     deserializer = new FripAvroDeserializer(registry, true);
-    payments = Payments.of(events, 4096);
+    payments = Payments.of(events, 1024);
     // The first record registers the schema; the benchmark measures the cached hot path.
     deserializer.deserialize("payments", serializer.serialize("payments", payments[0]));
   }

@@ -26,7 +26,7 @@ public final class SerdeCpuTime {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     String kind = args.length > 1 ? args[1] : "generator";
-    PaymentEvent[] events = Payments.of(kind, 4096);
+    PaymentEvent[] events = Payments.of(kind, 1024);
     try (SchemaRegistryServer server = SchemaRegistryServer.builder().port(0).start();
         SchemaRegistry registry = SchemaRegistry.builder().url(server.url()).build()) {
       FripAvroSerializer ser = new FripAvroSerializer(registry);
@@ -38,7 +38,7 @@ public final class SerdeCpuTime {
         long cpu0 = threads.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
-          byte[] bytes = ser.serialize("payments", events[i & 4095]);
+          byte[] bytes = ser.serialize("payments", events[i & 1023]);
           sink += ((PaymentEvent) de.deserialize("payments", bytes)).getAmountMinor();
         }
         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
