@@ -15,7 +15,7 @@ import java.util.Locale;
  * Complements {@link SerdeBenchmark} (JMH, wall clock).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.frip.benchmarks.SerdeCpuTime
- * [records=5000000]}
+ * [records=5000000] [events=generator|dense]} (the payments cycled, as in {@link SerdeBenchmark}).
  */
 public final class SerdeCpuTime {
 
@@ -25,10 +25,8 @@ public final class SerdeCpuTime {
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    PaymentEvent[] events = new PaymentEvent[1024];
-    for (int i = 0; i < events.length; i++) {
-      events[i] = Payments.payment(i);
-    }
+    String kind = args.length > 1 ? args[1] : "generator";
+    PaymentEvent[] events = Payments.of(kind, 1024);
     try (SchemaRegistryServer server = SchemaRegistryServer.builder().port(0).start();
         SchemaRegistry registry = SchemaRegistry.builder().url(server.url()).build()) {
       FripAvroSerializer ser = new FripAvroSerializer(registry);
@@ -47,8 +45,10 @@ public final class SerdeCpuTime {
         long wall = System.nanoTime() - wall0;
         System.out.printf(
             Locale.ROOT,
-            "%s round trip: %d records, %.0f records per CPU-second, %.0f records per wall-second%n",
+            "%s round trip (%s events): %d records, %.0f records per CPU-second,"
+                + " %.0f records per wall-second%n",
             warmup ? "warmup" : "RESULT",
+            kind,
             count,
             count / (cpu / 1e9),
             count / (wall / 1e9));

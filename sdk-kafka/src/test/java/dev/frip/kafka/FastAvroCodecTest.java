@@ -160,6 +160,18 @@ class FastAvroCodecTest {
   }
 
   @Test
+  void refusesAUnionIndexOutsideTheUnion() {
+    Schema s = SchemaBuilder.record("N").fields().optionalString("s").requiredLong("l").endRecord();
+    byte[] index2 = {4, 2}; // branch 2 of ["null", "string"], then a long
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                FastAvroCodec.reader(s, GenericData.get())
+                    .read(new BufferDecoder().reset(index2, 0, index2.length)))
+        .isInstanceOf(org.apache.avro.AvroRuntimeException.class)
+        .hasMessageContaining("Union index 2");
+  }
+
+  @Test
   void leavesOtherShapesToAvro() {
     Schema withMap =
         SchemaBuilder.record("M")

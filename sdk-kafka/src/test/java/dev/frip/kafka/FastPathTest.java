@@ -186,7 +186,8 @@ class FastPathTest {
     Random rnd = new Random(7);
     ByteBuffers buf = new ByteBuffers();
     BufferEncoder enc = new BufferEncoder(buf);
-    for (int i = 0; i < 2000; i++) {
+    // Past the string caches' probation, with values that repeat (cached) and that don't.
+    for (int i = 0; i < 6000; i++) {
       PaymentEvent e = randomPayment(rnd);
       buf.reset();
       writer.write(e, enc);

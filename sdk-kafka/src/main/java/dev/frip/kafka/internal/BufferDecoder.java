@@ -50,6 +50,12 @@ public final class BufferDecoder {
 
   /** Reads a zig-zag varint int. */
   public int readInt() throws EOFException {
+    int p = pos;
+    if (p < limit && buf[p] >= 0) { // one byte: union indexes, enums, short lengths
+      int b = buf[p];
+      pos = p + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
     long v = readVarLong(5);
     int n = (int) v;
     return (n >>> 1) ^ -(n & 1);
@@ -57,6 +63,12 @@ public final class BufferDecoder {
 
   /** Reads a zig-zag varint long. */
   public long readLong() throws EOFException {
+    int p = pos;
+    if (p < limit && buf[p] >= 0) {
+      int b = buf[p];
+      pos = p + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
     long v = readVarLong(10);
     return (v >>> 1) ^ -(v & 1);
   }
@@ -110,6 +122,14 @@ public final class BufferDecoder {
   public String readString() throws EOFException {
     int n = readLength();
     String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+    pos += n;
+    return s;
+  }
+
+  /** Reads a string as a Java String, reusing the cache's string when the bytes repeat. */
+  public String readString(StringCache cache) throws EOFException {
+    int n = readLength();
+    String s = cache.get(buf, pos, n);
     pos += n;
     return s;
   }

@@ -18,7 +18,6 @@ import org.apache.avro.Conversion;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
@@ -48,8 +47,8 @@ public final class FastAvroCodec {
     Object read(BufferDecoder in) throws IOException;
   }
 
-  private static final String UUID_TYPE = "uuid";
-  private static final String TIMESTAMP_MILLIS = "timestamp-millis";
+  static final String UUID_TYPE = "uuid";
+  static final String TIMESTAMP_MILLIS = "timestamp-millis";
 
   /**
    * Whether the serde uses this codec; {@code -Dfrip.avro.fastCodec=false} falls back to Avro's
@@ -80,7 +79,7 @@ public final class FastAvroCodec {
     return readerFor(schema, model, new IdentityHashMap<>());
   }
 
-  private static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {
+  static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {
     LogicalType logical = s.getLogicalType();
     switch (s.getType()) {
       case NULL:
@@ -137,28 +136,25 @@ public final class FastAvroCodec {
           out.writeArrayEnd();
         };
       case RECORD:
-        if (seen.containsKey(s)) {
-          return null; // recursive schemas take Avro's path
-        }
-        seen.put(s, Boolean.TRUE);
-        List<Schema.Field> fields = s.getFields();
-        ValueWriter[] ws = new ValueWriter[fields.size()];
-        for (int i = 0; i < ws.length; i++) {
-          ws[i] = writerFor(fields.get(i).schema(), seen);
-          if (ws[i] == null) {
-            return null;
-          }
-        }
-        seen.remove(s);
-        return (v, out) -> {
-          IndexedRecord r = (IndexedRecord) v;
-          for (int i = 0; i < ws.length; i++) {
-            ws[i].write(r.get(i), out);
-          }
-        };
+        return RecordWriter.of(s, seen);
       default:
         return null;
     }
+  }
+
+  /**
+   * The index of the null branch of a two-branch union with a null branch, else -1 (also for a
+   * schema that is no union).
+   */
+  static int nullBranch(Schema s) {
+    if (s.getType() != Schema.Type.UNION || s.getTypes().size() != 2) {
+      return -1;
+    }
+    List<Schema> branches = s.getTypes();
+    if (branches.get(0).getType() == Schema.Type.NULL) {
+      return 0;
+    }
+    return branches.get(1).getType() == Schema.Type.NULL ? 1 : -1;
   }
 
   private static ValueWriter unionWriter(Schema s, Map<Schema, Boolean> seen) {
@@ -186,7 +182,7 @@ public final class FastAvroCodec {
     };
   }
 
-  private static ValueReader readerFor(Schema s, GenericData model, Map<Schema, Boolean> seen) {
+  static ValueReader readerFor(Schema s, GenericData model, Map<Schema, Boolean> seen) {
     LogicalType logical = s.getLogicalType();
     Conversion<?> conversion = logical == null ? null : model.getConversionFor(logical);
     switch (s.getType()) {
@@ -272,27 +268,7 @@ public final class FastAvroCodec {
           return list;
         };
       case RECORD:
-        if (seen.containsKey(s) || logical != null) {
-          return null;
-        }
-        seen.put(s, Boolean.TRUE);
-        List<Schema.Field> fields = s.getFields();
-        ValueReader[] rs = new ValueReader[fields.size()];
-        for (int i = 0; i < rs.length; i++) {
-          rs[i] = readerFor(fields.get(i).schema(), model, seen);
-          if (rs[i] == null) {
-            return null;
-          }
-        }
-        seen.remove(s);
-        Supplier<Object> create = constructor(model, s);
-        return in -> {
-          IndexedRecord r = (IndexedRecord) create.get();
-          for (int i = 0; i < rs.length; i++) {
-            r.put(i, rs[i].read(in));
-          }
-          return r;
-        };
+        return logical != null ? null : RecordReader.of(s, model, seen);
       default:
         return null;
     }
