@@ -44,11 +44,13 @@ import org.apache.avro.specific.SpecificRecord;
  * ObserveResult#DUPLICATE}), so replaying Kafka after {@link #restore} is safe.
  *
  * <p><b>Memory.</b> Users live in a Caffeine cache bounded by {@link Builder#maximumUsers} and
- * {@link Builder#expireAfterIdle}. A user costs about 150 bytes (cache entry, key string, buffer
- * object) plus 48 bytes per event slot, slots growing by doubling: measured 361 bytes per user with
- * 1M users of 4 events, 3.2 KB per user at 60 events (a user paying twice a day). Events older than
- * 30 days plus the lateness are dropped and at most {@link Builder#maximumEventsPerUser} are kept.
- * See {@code benchmarks/RESULTS.md}.
+ * {@link Builder#expireAfterIdle}; a user is idle when no event of theirs was folded for that long
+ * (reading a vector does not count as activity, which keeps Caffeine's access bookkeeping off the
+ * read path). A user costs about 150 bytes (cache entry, key string, buffer object) plus 48 bytes
+ * per event slot, slots growing by doubling: measured 361 bytes per user with 1M users of 4 events,
+ * 3.2 KB per user at 60 events (a user paying twice a day). Events older than 30 days plus the
+ * lateness are dropped and at most {@link Builder#maximumEventsPerUser} are kept. See {@code
+ * benchmarks/RESULTS.md}.
  *
  * <p>Implementations are thread-safe; updates to one user are serialised.
  *
@@ -149,7 +151,7 @@ public interface FeatureStore {
       return this;
     }
 
-    /** A user without events or reads for this long is dropped. Default 31 days. */
+    /** A user without events for this long is dropped (reads do not count). Default 31 days. */
     public Builder expireAfterIdle(Duration expireAfterIdle) {
       requirePositive("expireAfterIdle", expireAfterIdle);
       this.expireAfterIdle = expireAfterIdle;

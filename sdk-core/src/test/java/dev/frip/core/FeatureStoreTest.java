@@ -181,6 +181,21 @@ class FeatureStoreTest {
   }
 
   @Test
+  void readsDoNotKeepAnIdleUserAlive() {
+    MovableClock clock = new MovableClock();
+    FeatureStore store =
+        FeatureStore.inMemory().clock(clock).expireAfterIdle(Duration.ofHours(1)).build();
+    store.observe(TestEvents.payment("alice", T0, 100).build());
+    clock.millis += 50 * 60_000L;
+    store.vector(TestEvents.payment("alice", T0 + 1000, 100).build());
+    assertThat(store.trackedUsers()).isEqualTo(1);
+
+    clock.millis += 20 * 60_000L; // 70 minutes after alice's last event, 20 after the read
+
+    assertThat(store.trackedUsers()).isZero();
+  }
+
+  @Test
   void aUserBeyondTheEventCapKeepsTheNewestEvents() {
     FeatureStore store = builder().maximumEventsPerUser(8).build();
     for (int i = 0; i < 20; i++) {

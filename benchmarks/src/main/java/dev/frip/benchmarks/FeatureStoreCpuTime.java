@@ -1,0 +1,106 @@
+package dev.frip.benchmarks;
+
+import dev.frip.core.FeatureCatalog;
+import dev.frip.core.FeatureStore;
+import dev.frip.core.ObserveResult;
+import dev.frip.core.events.PaymentEvent;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Update plus full read per CPU-second of one thread, the issue's "per core", which wall-clock JMH
+ * runs cannot show while other processes share the cores. Same world and operations as {@link
+ * FeatureStoreBenchmark#observeAndRead} and its baseline {@link
+ * FeatureStoreBenchmark#baselineHashMapCounter}, both measured in this run; the event preparation
+ * is included in both.
+ *
+ * <p>Usage: {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
+ * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000]}
+ */
+public final class FeatureStoreCpuTime {
+
+  private static final int HISTORY_PER_USER = 80;
+
+  private FeatureStoreCpuTime() {}
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 3_000_000;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    FeatureStore store =
+        FeatureStore.inMemory()
+            .maximumUsers(users * 2L)
+            .clock(Clock.fixed(Instant.parse("2040-01-01T00:00:00Z"), ZoneOffset.UTC))
+            .build();
+    BenchWorld world = new BenchWorld(users, 42);
+    long[] next = new long[users];
+    long rng = 0x9E3779B97F4A7C15L;
+    for (int e = 0; e < HISTORY_PER_USER; e++) {
+      for (int u = 0; u < users; u++) {
+        rng = xorShift(rng);
+        if (store.observe(world.next(u, next[u]++, jitter(rng))) != ObserveResult.ACCEPTED) {
+          throw new IllegalStateException("history event not accepted");
+        }
+      }
+    }
+    Map<String, long[]> baseline = new HashMap<>();
+    for (String user : world.userIds) {
+      baseline.put(user, new long[2]);
+    }
+    double[] vector = new double[FeatureCatalog.size()];
+    double sink = 0;
+    int u = 0;
+    for (int round = 0; round < 6; round++) {
+      boolean storeRound = round % 2 == 0;
+      boolean warmup = round < 2;
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long wall0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        rng = xorShift(rng);
+        PaymentEvent p = world.next(u, next[u]++, jitter(rng));
+        if (storeRound) {
+          store.observe(p);
+          store.vector(p, vector);
+          sink += vector[1];
+        } else {
+          long[] c = baseline.get(p.getUserId());
+          c[0]++;
+          c[1] += p.getAmountMinor();
+          sink += c[0] + c[1];
+        }
+        u = u + 1 == users ? 0 : u + 1;
+      }
+      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+      long wall = System.nanoTime() - wall0;
+      System.out.printf(
+          Locale.ROOT,
+          "%s %s: %d events, %.0f per CPU-second, %.0f per wall-second%n",
+          warmup ? "warmup" : "RESULT",
+          storeRound ? "observe+vector" : "baselineHashMapCounter",
+          n,
+          n / (cpu / 1e9),
+          n / (wall / 1e9));
+    }
+    if (sink == 42) {
+      System.out.println("(sink)");
+    }
+  }
+
+  private static long xorShift(long x) {
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    return x;
+  }
+
+  private static long jitter(long rng) {
+    return (rng >>> 1) % 3_600_000L;
+  }
+}
