@@ -232,14 +232,17 @@ public final class TrainingFeaturesJob {
     events.sort(Comparator.comparingLong(e -> ((Instant) e.get(1)).toEpochMilli()));
     long t1 = System.nanoTime();
 
-    BatchFeatures batch = BatchFeatures.compute(events, date, date);
+    // Day D's batch table reads only what happened before D 00:00 (its own definition): hand it
+    // just that prefix, not the day's payments.
+    BatchFeatures batch =
+        BatchFeatures.compute(events.subList(0, firstAtOrAfter(events, dayStart)), date, date);
     OfflineFeatures offline =
         OfflineFeatures.builder()
             .batchFeatures(batch)
             .maximumEventsPerUser(maximumEventsPerUser)
             .build();
     List<Object[]> rows = new ArrayList<>(day.size());
-    Set<PaymentEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>(day.size() * 2));
+    List<PaymentEvent> emitted = new ArrayList<>(day.size());
     OfflineFeatures.Summary summary =
         offline.compute(
             events,
@@ -253,11 +256,21 @@ public final class TrainingFeaturesJob {
     long t2 = System.nanoTime();
 
     List<QualityGate.Rejected> rejected = new ArrayList<>();
-    for (PaymentEvent p : day) {
-      if (!emitted.contains(p)) {
-        rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
+    if (emitted.size() < day.size()) {
+      Set<PaymentEvent> got = Collections.newSetFromMap(new IdentityHashMap<>());
+      got.addAll(emitted);
+      for (PaymentEvent p : day) {
+        if (!got.contains(p)) {
+          rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
+        }
       }
     }
+    int silverPayments = day.size();
+    long eventsRead = events.size();
+    // The history is no longer needed: let it go before the write, the heaviest phase.
+    events.clear();
+    day.clear();
+    emitted.clear();
     ExpectationSuite suite =
         ExpectationSuite.named(TABLE)
             .expect(Expectation.notNull("event_id"))
@@ -265,7 +278,8 @@ public final class TrainingFeaturesJob {
             .expect(Expectation.between("hour_of_day", 0, 23))
             .expect(
                 Expectation.rowCount(
-                    day.size() - rejected.size(), "silver payments of the date less quarantined"))
+                    silverPayments - rejected.size(),
+                    "silver payments of the date less quarantined"))
             .build();
     QualityGate gate =
         new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
@@ -302,9 +316,9 @@ public final class TrainingFeaturesJob {
         d.publish(),
         version,
         published,
-        day.size(),
+        silverPayments,
         d.quarantined(),
-        events.size(),
+        eventsRead,
         summary.outcomes(),
         missing,
         FeatureCatalog.VERSION,
@@ -312,6 +326,20 @@ public final class TrainingFeaturesJob {
             Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)),
         d.result(),
         d.resultPath());
+  }
+
+  private static int firstAtOrAfter(List<SpecificRecord> sorted, long time) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (((Instant) sorted.get(mid).get(1)).toEpochMilli() < time) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private List<SpecificRecord> readBronze(
