@@ -59,13 +59,13 @@ import org.apache.avro.specific.SpecificRecord;
  *       the end of {@code D} (a feature input), chargebacks up to the horizon (labels only).
  * </ul>
  *
- * <p>The events run through {@link OfflineFeatures} in event-time order, so each vector sees only
- * events at or before its payment ({@link FeatureCatalog} defines the same-millisecond order);
- * events after the payment, and everything after the end of {@code D} but chargebacks, are never
- * inputs. Chargebacks feed only the label columns ({@code is_fraud}, {@code fraud_scenario}, {@code
- * label_available_at}, the earliest chargeback) and, through {@link BatchFeatures}, the terminal
- * and merchant risk of payments whose chargeback arrived before {@code D}. A trainer with cut-off
- * {@code c} treats {@code label_available_at > c} as unknown.
+ * <p>The events from {@code D - 30d} on run through {@link OfflineFeatures} in event-time order, so
+ * each vector sees only events at or before its payment ({@link FeatureCatalog} defines the
+ * same-millisecond order); events after the payment, and everything after the end of {@code D} but
+ * chargebacks, are never inputs. Chargebacks feed only the label columns ({@code is_fraud}, {@code
+ * fraud_scenario}, {@code label_available_at}, the earliest chargeback) and, through {@link
+ * BatchFeatures}, the terminal and merchant risk of payments whose chargeback arrived before {@code
+ * D}. A trainer with cut-off {@code c} treats {@code label_available_at > c} as unknown.
  *
  * <p><b>Table.</b> Columns: {@code event_id} and {@link OfflineFeatures#trainingColumns()} (key
  * columns, one double per feature named as in {@link FeatureCatalog#schema()}, NaN for missing, the
@@ -243,9 +243,14 @@ public final class TrainingFeaturesJob {
             .build();
     List<Object[]> rows = new ArrayList<>(day.size());
     List<PaymentEvent> emitted = new ArrayList<>(day.size());
+    // No vector of the day looks back further than the longest window: older payments (read for
+    // the batch table) need not be folded.
+    List<SpecificRecord> userEvents =
+        events.subList(
+            firstAtOrAfter(events, dayStart - FeatureCatalog.LONGEST_WINDOW_MS), events.size());
     OfflineFeatures.Summary summary =
         offline.compute(
-            events,
+            userEvents,
             (p, v, l) -> {
               long t = p.getEventTime().toEpochMilli();
               if (t >= dayStart && t < dayEnd) {
