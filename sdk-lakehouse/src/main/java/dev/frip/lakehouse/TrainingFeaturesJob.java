@@ -59,13 +59,13 @@ import org.apache.avro.specific.SpecificRecord;
  *       the end of {@code D} (a feature input), chargebacks up to the horizon (labels only).
  * </ul>
  *
- * <p>The events run through {@link OfflineFeatures} in event-time order, so each vector sees only
- * events at or before its payment ({@link FeatureCatalog} defines the same-millisecond order);
- * events after the payment, and everything after the end of {@code D} but chargebacks, are never
- * inputs. Chargebacks feed only the label columns ({@code is_fraud}, {@code fraud_scenario}, {@code
- * label_available_at}, the earliest chargeback) and, through {@link BatchFeatures}, the terminal
- * and merchant risk of payments whose chargeback arrived before {@code D}. A trainer with cut-off
- * {@code c} treats {@code label_available_at > c} as unknown.
+ * <p>The events from {@code D - 30d} on run through {@link OfflineFeatures} in event-time order, so
+ * each vector sees only events at or before its payment ({@link FeatureCatalog} defines the
+ * same-millisecond order); events after the payment, and everything after the end of {@code D} but
+ * chargebacks, are never inputs. Chargebacks feed only the label columns ({@code is_fraud}, {@code
+ * fraud_scenario}, {@code label_available_at}, the earliest chargeback) and, through {@link
+ * BatchFeatures}, the terminal and merchant risk of payments whose chargeback arrived before {@code
+ * D}. A trainer with cut-off {@code c} treats {@code label_available_at > c} as unknown.
  *
  * <p><b>Table.</b> Columns: {@code event_id} and {@link OfflineFeatures#trainingColumns()} (key
  * columns, one double per feature named as in {@link FeatureCatalog#schema()}, NaN for missing, the
@@ -232,17 +232,25 @@ public final class TrainingFeaturesJob {
     events.sort(Comparator.comparingLong(e -> ((Instant) e.get(1)).toEpochMilli()));
     long t1 = System.nanoTime();
 
-    BatchFeatures batch = BatchFeatures.compute(events, date, date);
+    // Day D's batch table reads only what happened before D 00:00 (its own definition): hand it
+    // just that prefix, not the day's payments.
+    BatchFeatures batch =
+        BatchFeatures.compute(events.subList(0, firstAtOrAfter(events, dayStart)), date, date);
     OfflineFeatures offline =
         OfflineFeatures.builder()
             .batchFeatures(batch)
             .maximumEventsPerUser(maximumEventsPerUser)
             .build();
     List<Object[]> rows = new ArrayList<>(day.size());
-    Set<PaymentEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>(day.size() * 2));
+    List<PaymentEvent> emitted = new ArrayList<>(day.size());
+    // No vector of the day looks back further than the longest window: older payments (read for
+    // the batch table) need not be folded.
+    List<SpecificRecord> userEvents =
+        events.subList(
+            firstAtOrAfter(events, dayStart - FeatureCatalog.LONGEST_WINDOW_MS), events.size());
     OfflineFeatures.Summary summary =
         offline.compute(
-            events,
+            userEvents,
             (p, v, l) -> {
               long t = p.getEventTime().toEpochMilli();
               if (t >= dayStart && t < dayEnd) {
@@ -253,11 +261,21 @@ public final class TrainingFeaturesJob {
     long t2 = System.nanoTime();
 
     List<QualityGate.Rejected> rejected = new ArrayList<>();
-    for (PaymentEvent p : day) {
-      if (!emitted.contains(p)) {
-        rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
+    if (emitted.size() < day.size()) {
+      Set<PaymentEvent> got = Collections.newSetFromMap(new IdentityHashMap<>());
+      got.addAll(emitted);
+      for (PaymentEvent p : day) {
+        if (!got.contains(p)) {
+          rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
+        }
       }
     }
+    int silverPayments = day.size();
+    long eventsRead = events.size();
+    // The history is no longer needed: let it go before the write, the heaviest phase.
+    events.clear();
+    day.clear();
+    emitted.clear();
     ExpectationSuite suite =
         ExpectationSuite.named(TABLE)
             .expect(Expectation.notNull("event_id"))
@@ -265,7 +283,8 @@ public final class TrainingFeaturesJob {
             .expect(Expectation.between("hour_of_day", 0, 23))
             .expect(
                 Expectation.rowCount(
-                    day.size() - rejected.size(), "silver payments of the date less quarantined"))
+                    silverPayments - rejected.size(),
+                    "silver payments of the date less quarantined"))
             .build();
     QualityGate gate =
         new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
@@ -302,9 +321,9 @@ public final class TrainingFeaturesJob {
         d.publish(),
         version,
         published,
-        day.size(),
+        silverPayments,
         d.quarantined(),
-        events.size(),
+        eventsRead,
         summary.outcomes(),
         missing,
         FeatureCatalog.VERSION,
@@ -312,6 +331,20 @@ public final class TrainingFeaturesJob {
             Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)),
         d.result(),
         d.resultPath());
+  }
+
+  private static int firstAtOrAfter(List<SpecificRecord> sorted, long time) {
+    int lo = 0;
+    int hi = sorted.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (((Instant) sorted.get(mid).get(1)).toEpochMilli() < time) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private List<SpecificRecord> readBronze(

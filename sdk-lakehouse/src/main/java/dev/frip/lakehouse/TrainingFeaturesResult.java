@@ -19,7 +19,8 @@ import java.util.Map;
  * @param quarantined payments of {@code date} put in quarantine instead (with the reason)
  * @param eventsRead history and day events read (silver payments, bronze geo, device and refund
  *     events) and fed to the offline computation
- * @param outcomes how the offline computation treated those events, as the online store counts them
+ * @param outcomes how the offline computation treated the events of the 30-day look-back (older
+ *     ones feed only the batch table), as the online store counts them
  * @param datesWithoutSilver dates of the look-back before {@code date} with no silver payment:
  *     their payments are missing from the history (run the silver job for them first), or there
  *     were none
