@@ -2,6 +2,8 @@ package dev.frip.apps;
 
 import dev.frip.lakehouse.TrainingFeaturesJob;
 import dev.frip.lakehouse.TrainingFeaturesResult;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,16 +55,26 @@ final class FeaturesCommand implements Callable<Integer> {
         r.eventsRead(),
         r.version(),
         r.timings().total().toMillis() / 1000.0);
-    if (!r.datesWithoutSilver().isEmpty()) {
-      spec.commandLine()
-          .getErr()
-          .printf(
-              "features %s: warning: no silver payments on %d look-back dates (%s .. %s);"
-                  + " run frip silver for them if they had payments%n",
-              day,
-              r.datesWithoutSilver().size(),
-              r.datesWithoutSilver().get(0),
-              r.datesWithoutSilver().get(r.datesWithoutSilver().size() - 1));
+    List<LocalDate> missing = r.datesWithoutSilver();
+    // Missing dates from the start of the look-back up to the first date with silver are where the
+    // history begins, not a gap: one note. Dates missing after that are gaps: a warning.
+    LocalDate windowStart = day.minusDays(TrainingFeaturesJob.BATCH_HISTORY_DAYS);
+    int leading = 0;
+    while (leading < missing.size() && missing.get(leading).equals(windowStart.plusDays(leading))) {
+      leading++;
+    }
+    var err = spec.commandLine().getErr();
+    if (leading > 0) {
+      err.printf(
+          "features %s: history starts on %s (no silver before it in the %d-day look-back)%n",
+          day, windowStart.plusDays(leading), TrainingFeaturesJob.BATCH_HISTORY_DAYS);
+    }
+    List<LocalDate> gaps = missing.subList(leading, missing.size());
+    if (!gaps.isEmpty()) {
+      err.printf(
+          "features %s: warning: no silver payments on %d look-back dates after history starts"
+              + " (%s .. %s); run frip silver for them if they had payments%n",
+          day, gaps.size(), gaps.get(0), gaps.get(gaps.size() - 1));
     }
     return r.published() ? 0 : 1;
   }
