@@ -27,6 +27,9 @@ public final class BronzeCrashChild {
                 .topics(Topics.PAYMENTS)
                 .buffer(Integer.parseInt(args[4]), Duration.ofMinutes(5))
                 .pollTimeout(Duration.ofMillis(200))
+                // The killed member leaves the group only when its session expires; the restart
+                // would wait the default 45 s for it.
+                .consumerProperty("session.timeout.ms", 6_000)
                 .build()) {
       ingester.runUntilIdle();
     }
