@@ -10,6 +10,7 @@ import dev.frip.kafka.SchemaRegistryServer;
 import dev.frip.kafka.TopicAdmin;
 import dev.frip.lakehouse.BronzeIngester;
 import dev.frip.lakehouse.Lakehouse;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Load tool: produces N payments to an in-process broker on 127.0.0.1, then measures, in one JVM,
  * (1) the baseline: a plain consumer that polls and deserializes every record (no Delta writes),
  * and (2) {@link BronzeIngester#runUntilIdle()} into a fresh local lakehouse. Prints events/s of
- * each. Bounded in count and time (the ingester is shut down after {@code maxSeconds}).
+ * each, the process CPU time of each phase (events per CPU-second are less sensitive to other load
+ * on a shared machine than wall time), and the bronze data files per date partition with their
+ * average size. Bounded in count and time (the ingester is shut down after {@code maxSeconds}).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks-all.jar
  * dev.frip.benchmarks.BronzeIngestLoad [events=500000] [maxSeconds=120]}
@@ -67,7 +70,9 @@ public final class BronzeIngestLoad {
           count,
           (System.nanoTime() - start) / 1e9);
 
+      long cpu = cpuNanos();
       double baseline = consumeAndDeserialize(kafka, registry, count, maxSeconds);
+      double baselineCpu = (cpuNanos() - cpu) / 1e9;
 
       ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
       BronzeIngester.Counts c;
@@ -81,12 +86,16 @@ public final class BronzeIngestLoad {
               .build()) {
         watchdog.schedule(ingester::shutdown, maxSeconds, TimeUnit.SECONDS);
         start = System.nanoTime();
+        cpu = cpuNanos();
         c = ingester.runUntilIdle();
         nanos = System.nanoTime() - start;
+        cpu = cpuNanos() - cpu;
       } finally {
         watchdog.shutdownNow();
       }
       double ingest = c.written() / (nanos / 1e9);
+      double ingestCpu = cpu / 1e9;
+      reportFiles(lakeDir.resolve("bronze").resolve(Topics.PAYMENTS.name()));
       System.out.printf(
           Locale.ROOT,
           "ingest: read %d, written %d, dead-lettered %d in %.2f s%n",
@@ -96,17 +105,54 @@ public final class BronzeIngestLoad {
           nanos / 1e9);
       System.out.printf(
           Locale.ROOT,
-          "RESULT baseline consume + deserialize (no Delta): %.0f events/s%n"
-              + "RESULT BronzeIngester to local Delta: %.0f events/s%n"
-              + "RESULT ratio ingest/baseline: %.2f%n",
+          "RESULT baseline consume + deserialize (no Delta): %.0f events/s,"
+              + " process CPU %.2f s = %.0f events per CPU-s%n"
+              + "RESULT BronzeIngester to local Delta: %.0f events/s,"
+              + " process CPU %.2f s = %.0f events per CPU-s%n"
+              + "RESULT ratio ingest/baseline: %.2f wall, %.2f per CPU-s%n",
           baseline,
+          baselineCpu,
+          count / baselineCpu,
           ingest,
-          ingest / baseline);
+          ingestCpu,
+          c.written() / ingestCpu,
+          ingest / baseline,
+          (c.written() / ingestCpu) / (count / baselineCpu));
     } finally {
       try (Stream<Path> files = Files.walk(lakeDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** CPU time of the whole process (all threads, the in-process broker included). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Prints the Parquet data files per date partition of a bronze table and their average size. */
+  private static void reportFiles(Path table) throws java.io.IOException {
+    Map<String, long[]> parts = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(table)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".parquet") && !p.toString().contains("_delta_log")) {
+          long[] n =
+              parts.computeIfAbsent(p.getParent().getFileName().toString(), k -> new long[2]);
+          n[0]++;
+          n[1] += Files.size(p);
+        }
+      }
+    }
+    parts.forEach(
+        (part, n) ->
+            System.out.printf(
+                Locale.ROOT,
+                "RESULT bronze files: %s: %d files, average %.2f MB%n",
+                part,
+                n[0],
+                n[1] / (double) n[0] / 1e6));
   }
 
   private static double consumeAndDeserialize(

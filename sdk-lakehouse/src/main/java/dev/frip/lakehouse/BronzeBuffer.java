@@ -29,7 +29,7 @@ public final class BronzeBuffer {
   private final int maxRecords;
   private final Duration maxAge;
   private final Clock clock;
-  private final List<BronzeRecord> pending = new ArrayList<>();
+  private List<BronzeRecord> pending = new ArrayList<>();
   private Instant oldest;
 
   BronzeBuffer(BronzeTableWriter writer, int maxRecords, Duration maxAge, Clock clock) {
@@ -49,20 +49,45 @@ public final class BronzeBuffer {
 
   /** Buffers a record; writes the buffer when it is full. */
   public Optional<BronzeCommit> add(BronzeRecord record) {
+    hold(record);
+    return isFull() ? flush() : Optional.empty();
+  }
+
+  /** Writes the buffer if its oldest record has waited {@code maxAge} or more. */
+  public Optional<BronzeCommit> flushIfDue() {
+    return isDue() ? flush() : Optional.empty();
+  }
+
+  /** Buffers a record without writing, for a caller that writes {@link #drain()}ed batches. */
+  void hold(BronzeRecord record) {
     Objects.requireNonNull(record, "record");
     if (pending.isEmpty()) {
       oldest = clock.instant();
     }
     pending.add(record);
-    return pending.size() >= maxRecords ? flush() : Optional.empty();
   }
 
-  /** Writes the buffer if its oldest record has waited {@code maxAge} or more. */
-  public Optional<BronzeCommit> flushIfDue() {
-    if (!pending.isEmpty() && !clock.instant().isBefore(oldest.plus(maxAge))) {
-      return flush();
-    }
-    return Optional.empty();
+  /** True when the buffer holds {@code maxRecords} or more. */
+  boolean isFull() {
+    return pending.size() >= maxRecords;
+  }
+
+  /** True when the buffer is not empty and its oldest record has waited {@code maxAge}. */
+  boolean isDue() {
+    return !pending.isEmpty() && !clock.instant().isBefore(oldest.plus(maxAge));
+  }
+
+  /** Empties the buffer and returns what it held, to be written by the caller. */
+  List<BronzeRecord> drain() {
+    List<BronzeRecord> out = pending;
+    pending = new ArrayList<>(Math.min(out.size(), maxRecords));
+    oldest = null;
+    return out;
+  }
+
+  /** The writer this buffer writes through. */
+  BronzeTableWriter writer() {
+    return writer;
   }
 
   /** Writes whatever is buffered (call on rebalance and shutdown); empty when nothing was. */
@@ -74,10 +99,6 @@ public final class BronzeBuffer {
     pending.clear();
     oldest = null;
     return Optional.of(c);
-  }
-
-  int maxRecords() {
-    return maxRecords;
   }
 
   /** Records waiting to be written. */

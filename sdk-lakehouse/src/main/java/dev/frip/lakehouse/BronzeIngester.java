@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * Kafka offsets are committed after each Delta commit only so that lag is visible to monitoring;
  * losing them (or starting under a new group id) duplicates nothing. Before partitions are revoked
  * the buffered records of their topics are written.
+ *
+ * <p>A full or due buffer is written on a background thread ({@code frip-bronze-writer}) while the
+ * next records are polled and decoded: at most one write is in flight, and the next one, a
+ * rebalance or a shutdown waits for it. Its Kafka offsets are committed (for monitoring) by the
+ * polling thread once its Delta commit is done.
  *
  * <p>Poison pills, i.e. bytes that are not a readable record of the topic (bad magic byte, unknown
  * schema id, truncated Avro, a record of another type), go to {@code {topic}.dlq} with the {@link
@@ -93,6 +100,15 @@ public final class BronzeIngester implements AutoCloseable {
   private final Duration pollTimeout;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Future<RecordMetadata>> unacked = new ArrayList<>();
+  private final ExecutorService writeThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "frip-bronze-writer");
+            t.setDaemon(true);
+            return t;
+          });
+  private InFlight inFlight;
+  private long inFlightRecords;
   private long read;
   private long written;
   private long skipped;
@@ -130,6 +146,9 @@ public final class BronzeIngester implements AutoCloseable {
   public static Builder builder() {
     return new Builder();
   }
+
+  /** A buffer handed to the write thread: its topic and the commit it will make. */
+  private record InFlight(String topic, Future<BronzeCommit> commit) {}
 
   /** Seeks from the Delta log on every assignment; writes buffers before giving partitions up. */
   private final class Resume implements ConsumerRebalanceListener {
@@ -216,7 +235,13 @@ public final class BronzeIngester implements AutoCloseable {
     for (BronzeBuffer b : buffers.values()) {
       buffered += b.size();
     }
-    return new Counts(read, written, skipped, quarantined, deadLettered + unacked.size(), buffered);
+    return new Counts(
+        read,
+        written,
+        skipped,
+        quarantined,
+        deadLettered + unacked.size(),
+        buffered + inFlightRecords);
   }
 
   private boolean atEnd() {
@@ -255,27 +280,69 @@ public final class BronzeIngester implements AutoCloseable {
         continue;
       }
       BronzeBuffer buffer = buffers.get(raw.topic());
-      if (buffer.size() + 1 >= bufferLimit(buffer)) {
-        awaitDeadLetters();
+      buffer.hold(record);
+      if (buffer.isFull()) {
+        writeInBackground(raw.topic());
       }
-      buffer.add(record).ifPresent(c -> committed(raw.topic(), c));
     }
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
-      if (e.getValue().size() > 0) {
-        awaitDeadLetters();
-        e.getValue().flushIfDue().ifPresent(c -> committed(e.getKey(), c));
+      if (e.getValue().isDue()) {
+        writeInBackground(e.getKey());
       }
+    }
+    if (inFlight != null && inFlight.commit().isDone()) {
+      finishWrite();
     }
   }
 
-  private static int bufferLimit(BronzeBuffer buffer) {
-    return buffer.maxRecords();
+  /**
+   * Hands a topic's buffer to the write thread after the dead letters polled so far are
+   * acknowledged and the previous write is committed (one write at a time, in poll order).
+   */
+  private void writeInBackground(String topic) {
+    awaitDeadLetters();
+    finishWrite();
+    BronzeBuffer buffer = buffers.get(topic);
+    List<BronzeRecord> batch;
+    synchronized (this) {
+      batch = buffer.drain();
+      inFlightRecords = batch.size();
+    }
+    BronzeTableWriter writer = writers.get(topic);
+    inFlight = new InFlight(topic, writeThread.submit(() -> writer.write(batch)));
+  }
+
+  /** Waits for the write in flight, if any, and records its commit; rethrows its failure. */
+  private void finishWrite() {
+    if (inFlight == null) {
+      return;
+    }
+    InFlight f = inFlight;
+    inFlight = null;
+    BronzeCommit c;
+    try {
+      c = f.commit().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing bronze " + f.topic(), e);
+    } catch (ExecutionException e) {
+      // The records stay counted as buffered: read, not written.
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("writing bronze " + f.topic() + " failed", e.getCause());
+    }
+    committed(f.topic(), c);
   }
 
   private void flushTopics(Collection<TopicPartition> partitions) {
     Set<String> names = new TreeSet<>();
     partitions.forEach(tp -> names.add(tp.topic()));
     awaitDeadLetters();
+    finishWrite();
     for (String name : names) {
       BronzeBuffer b = buffers.get(name);
       if (b != null) {
@@ -286,6 +353,7 @@ public final class BronzeIngester implements AutoCloseable {
 
   private void flushAll() {
     awaitDeadLetters();
+    finishWrite();
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
       e.getValue().flush().ifPresent(c -> committed(e.getKey(), c));
     }
@@ -293,10 +361,13 @@ public final class BronzeIngester implements AutoCloseable {
 
   private void committed(String topic, BronzeCommit c) {
     synchronized (this) {
+      // Nothing else is in flight when a commit is recorded (see finishWrite).
+      inFlightRecords = 0;
       written += c.written();
       skipped += c.skipped();
       quarantined += c.quarantined();
     }
+    CrashPoints.reached(CrashPoints.AFTER_BRONZE_COMMIT);
     // For lag monitoring only: resume positions come from the Delta log.
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     Set<TopicPartition> assigned = consumer.assignment();
@@ -356,7 +427,10 @@ public final class BronzeIngester implements AutoCloseable {
     }
   }
 
-  /** Closes the consumer, the dead-letter producer and the deserializer; buffers are dropped. */
+  /**
+   * Closes the consumer, the dead-letter producer and the deserializer; buffers are dropped. A
+   * write still in flight (only after a failure) may complete, which duplicates nothing.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -364,6 +438,15 @@ public final class BronzeIngester implements AutoCloseable {
     }
     closed = true;
     try {
+      writeThread.shutdown();
+      try {
+        if (!writeThread.awaitTermination(30, TimeUnit.SECONDS)) {
+          writeThread.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        writeThread.shutdownNow();
+      }
       consumer.close(Duration.ofSeconds(10));
     } finally {
       deadLetters.close(Duration.ofSeconds(10));

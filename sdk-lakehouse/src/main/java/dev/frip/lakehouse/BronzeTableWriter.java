@@ -54,7 +54,7 @@ public final class BronzeTableWriter {
   BronzeTableWriter(Lakehouse lake, TopicSpec topic) {
     this.topic = topic;
     this.schema = BronzeSchema.of(topic.valueSchema());
-    this.table = lake.table(lake.bronzePath(topic), schema.struct(), BronzeSchema.EVENT_DATE);
+    this.table = lake.bronzeTable(lake.bronzePath(topic), schema.struct(), BronzeSchema.EVENT_DATE);
     this.quarantine =
         lake.table(
             lake.quarantinePath("bronze_" + topic.name()),
@@ -196,7 +196,8 @@ public final class BronzeTableWriter {
           quarantine.append(bad, badTxns);
           LOG.warn("bronze {}: quarantined {} records", topic.name(), bad.size());
         }
-        long version = table.append(rows, txns);
+        long version =
+            table.append(rows, txns, () -> CrashPoints.reached(CrashPoints.BEFORE_BRONZE_COMMIT));
         LOG.debug(
             "bronze {}: v{} wrote {} rows, skipped {}",
             topic.name(),

@@ -13,7 +13,6 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.LogicalType;
@@ -43,12 +42,21 @@ public final class BronzeSchema {
   private final StructType struct;
   private final int eventTimePos;
   private final int fieldCount;
+  private final boolean[] nullable;
+  private final boolean[] timestamp;
+  private LocalDate lastDate = LocalDate.EPOCH;
 
   private BronzeSchema(Schema avro, StructType struct, int eventTimePos) {
     this.avro = avro;
     this.struct = struct;
     this.eventTimePos = eventTimePos;
     this.fieldCount = avro.getFields().size();
+    this.nullable = new boolean[fieldCount];
+    this.timestamp = new boolean[fieldCount];
+    for (int i = 0; i < fieldCount; i++) {
+      nullable[i] = struct.at(i).isNullable();
+      timestamp[i] = struct.at(i).getDataType() instanceof TimestampType;
+    }
   }
 
   /** Derives the bronze schema of an Avro record schema that has an {@code event_time} field. */
@@ -121,11 +129,31 @@ public final class BronzeSchema {
   /** The UTC date of an event's {@code event_time}. */
   public LocalDate eventDate(IndexedRecord value) {
     Object t = value.get(eventTimePos);
-    Instant i = t instanceof Instant in ? in : Instant.ofEpochMilli((Long) t);
-    return LocalDate.ofInstant(i, ZoneOffset.UTC);
+    long millis = t instanceof Instant in ? in.toEpochMilli() : (Long) t;
+    long day = Math.floorDiv(millis, 86_400_000L);
+    LocalDate last = lastDate;
+    if (last.toEpochDay() == day) {
+      // Events arrive mostly in time order: one LocalDate per day, not per row. A race between
+      // writers only costs an extra LocalDate (immutable, safely published).
+      return last;
+    }
+    LocalDate d = LocalDate.ofEpochDay(day);
+    lastDate = d;
+    return d;
   }
 
-  /** One bronze row for an event and its Kafka coordinates. */
+  /** Kernel's physical timestamp: microseconds since the epoch (a {@code Long} means millis). */
+  private static Long micros(Object t) {
+    if (t instanceof Instant i) {
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+    }
+    return Math.multiplyExact((Long) t, 1000L);
+  }
+
+  /**
+   * One bronze row for an event and its Kafka coordinates. Timestamps are in Kernel's physical form
+   * (microseconds since the epoch, UTC), so the Parquet batch takes them without conversion.
+   */
   public Object[] row(
       IndexedRecord value,
       String topic,
@@ -137,20 +165,21 @@ public final class BronzeSchema {
     Object[] row = new Object[fieldCount + 7];
     for (int i = 0; i < fieldCount; i++) {
       Object v = value.get(i);
-      if (v == null && !struct.at(i).isNullable()) {
-        throw new IllegalArgumentException("column " + struct.at(i).getName() + " is null");
-      }
-      if (v instanceof Long l && struct.at(i).getDataType() instanceof TimestampType) {
-        v = Instant.ofEpochMilli(l);
+      if (v == null) {
+        if (!nullable[i]) {
+          throw new IllegalArgumentException("column " + struct.at(i).getName() + " is null");
+        }
+      } else if (timestamp[i]) {
+        v = micros(v);
       }
       row[i] = v;
     }
     row[fieldCount] = topic;
     row[fieldCount + 1] = partition;
     row[fieldCount + 2] = offset;
-    row[fieldCount + 3] = Instant.ofEpochMilli(kafkaTimestampMillis);
+    row[fieldCount + 3] = micros(kafkaTimestampMillis);
     row[fieldCount + 4] = schemaId;
-    row[fieldCount + 5] = ingestedAt;
+    row[fieldCount + 5] = micros(ingestedAt);
     row[fieldCount + 6] = eventDate(value);
     return row;
   }

@@ -176,6 +176,14 @@ public final class DeltaTable {
    *     the snapshot was read, or a txn id is already at or beyond its version
    */
   public long append(List<Object[]> rows, Map<String, Long> txns) {
+    return append(rows, txns, () -> {});
+  }
+
+  /**
+   * As {@link #append(List, Map)}, running {@code beforeCommit} after the Parquet files are written
+   * and before the Delta commit (a test hook for crash tests).
+   */
+  public long append(List<Object[]> rows, Map<String, Long> txns, Runnable beforeCommit) {
     if (rows.isEmpty() && txns.isEmpty()) {
       return version();
     }
@@ -184,6 +192,7 @@ public final class DeltaTable {
     List<Row> actions = new ArrayList<>();
     writeData(txn, rows, actions, false);
     addExtraTxns(txns, snap, actions);
+    beforeCommit.run();
     return commit(txn, actions);
   }
 
