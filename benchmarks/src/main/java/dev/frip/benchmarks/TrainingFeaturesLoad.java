@@ -89,6 +89,18 @@ public final class TrainingFeaturesLoad {
     if (n == 0) {
       return;
     }
+    writeBronze(lake, day, n, users);
+    SilverResult s = SilverJob.builder(lake).build().run(day);
+    if (!s.published() || s.rows() != n) {
+      throw new IllegalStateException("silver for " + day + " failed: " + s);
+    }
+  }
+
+  /**
+   * Writes {@code n} payments of {@code users} users spread over {@code day} into bronze, in
+   * 250k-record commits, and a chargeback three days later for 1% of them.
+   */
+  static void writeBronze(Lakehouse lake, LocalDate day, int n, int users) {
     BronzeTableWriter pays = lake.bronzeWriter(Topics.PAYMENTS);
     BronzeTableWriter refunds = lake.bronzeWriter(Topics.REFUNDS);
     long start = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -110,10 +122,6 @@ public final class TrainingFeaturesLoad {
     }
     pays.write(chunk);
     refunds.write(chargebacks);
-    SilverResult s = SilverJob.builder(lake).build().run(day);
-    if (!s.published() || s.rows() != n) {
-      throw new IllegalStateException("silver for " + day + " failed: " + s);
-    }
   }
 
   private static PaymentEvent payment(LocalDate day, long start, long n, int count, int users) {
