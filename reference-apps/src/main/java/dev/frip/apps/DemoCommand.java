@@ -204,13 +204,13 @@ final class DemoCommand implements Callable<Integer> {
             .batchFeatures(batch)
             .build();
     ModelRegistry registry = ModelRegistry.on(lake.objectStore(Lakehouse.MODEL_REGISTRY));
-    Map<Action, long[]> byAction = new EnumMap<>(Action.class); // payments, frauds, amount
+    Map<Action, long[]> byAction = new EnumMap<>(Action.class); // payments, frauds
     for (Action a : Action.values()) {
-      byAction.put(a, new long[3]);
+      byAction.put(a, new long[2]);
     }
     List<Long> latencies = new ArrayList<>();
     long fallbacks = 0;
-    String why = "";
+    String why;
     Instant dayStart = day.atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     try (FraudScorer scorer =
@@ -222,29 +222,21 @@ final class DemoCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           Decision d = scorer.score(p);
           latencies.add(System.nanoTime() - t0);
-          fallbacks += d.fallback() ? 1 : 0;
           long[] a = byAction.get(d.action());
           a[0]++;
-          boolean fraud = chargebacked.contains(p.getPaymentId());
-          a[1] += fraud ? 1 : 0;
-          a[2] += fraud ? p.getAmountMinor() : 0;
+          a[1] += chargebacked.contains(p.getPaymentId()) ? 1 : 0;
         }
         store.observe(e);
       }
       out.printf("  model %s, %,d payments scored%n", scorer.modelVersion(), latencies.size());
       StringBuilder reasons = new StringBuilder();
-      scorer
-          .fallbackCounts()
-          .forEach(
-              (reason, n) -> {
-                if (n > 0) {
-                  reasons
-                      .append(reasons.length() == 0 ? " (" : ", ")
-                      .append(reason)
-                      .append(' ')
-                      .append(n);
-                }
-              });
+      for (Map.Entry<FraudScorer.FallbackReason, Long> f : scorer.fallbackCounts().entrySet()) {
+        fallbacks += f.getValue();
+        if (f.getValue() > 0) {
+          reasons.append(reasons.length() == 0 ? " (" : ", ").append(f.getKey()).append(' ');
+          reasons.append(f.getValue());
+        }
+      }
       why = reasons.length() == 0 ? "" : reasons.append(')').toString();
     }
     long frauds = 0;

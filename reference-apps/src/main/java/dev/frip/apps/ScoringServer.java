@@ -3,6 +3,7 @@ package dev.frip.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -160,10 +161,8 @@ final class ScoringServer implements AutoCloseable {
     out.put("score", d.score());
     out.put("action", d.action().name());
     out.put("model_version", d.modelVersion());
-    d.reasons().forEach(out.putArray("reasons")::add);
-    if (d.reasons().isEmpty()) {
-      out.putArray("reasons");
-    }
+    ArrayNode reasons = out.putArray("reasons");
+    d.reasons().forEach(reasons::add);
     out.put("fallback", d.fallback());
     return new Response(200, "application/json", json.writeValueAsBytes(out));
   }

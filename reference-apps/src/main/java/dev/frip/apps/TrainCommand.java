@@ -150,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
     lake.scan(lake.goldPath("training_features"))
         .between(first, last)
         .columns(columns)
-        .forEach(r -> all.add(r.clone()));
+        .forEach(all::add);
     all.sort(Comparator.comparing(r -> (Instant) r[0]));
     int nf = names.size();
     Rows rows = new Rows(all.size(), nf);

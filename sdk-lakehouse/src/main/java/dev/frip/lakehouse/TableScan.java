@@ -69,7 +69,7 @@ public final class TableScan {
     return this;
   }
 
-  /** Passes each row, as values in column order, to {@code sink}. */
+  /** Passes each row, as values in column order, to {@code sink}: a new array per row. */
   public void forEach(Consumer<Object[]> sink) {
     List<String> cols = resolvedColumns();
     if (cols.isEmpty()) {

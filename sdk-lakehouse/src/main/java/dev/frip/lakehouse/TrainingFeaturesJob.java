@@ -440,10 +440,7 @@ public final class TrainingFeaturesJob {
      * FeatureStore.Builder#maximumEventsPerUser}, default 1024) for the two to agree.
      */
     public Builder maximumEventsPerUser(int maximumEventsPerUser) {
-      if (maximumEventsPerUser < 4) {
-        throw new IllegalArgumentException(
-            "maximumEventsPerUser was " + maximumEventsPerUser + ", must be at least 4");
-      }
+      OfflineFeatures.builder().maximumEventsPerUser(maximumEventsPerUser); // its rule, its message
       this.maximumEventsPerUser = maximumEventsPerUser;
       return this;
     }
