@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.Topics;
+import dev.frip.core.events.Action;
+import dev.frip.core.events.Alert;
+import dev.frip.core.events.FraudScore;
+import dev.frip.core.events.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -241,5 +245,53 @@ class BronzeTableWriterTest {
     assertThat(c.written()).isEqualTo(1);
     assertThat(lake.scan(lake.quarantinePath("bronze_payments")).count()).isEqualTo(1);
     assertThat(lake.scan(restarted.tablePath()).count()).isEqualTo(1);
+  }
+
+  @Test
+  void fraudScoresAndAlertsKeepTheirReasonsAsAnArrayColumn() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir);
+    BronzeTableWriter scores = lake.bronzeWriter(Topics.FRAUD_SCORES);
+    FraudScore s1 =
+        Events.score("p1", "u1", DAY1, 0.91, Action.BLOCK, List.of("amount_z", "new_device"));
+    FraudScore s2 = Events.score("p2", "u2", DAY1, 0.05, Action.ALLOW, List.of());
+
+    assertThat(scores.write(List.of(rec(s1, 0, 0), rec(s2, 1, 0))).written()).isEqualTo(2);
+
+    String log =
+        Files.readString(dir.resolve("bronze/fraud_scores/_delta_log/%020d.json".formatted(0)));
+    assertThat(log)
+        .contains(
+            "{\\\"name\\\":\\\"reasons\\\",\\\"type\\\":{\\\"type\\\":\\\"array\\\",\\\"elementType\\\":\\\"string\\\",\\\"containsNull\\\":false}");
+    Map<String, Map<String, Object>> rows = new java.util.HashMap<>();
+    lake.scan(scores.tablePath())
+        .on(LocalDate.parse("2026-02-25"))
+        .rows()
+        .forEach(r -> rows.put((String) r.get("payment_id"), r));
+    assertThat(rows.get("p1").get("reasons")).isEqualTo(List.of("amount_z", "new_device"));
+    assertThat(rows.get("p1").get("action")).isEqualTo("BLOCK");
+    assertThat(rows.get("p1").get("payment_event_time")).isEqualTo(DAY1);
+    assertThat(rows.get("p2").get("reasons")).isEqualTo(List.of());
+
+    Alert alert =
+        Alert.newBuilder()
+            .setEventId(Events.id("alert-p1"))
+            .setEventTime(DAY1)
+            .setAlertId("alert-p1")
+            .setPaymentId("p1")
+            .setUserId("u1")
+            .setMerchantId("m1")
+            .setSeverity(Severity.HIGH)
+            .setAction(Action.BLOCK)
+            .setScore(0.91)
+            .setModelVersion("20260224T000000Z")
+            .setReasons(List.of("amount_z"))
+            .setAmountMinor(1250)
+            .setCurrency("EUR")
+            .build();
+    BronzeTableWriter alerts = lake.bronzeWriter(Topics.ALERTS);
+    assertThat(alerts.write(List.of(rec(alert, 2, 7))).written()).isEqualTo(1);
+    Map<String, Object> a = lake.scan(alerts.tablePath()).rows().get(0);
+    assertThat(a.get("reasons")).isEqualTo(List.of("amount_z"));
+    assertThat(a.get("severity")).isEqualTo("HIGH");
   }
 }

@@ -134,6 +134,31 @@ public final class Events {
         .build();
   }
 
+  /** The scorer's verdict on a payment, produced {@code latencyMs} after it. */
+  public static dev.frip.core.events.FraudScore score(
+      String paymentId,
+      String userId,
+      Instant paymentTime,
+      double score,
+      dev.frip.core.events.Action action,
+      java.util.List<String> reasons) {
+    return dev.frip.core.events.FraudScore.newBuilder()
+        .setEventId(id("score-" + paymentId))
+        .setEventTime(paymentTime.plusMillis(2))
+        .setPaymentId(paymentId)
+        .setOrderId("o-" + paymentId)
+        .setUserId(userId)
+        .setMerchantId("m1")
+        .setPaymentEventTime(paymentTime)
+        .setScore(score)
+        .setModelVersion("20260224T000000Z")
+        .setAction(action)
+        .setReasons(new java.util.ArrayList<>(reasons))
+        .setFallback(false)
+        .setLatencyUs(2000)
+        .build();
+  }
+
   public static BronzeRecord rec(
       org.apache.avro.specific.SpecificRecord value, int partition, long offset) {
     var topic =
@@ -144,6 +169,8 @@ public final class Events {
           case "DeviceEvent" -> Topics.DEVICES;
           case "GeoEvent" -> Topics.GEO_EVENTS;
           case "RefundEvent" -> Topics.REFUNDS;
+          case "FraudScore" -> Topics.FRAUD_SCORES;
+          case "Alert" -> Topics.ALERTS;
           default -> throw new IllegalArgumentException(value.getSchema().getName());
         };
     return new BronzeRecord(topic, partition, offset, 1_700_000_000_000L + offset, 7, value);

@@ -1,5 +1,6 @@
 package dev.frip.lakehouse.internal;
 
+import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -22,8 +23,10 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * The bronze table schema of a topic: the Avro value's fields as typed columns (strings, UUIDs and
- * enums as strings; {@code timestamp-millis} as UTC timestamps), then the Kafka coordinates, the
- * ingestion time and the {@code event_date} partition column (the UTC date of {@code event_time}).
+ * enums as strings; {@code timestamp-millis} as UTC timestamps; an array of strings, such as the
+ * {@code reasons} of {@code fraud_scores}, as {@code array<string>} without null elements), then
+ * the Kafka coordinates, the ingestion time and the {@code event_date} partition column (the UTC
+ * date of {@code event_time}).
  */
 public final class BronzeSchema {
 
@@ -44,6 +47,7 @@ public final class BronzeSchema {
   private final int fieldCount;
   private final boolean[] nullable;
   private final boolean[] timestamp;
+  private final boolean[] array;
   private LocalDate lastDate = LocalDate.EPOCH;
 
   private BronzeSchema(Schema avro, StructType struct, int eventTimePos) {
@@ -53,9 +57,11 @@ public final class BronzeSchema {
     this.fieldCount = avro.getFields().size();
     this.nullable = new boolean[fieldCount];
     this.timestamp = new boolean[fieldCount];
+    this.array = new boolean[fieldCount];
     for (int i = 0; i < fieldCount; i++) {
       nullable[i] = struct.at(i).isNullable();
       timestamp[i] = struct.at(i).getDataType() instanceof TimestampType;
+      array[i] = struct.at(i).getDataType() instanceof ArrayType;
     }
   }
 
@@ -110,6 +116,14 @@ public final class BronzeSchema {
       case DOUBLE -> DoubleType.DOUBLE;
       case FLOAT -> FloatType.FLOAT;
       case BOOLEAN -> BooleanType.BOOLEAN;
+      case ARRAY -> {
+        Schema items = s.getElementType();
+        if (items.getType() != Schema.Type.STRING && items.getType() != Schema.Type.ENUM) {
+          throw new IllegalArgumentException(
+              where + ": only arrays of strings map to a bronze column, not of " + items.getType());
+        }
+        yield new ArrayType(StringType.STRING, false);
+      }
       default ->
           throw new IllegalArgumentException(
               where + ": Avro type " + s.getType() + " has no bronze column mapping");
@@ -150,6 +164,18 @@ public final class BronzeSchema {
     return Math.multiplyExact((Long) t, 1000L);
   }
 
+  /** An Avro array of strings (Utf8, String or enum symbols) as a list of Java strings. */
+  private static List<String> strings(String column, List<?> items) {
+    List<String> out = new ArrayList<>(items.size());
+    for (Object o : items) {
+      if (o == null) {
+        throw new IllegalArgumentException("column " + column + " holds a null element");
+      }
+      out.add(o.toString());
+    }
+    return out;
+  }
+
   /**
    * One bronze row for an event and its Kafka coordinates. Timestamps are in Kernel's physical form
    * (microseconds since the epoch, UTC), so the Parquet batch takes them without conversion.
@@ -171,6 +197,8 @@ public final class BronzeSchema {
         }
       } else if (timestamp[i]) {
         v = micros(v);
+      } else if (array[i]) {
+        v = strings(struct.at(i).getName(), (List<?>) v);
       }
       row[i] = v;
     }

@@ -9,6 +9,7 @@ import io.delta.kernel.Table;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionBuilder;
 import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
@@ -20,6 +21,7 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -392,6 +394,14 @@ public final class DeltaTable {
           Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
     } else if (t instanceof DateType) {
       return LocalDate.ofEpochDay(v.getInt(r));
+    } else if (t instanceof ArrayType a) {
+      ArrayValue array = v.getArray(r);
+      ColumnVector elements = array.getElements();
+      List<Object> out = new ArrayList<>(array.getSize());
+      for (int i = 0; i < array.getSize(); i++) {
+        out.add(value(elements, a.getElementType(), i));
+      }
+      return Collections.unmodifiableList(out);
     }
     throw new UnsupportedOperationException(
         "column type " + t + " is not supported by FRIP readers");

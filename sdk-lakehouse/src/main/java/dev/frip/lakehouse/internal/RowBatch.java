@@ -1,7 +1,9 @@
 package dev.frip.lakehouse.internal;
 
+import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -66,6 +68,7 @@ final class RowBatch implements ColumnarBatch {
     Boolean.class,
     Long.class,
     Integer.class,
+    Void.class,
     Void.class
   };
 
@@ -86,6 +89,8 @@ final class RowBatch implements ColumnarBatch {
       return 6;
     } else if (t instanceof DateType) {
       return 7;
+    } else if (t instanceof ArrayType) {
+      return 9;
     }
     return 8;
   }
@@ -137,6 +142,17 @@ final class RowBatch implements ColumnarBatch {
     } else if (t instanceof BooleanType) {
       if (v instanceof Boolean) {
         return v;
+      }
+    } else if (t instanceof ArrayType a && a.getElementType() instanceof StringType) {
+      if (v instanceof List<?> items) {
+        List<String> out = new ArrayList<>(items.size());
+        for (Object o : items) {
+          if (o == null) {
+            throw new IllegalArgumentException("column " + f.getName() + " holds a null element");
+          }
+          out.add(o.toString());
+        }
+        return out;
       }
     }
     throw new IllegalArgumentException(
@@ -245,6 +261,24 @@ final class RowBatch implements ColumnarBatch {
     @Override
     public String getString(int rowId) {
       return (String) values[rowId];
+    }
+
+    @Override
+    public ArrayValue getArray(int rowId) {
+      List<?> items = (List<?>) values[rowId];
+      ObjectVector elements =
+          new ObjectVector(((ArrayType) type).getElementType(), items.toArray());
+      return new ArrayValue() {
+        @Override
+        public int getSize() {
+          return items.size();
+        }
+
+        @Override
+        public ColumnVector getElements() {
+          return elements;
+        }
+      };
     }
   }
 }
