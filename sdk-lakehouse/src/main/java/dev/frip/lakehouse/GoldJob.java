@@ -1,5 +1,6 @@
 package dev.frip.lakehouse;
 
+import dev.frip.core.Topics;
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.lakehouse.internal.DeltaTable;
@@ -7,7 +8,9 @@ import dev.frip.lakehouse.internal.GoldTransform;
 import dev.frip.lakehouse.internal.QualityGate;
 import io.delta.kernel.types.StructType;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +25,10 @@ import java.util.Set;
  * gold/daily_revenue} (GMV, net revenue after refunds and chargebacks, refund rate and approval
  * rate by merchant, category, merchant country and currency) and {@code gold/fraud_kpis} (fraud
  * rate by count and amount, fraud loss in basis points, chargeback ratio against the Visa and
- * Mastercard monitoring thresholds), {@code gold/merchant_risk} (per merchant rates, card
- * diversity, new-device/new-country/night shares and a risk tier) and {@code gold/customer_metrics}
- * (per customer spend, diversity and risk counts), each behind its own quality gate and written by
+ * Mastercard monitoring thresholds; precision and recall of the streaming scorer's alerts, from
+ * {@code bronze/fraud_scores}), {@code gold/merchant_risk} (per merchant rates, card diversity,
+ * new-device/new-country/night shares and a risk tier) and {@code gold/customer_metrics} (per
+ * customer spend, diversity and risk counts), each behind its own quality gate and written by
  * replacing the date's partition, so re-runs are idempotent.
  *
  * <pre>{@code
@@ -34,6 +38,14 @@ import java.util.Set;
  * <p>Defaults for the scheme thresholds: Visa 0.9% with at least 100 chargebacks, Mastercard 1.5%
  * with at least 100 (the monitoring programmes' entry levels; set your acquirer's values with
  * {@link Builder#visaThreshold} and {@link Builder#mastercardThreshold}).
+ *
+ * <p><b>Scores.</b> The scorer's verdicts are read from {@code bronze/fraud_scores} partitions
+ * {@code D} and {@code D + 1} (a score is stamped with its payment's time plus the scoring latency,
+ * so a payment just before midnight can be scored after it), keeping those whose {@code
+ * payment_event_time} is on {@code D}. When a payment was scored more than once (the scorer replays
+ * from its last committed offset after a crash), the earliest score counts (by {@code event_time},
+ * then {@code event_id}): it is the decision that acted on the payment. See {@code
+ * GoldTransform#fraudKpis} for the precise definitions.
  *
  * @since 0.1.0
  */
@@ -108,6 +120,8 @@ public final class GoldJob {
               }
             });
 
+    Map<String, String> actions = scorerActions(date);
+
     Map<String, GoldResult.Table> tables = new LinkedHashMap<>();
     tables.put(
         DAILY_REVENUE,
@@ -127,12 +141,14 @@ public final class GoldJob {
         publish(
             FRAUD_KPIS,
             GoldTransform.FRAUD_KPIS,
-            transform.fraudKpis(date, silver, returns),
+            transform.fraudKpis(date, silver, returns, actions),
             ExpectationSuite.named(FRAUD_KPIS)
                 .expect(Expectation.unique("merchant_id"))
                 .expect(Expectation.between("fraud_rate_count", 0, 1))
                 .expect(Expectation.between("fraud_rate_amount", 0, 1))
                 .expect(Expectation.between("chargeback_ratio", 0, Double.MAX_VALUE))
+                .expect(Expectation.between("alert_precision", 0, 1))
+                .expect(Expectation.between("alert_recall", 0, 1))
                 .build(),
             date));
     tables.put(
@@ -159,6 +175,32 @@ public final class GoldJob {
                 .build(),
             date));
     return new GoldResult(date, tables);
+  }
+
+  /** The first scorer action per payment of {@code date}, from {@code bronze/fraud_scores}. */
+  private Map<String, String> scorerActions(LocalDate date) {
+    Map<String, Object[]> first = new HashMap<>();
+    Instant from = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    DeltaTable.forReading(lake.engine(), lake.bronzePath(Topics.FRAUD_SCORES))
+        .scan(
+            DeltaTable.dateBetween(Lakehouse.EVENT_DATE, date, date.plusDays(1)),
+            List.of("payment_id", "payment_event_time", "event_time", "event_id", "action"),
+            r -> {
+              Instant paid = (Instant) r[1];
+              if (paid.isBefore(from) || !paid.isBefore(to)) {
+                return;
+              }
+              first.merge((String) r[0], r, (a, b) -> earlier(a, b) ? a : b);
+            });
+    Map<String, String> actions = new HashMap<>(first.size() * 2);
+    first.forEach((payment, r) -> actions.put(payment, (String) r[4]));
+    return actions;
+  }
+
+  private static boolean earlier(Object[] a, Object[] b) {
+    int c = ((Instant) a[2]).compareTo((Instant) b[2]);
+    return c < 0 || (c == 0 && ((String) a[3]).compareTo((String) b[3]) <= 0);
   }
 
   private GoldResult.Table publish(

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.frip.core.Topics;
+import dev.frip.core.events.Action;
+import dev.frip.core.events.FraudScore;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.PaymentStatus;
 import dev.frip.core.events.RefundEvent;
@@ -110,8 +112,59 @@ class GoldJobTest {
     assertThat(all.get("chargebacks")).isEqualTo(1L);
     assertThat(all.get("visa_threshold_breached")).isEqualTo(true);
     assertThat(all.get("mastercard_threshold_breached")).isEqualTo(false); // needs 100
+    assertThat(all.get("scored_transactions")).isEqualTo(0L); // no scores in bronze
     assertThat(all.get("alert_precision")).isNull();
+    assertThat(all.get("alert_recall")).isNull();
     assertThat(kpis.get("m2").get("fraud_transactions")).isEqualTo(0L);
+  }
+
+  @Test
+  void alertPrecisionAndRecallJoinTheFirstScoreOfEachPaymentWithSilverLabels() {
+    Lakehouse lake = pipeline();
+    Instant late = D.atTime(23, 59, 59, 999_000_000).toInstant(ZoneOffset.UTC);
+    FraudScore p1 = Events.score("p1", "u1", T, 0.4, Action.REVIEW, List.of("amount_z"));
+    FraudScore p2 = Events.score("p2", "u2", T, 0.9, Action.BLOCK, List.of("new_device"));
+    FraudScore p2Replayed = Events.score("p2", "u2", T, 0.1, Action.ALLOW, List.of());
+    p2Replayed.put("event_id", Events.id("score-p2-replayed"));
+    p2Replayed.put("event_time", T.plusSeconds(60));
+    FraudScore p3 = Events.score("p3", "u1", T, 0.95, Action.BLOCK, List.of()); // declined
+    FraudScore p4 = Events.score("p4", "u2", late, 0.01, Action.ALLOW, List.of());
+    p4.put("merchant_id", "m2");
+    FraudScore yesterday =
+        Events.score("p0", "u1", T.minus(Duration.ofDays(1)), 0.9, Action.BLOCK, List.of());
+    yesterday.put("event_time", T);
+    lake.bronzeWriter(Topics.FRAUD_SCORES)
+        .write(
+            List.of(
+                rec(p1, 0, 0),
+                rec(p2, 1, 0),
+                rec(p2Replayed, 1, 1),
+                rec(p3, 0, 1),
+                rec(p4, 1, 2),
+                rec(yesterday, 0, 2)));
+    assertThat(lake.scan(lake.bronzePath(Topics.FRAUD_SCORES)).on(D.plusDays(1)).count())
+        .isEqualTo(1); // p4, scored 2 ms after its payment, just after midnight
+    GoldJob job = GoldJob.builder(lake).clock(CLOCK).build();
+
+    job.run(D);
+    GoldResult again = job.run(D);
+
+    assertThat(again.published()).isTrue();
+    Map<String, Map<String, Object>> kpis = byMerchant(lake, GoldJob.FRAUD_KPIS);
+    assertThat(kpis).hasSize(3);
+    // Authorized payments of D: p1 (m1, legitimate), p2 (m1, fraud), p4 (m2, legitimate); p3 is
+    // declined. First scores: p1 REVIEW, p2 BLOCK (its replayed ALLOW came later), p4 ALLOW.
+    Map<String, Object> all = kpis.get("*");
+    assertThat(all.get("scored_transactions")).isEqualTo(3L);
+    assertThat(all.get("alerts")).isEqualTo(2L);
+    assertThat(all.get("alerted_frauds")).isEqualTo(1L);
+    assertThat(all.get("alert_precision")).isEqualTo(0.5);
+    assertThat(all.get("alert_recall")).isEqualTo(1.0);
+    Map<String, Object> m2 = kpis.get("m2");
+    assertThat(m2.get("scored_transactions")).isEqualTo(1L);
+    assertThat(m2.get("alerts")).isEqualTo(0L);
+    assertThat(m2.get("alert_precision")).isNull(); // no alerts
+    assertThat(m2.get("alert_recall")).isNull(); // no fraud among its scored payments
   }
 
   @Test

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  *       refund rate (refunded payments over authorized ones).
  *   <li>{@code fraud_kpis}, for all merchants ({@code merchant_id = "*"}) and per merchant: fraud
  *       rate by count and by amount, fraud loss in basis points of GMV, chargeback ratio and
- *       whether it breaches the card schemes' monitoring thresholds. Alert precision and recall
- *       stay null until scores are in the lakehouse.
+ *       whether it breaches the card schemes' monitoring thresholds, and how the streaming scorer's
+ *       alerts fared (see {@link #fraudKpis}).
  * </ul>
  */
 public final class GoldTransform {
@@ -81,6 +81,9 @@ public final class GoldTransform {
           .add("chargeback_ratio", DoubleType.DOUBLE, false)
           .add("visa_threshold_breached", BooleanType.BOOLEAN, false)
           .add("mastercard_threshold_breached", BooleanType.BOOLEAN, false)
+          .add("scored_transactions", LongType.LONG, false)
+          .add("alerts", LongType.LONG, false)
+          .add("alerted_frauds", LongType.LONG, false)
           .add("alert_precision", DoubleType.DOUBLE, true)
           .add("alert_recall", DoubleType.DOUBLE, true)
           .add("event_date", DateType.DATE, false);
@@ -192,17 +195,38 @@ public final class GoldTransform {
 
   /**
    * Rows of {@code fraud_kpis}: the whole day first ({@code merchant_id = "*"}), then each
-   * merchant.
+   * merchant. Every measure is over the day's authorized payments; declined ones cannot be charged
+   * back, so they carry no label.
+   *
+   * <p><b>Alert precision and recall.</b> A payment is <i>scored</i> when {@code actions} holds its
+   * scorer action; an <i>alert</i> is a scored payment whose action is {@code REVIEW} or {@code
+   * BLOCK}; a <i>fraud</i> is a payment silver labels {@code is_fraud} (a fraud chargeback known
+   * when silver was built). {@code scored_transactions}, {@code alerts} and {@code alerted_frauds}
+   * count them; {@code alert_precision = alerted_frauds / alerts} (null without alerts) and {@code
+   * alert_recall = alerted_frauds / frauds among the scored payments} (null when no scored payment
+   * is a fraud). Payments without a score count in {@code transactions} but in neither ratio, so
+   * the ratios describe the scorer where it ran and {@code scored_transactions / transactions} says
+   * how much of the day that was; a day without scores has both ratios null. Labels arrive with the
+   * chargeback, weeks after the payment: a fraud whose chargeback is not in yet counts as
+   * legitimate, which lowers precision and makes recall provisional until silver and gold are
+   * re-run for the date after the chargeback window.
+   *
+   * @param actions the scorer's action ({@code ALLOW}, {@code REVIEW}, {@code BLOCK}) by payment id
    */
   public List<Object[]> fraudKpis(
-      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
+      LocalDate date,
+      List<Object[]> silver,
+      Map<String, Returns> returns,
+      Map<String, String> actions) {
     Map<String, double[]> acc = new TreeMap<>();
     for (Object[] r : silver) {
       if (!"AUTHORIZED".equals(r[5])) {
         continue;
       }
+      String action = actions.get((String) r[0]);
+      boolean alert = "REVIEW".equals(action) || "BLOCK".equals(action);
       for (String scope : new String[] {"*", (String) r[1]}) {
-        double[] a = acc.computeIfAbsent(scope, k -> new double[5]);
+        double[] a = acc.computeIfAbsent(scope, k -> new double[9]);
         double amount = r[7] == null ? 0 : (Double) r[7];
         boolean fraud = Boolean.TRUE.equals(r[8]);
         a[0]++;
@@ -211,6 +235,12 @@ public final class GoldTransform {
         a[3] += fraud ? amount : 0;
         Returns ret = returns.get((String) r[0]);
         a[4] += ret == null ? 0 : ret.chargebackCount();
+        if (action != null) {
+          a[5]++;
+          a[6] += alert ? 1 : 0;
+          a[7] += alert && fraud ? 1 : 0;
+          a[8] += fraud ? 1 : 0;
+        }
       }
     }
     List<Object[]> out = new ArrayList<>();
@@ -233,8 +263,11 @@ public final class GoldTransform {
             cbRatio,
             visa.breached(cb, cbRatio),
             mastercard.breached(cb, cbRatio),
-            null,
-            null,
+            (long) a[5],
+            (long) a[6],
+            (long) a[7],
+            a[6] == 0 ? null : a[7] / a[6],
+            a[8] == 0 ? null : a[7] / a[8],
             date
           });
     }
