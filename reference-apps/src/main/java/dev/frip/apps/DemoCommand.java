@@ -1,42 +1,28 @@
 package dev.frip.apps;
 
-import dev.frip.core.BatchFeatures;
-import dev.frip.core.EventStream;
-import dev.frip.core.FeatureStore;
-import dev.frip.core.GeneratedEvent;
 import dev.frip.core.GeneratorConfig;
-import dev.frip.core.WorldGenerator;
-import dev.frip.core.events.Action;
-import dev.frip.core.events.PaymentEvent;
-import dev.frip.core.events.RefundEvent;
-import dev.frip.core.events.RefundType;
+import dev.frip.core.Topics;
 import dev.frip.embedded.EmbeddedKafka;
 import dev.frip.kafka.SchemaRegistryServer;
+import dev.frip.lakehouse.GoldJob;
 import dev.frip.lakehouse.Lakehouse;
-import dev.frip.scoring.Decision;
-import dev.frip.scoring.FeatureLookup;
-import dev.frip.scoring.FraudScorer;
-import dev.frip.scoring.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,8 +31,11 @@ import picocli.CommandLine.Spec;
  * {@code frip demo}: the whole platform on one machine with nothing installed. It starts an
  * in-process Kafka broker (KRaft) and the schema registry on 127.0.0.1, produces a generated fraud
  * world to the six topics, ingests them into bronze exactly once, builds silver, gold and the
- * training features for every day, trains and promotes a model, then scores the last day's payments
- * in-process as live traffic and reports what the model caught.
+ * training features for every day, trains and promotes a model, then runs the streaming scorer
+ * ({@code frip score-stream}) over the topics (the earlier days only warm the features up, the last
+ * day's payments are scored), ingests its {@code fraud_scores} and {@code alerts} into bronze,
+ * rebuilds the last day's gold and reports what the model caught from the lakehouse (gold {@code
+ * fraud_kpis} alert precision and recall).
  *
  * <p>Each lakehouse step is the same subcommand a user would run ({@code frip ingest}, {@code frip
  * silver}, ...), so the demo is also their integration. The broker's log and the lakehouse of a run
@@ -58,7 +47,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole platform on embedded defaults: Kafka + schema registry on 127.0.0.1,",
-      "generate -> bronze -> silver -> gold -> training features -> model -> in-process scoring."
+      "generate -> bronze -> silver -> gold -> training features -> model -> streaming scorer",
+      "-> fraud_scores in bronze -> gold fraud_kpis alert precision and recall."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -137,35 +127,61 @@ final class DemoCommand implements Callable<Integer> {
       run(
           "ingest",
           concat(kafkaFlags, registryFlags, new String[] {"--lakehouse", lake, "--until-idle"}));
+
+      step(out, 5, "silver, gold and training features for each day");
+      for (LocalDate d = first; !d.isAfter(scoreDay); d = d.plusDays(1)) {
+        String[] day = {"--date", d.toString(), "--lakehouse", lake};
+        run("silver", day);
+        run("gold", day);
+        run("features", day);
+      }
+
+      step(out, 6, "train on " + first + ".." + scoreDay.minusDays(1) + " and promote");
+      run(
+          "train",
+          "--lakehouse",
+          lake,
+          "--from",
+          first.toString(),
+          "--to",
+          scoreDay.minusDays(1).toString(),
+          "--max-depth",
+          "4,6",
+          "--eta",
+          "0.1,0.3",
+          "--rounds",
+          "150",
+          "--promote");
+
+      step(
+          out,
+          7,
+          "stream-score "
+              + scoreDay
+              + " from Kafka with the promoted model (earlier days warm the features up)");
+      run(
+          "score-stream",
+          concat(
+              kafkaFlags,
+              registryFlags,
+              new String[] {
+                "--lakehouse", lake, "--score-from", scoreDay.toString(), "--until-idle"
+              }));
+
+      step(
+          out, 8, "fraud_scores and alerts into bronze, gold fraud_kpis of " + scoreDay + " again");
+      run(
+          "ingest",
+          concat(
+              kafkaFlags,
+              registryFlags,
+              new String[] {
+                "--lakehouse", lake, "--topics", "fraud_scores,alerts", "--until-idle"
+              }));
+      run("gold", "--date", scoreDay.toString(), "--lakehouse", lake);
     }
+    report(out, Lakehouse.local(lakeDir), scoreDay);
 
-    step(out, 5, "silver, gold and training features for each day");
-    for (LocalDate d = first; !d.isAfter(scoreDay); d = d.plusDays(1)) {
-      String[] day = {"--date", d.toString(), "--lakehouse", lake};
-      run("silver", day);
-      run("gold", day);
-      run("features", day);
-    }
-
-    step(out, 6, "train on " + first + ".." + scoreDay.minusDays(1) + " and promote");
-    run(
-        "train",
-        "--lakehouse",
-        lake,
-        "--from",
-        first.toString(),
-        "--to",
-        scoreDay.minusDays(1).toString(),
-        "--max-depth",
-        "4,6",
-        "--eta",
-        "0.1,0.3",
-        "--rounds",
-        "150",
-        "--promote");
-
-    step(out, 7, "score " + scoreDay + " in-process, as live traffic, with the promoted model");
-    score(out, world, Lakehouse.local(lakeDir), scoreDay);
     out.printf(
         Locale.ROOT,
         "%ndemo done in %.1f s; lakehouse at %s%n",
@@ -175,96 +191,79 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Replays the generated world in event-time order (the order live traffic arrives in) through an
-   * online {@link FeatureStore}; each payment of the scoring day is scored before it is folded in,
-   * as at checkout.
+   * Reports the scoring day from the lakehouse: the scores the streaming scorer produced (bronze
+   * {@code fraud_scores}, first score per payment) by action against the silver labels, the gold
+   * {@code fraud_kpis} alert precision and recall, and the scoring latency the scores carry.
    */
-  private void score(PrintWriter out, GeneratorConfig world, Lakehouse lake, LocalDate day) {
-    List<SpecificRecord> events = new ArrayList<>();
-    Set<String> chargebacked = new HashSet<>();
-    try (EventStream s = WorldGenerator.create(world).stream()) {
-      while (s.hasNext()) {
-        GeneratedEvent e = s.next();
-        events.add(e.value());
-        if (e.value() instanceof RefundEvent r && r.getRefundType() == RefundType.CHARGEBACK) {
-          chargebacked.add(r.getPaymentId());
-        }
-      }
+  private void report(PrintWriter out, Lakehouse lake, LocalDate day) {
+    Map<String, Boolean> fraud = new HashMap<>();
+    lake.scan(lake.silverPath())
+        .on(day)
+        .columns("payment_id", "is_fraud")
+        .forEach(r -> fraud.put((String) r[0], (Boolean) r[1]));
+    Map<String, Object[]> first = new HashMap<>(); // payment -> partition, offset, action, latency
+    lake.scan(lake.bronzePath(Topics.FRAUD_SCORES))
+        .between(day, day.plusDays(1))
+        .columns(
+            "payment_id",
+            "payment_event_time",
+            "kafka_partition",
+            "kafka_offset",
+            "action",
+            "latency_us",
+            "model_version")
+        .forEach(
+            r -> {
+              if (LocalDate.ofInstant((Instant) r[1], ZoneOffset.UTC).equals(day)) {
+                first.merge(
+                    (String) r[0],
+                    r,
+                    (a, b) ->
+                        ((Integer) a[2] < (Integer) b[2]
+                                || (a[2].equals(b[2]) && (Long) a[3] < (Long) b[3]))
+                            ? a
+                            : b);
+              }
+            });
+    Map<String, long[]> byAction = new TreeMap<>(); // payments, frauds
+    long[] latencies = new long[first.size()];
+    Set<String> models = new TreeSet<>();
+    int i = 0;
+    for (Map.Entry<String, Object[]> e : first.entrySet()) {
+      Object[] r = e.getValue();
+      long[] a = byAction.computeIfAbsent((String) r[4], k -> new long[2]);
+      a[0]++;
+      a[1] += Boolean.TRUE.equals(fraud.get(e.getKey())) ? 1 : 0;
+      latencies[i++] = (Long) r[5];
+      models.add((String) r[6]);
     }
-    // Batch features (terminal and merchant risk with the 7-day label delay) as of the scoring
-    // day, computed from the history only.
-    BatchFeatures batch = BatchFeatures.compute(events, world.startDate(), day);
-    FeatureStore store =
-        FeatureStore.inMemory()
-            .maximumUsers(Math.max(10_000, users * 2L))
-            .allowedLateness(Duration.ofMinutes(5))
-            .clock(
-                Clock.fixed(
-                    day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
-            .batchFeatures(batch)
-            .build();
-    ModelRegistry registry = ModelRegistry.on(lake.objectStore(Lakehouse.MODEL_REGISTRY));
-    Map<Action, long[]> byAction = new EnumMap<>(Action.class); // payments, frauds
-    for (Action a : Action.values()) {
-      byAction.put(a, new long[2]);
+    Arrays.sort(latencies);
+    out.printf("  model %s, %,d payments scored%n", String.join(", ", models), first.size());
+    for (String action : List.of("ALLOW", "REVIEW", "BLOCK")) {
+      long[] a = byAction.getOrDefault(action, new long[2]);
+      out.printf(Locale.ROOT, "  %-6s %,8d payments, %,5d of them fraud%n", action, a[0], a[1]);
     }
-    List<Long> latencies = new ArrayList<>();
-    long fallbacks = 0;
-    String why;
-    Instant dayStart = day.atStartOfDay().toInstant(ZoneOffset.UTC);
-    Instant dayEnd = day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    try (FraudScorer scorer =
-        FraudScorer.builder().models(registry).features(FeatureLookup.of(store)).build()) {
-      for (SpecificRecord e : events) {
-        if (e instanceof PaymentEvent p
-            && !p.getEventTime().isBefore(dayStart)
-            && p.getEventTime().isBefore(dayEnd)) {
-          long t0 = System.nanoTime();
-          Decision d = scorer.score(p);
-          latencies.add(System.nanoTime() - t0);
-          long[] a = byAction.get(d.action());
-          a[0]++;
-          a[1] += chargebacked.contains(p.getPaymentId()) ? 1 : 0;
-        }
-        store.observe(e);
-      }
-      out.printf("  model %s, %,d payments scored%n", scorer.modelVersion(), latencies.size());
-      StringBuilder reasons = new StringBuilder();
-      for (Map.Entry<FraudScorer.FallbackReason, Long> f : scorer.fallbackCounts().entrySet()) {
-        fallbacks += f.getValue();
-        if (f.getValue() > 0) {
-          reasons.append(reasons.length() == 0 ? " (" : ", ").append(f.getKey()).append(' ');
-          reasons.append(f.getValue());
-        }
-      }
-      why = reasons.length() == 0 ? "" : reasons.append(')').toString();
-    }
-    long frauds = 0;
-    long alerted = 0;
-    long alertedFrauds = 0;
-    for (Map.Entry<Action, long[]> e : byAction.entrySet()) {
-      long[] a = e.getValue();
-      frauds += a[1];
-      if (e.getKey() != Action.ALLOW) {
-        alerted += a[0];
-        alertedFrauds += a[1];
-      }
-      out.printf(Locale.ROOT, "  %-6s %,8d payments, %,5d of them fraud%n", e.getKey(), a[0], a[1]);
-    }
-    long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(sorted);
+    Map<String, Object> kpis =
+        lake.scan(lake.goldPath(GoldJob.FRAUD_KPIS)).on(day).rows().stream()
+            .filter(r -> "*".equals(r.get("merchant_id")))
+            .findFirst()
+            .orElse(Map.of());
     out.printf(
         Locale.ROOT,
-        "  alerts (review + block): precision %.3f, recall %.3f of %,d frauds; %,d rules"
-            + " fallbacks%s%n"
-            + "  in-process score incl. feature lookup: p50 %.1f µs, p99 %.1f µs%n",
-        alerted == 0 ? 0 : alertedFrauds / (double) alerted,
-        frauds == 0 ? 0 : alertedFrauds / (double) frauds,
-        frauds,
-        fallbacks,
-        why,
-        percentile(sorted, 0.50) / 1e3,
-        percentile(sorted, 0.99) / 1e3);
+        "  gold fraud_kpis: alert precision %s, recall %s (%s alerts, %s of them fraud, over %s"
+            + " scored authorized payments)%n"
+            + "  streaming score incl. feature lookup: p50 %.1f µs, p99 %.1f µs%n",
+        ratio(kpis.get("alert_precision")),
+        ratio(kpis.get("alert_recall")),
+        kpis.get("alerts"),
+        kpis.get("alerted_frauds"),
+        kpis.get("scored_transactions"),
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99));
+  }
+
+  private static String ratio(Object v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", (Double) v);
   }
 
   private static double percentile(long[] sorted, double q) {
@@ -272,7 +271,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void step(PrintWriter out, int n, String what) {
-    out.printf("%n[%d/7] %s%n", n, what);
+    out.printf("%n[%d/8] %s%n", n, what);
     out.flush();
   }
 

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SchemaRegistryCommand.class,
       ScoreFileCommand.class,
       ServeCommand.class,
+      ScoreStreamCommand.class,
       IngestCommand.class,
       SilverCommand.class,
       GoldCommand.class,

@@ -1,14 +1,20 @@
 package dev.frip.apps;
 
+import dev.frip.core.TopicSpec;
+import dev.frip.core.Topics;
 import dev.frip.kafka.SchemaRegistry;
 import dev.frip.lakehouse.BronzeIngester;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code frip ingest}: the seed topics into bronze, exactly once (offsets from the Delta log). */
+/**
+ * {@code frip ingest}: the seed topics (or those given with {@code --topics}, e.g. the scorer's
+ * {@code fraud_scores,alerts}) into bronze, exactly once (offsets from the Delta log).
+ */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
@@ -37,6 +43,13 @@ final class IngestCommand implements Callable<Integer> {
   String group = BronzeIngester.DEFAULT_GROUP_ID;
 
   @Option(
+      names = "--topics",
+      split = ",",
+      paramLabel = "TOPIC",
+      description = "Topics to ingest (default: the six seed topics).")
+  List<String> topics;
+
+  @Option(
       names = "--until-idle",
       description = "Stop when every partition is at its end offset (default: run until killed).")
   boolean untilIdle;
@@ -49,6 +62,8 @@ final class IngestCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
     }
     var lake = lakehouse.lakehouse();
+    List<TopicSpec> specs =
+        topics == null ? Topics.SEED : topics.stream().map(Topics::require).toList();
     try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
         BronzeIngester ingester =
             BronzeIngester.builder()
@@ -56,6 +71,7 @@ final class IngestCommand implements Callable<Integer> {
                 .bootstrapServers(servers)
                 .registry(registry)
                 .groupId(group)
+                .topics(specs.toArray(TopicSpec[]::new))
                 .build()) {
       BronzeIngester.Counts c;
       if (untilIdle) {

@@ -43,9 +43,10 @@ import java.util.Set;
  * {@code D} and {@code D + 1} (a score is stamped with its payment's time plus the scoring latency,
  * so a payment just before midnight can be scored after it), keeping those whose {@code
  * payment_event_time} is on {@code D}. When a payment was scored more than once (the scorer replays
- * from its last committed offset after a crash), the earliest score counts (by {@code event_time},
- * then {@code event_id}): it is the decision that acted on the payment. See {@code
- * GoldTransform#fraudKpis} for the precise definitions.
+ * from its last committed offset after a crash), the first score produced counts: the lowest {@code
+ * fraud_scores} offset (a payment's scores share a partition, being keyed by its user), the
+ * decision that acted on the payment. See {@code GoldTransform#fraudKpis} for the precise
+ * definitions.
  *
  * @since 0.1.0
  */
@@ -185,7 +186,8 @@ public final class GoldJob {
     DeltaTable.forReading(lake.engine(), lake.bronzePath(Topics.FRAUD_SCORES))
         .scan(
             DeltaTable.dateBetween(Lakehouse.EVENT_DATE, date, date.plusDays(1)),
-            List.of("payment_id", "payment_event_time", "event_time", "event_id", "action"),
+            List.of(
+                "payment_id", "payment_event_time", "kafka_partition", "kafka_offset", "action"),
             r -> {
               Instant paid = (Instant) r[1];
               if (paid.isBefore(from) || !paid.isBefore(to)) {
@@ -198,9 +200,10 @@ public final class GoldJob {
     return actions;
   }
 
+  /** Whether score row {@code a} was produced before {@code b}: by partition, then offset. */
   private static boolean earlier(Object[] a, Object[] b) {
-    int c = ((Instant) a[2]).compareTo((Instant) b[2]);
-    return c < 0 || (c == 0 && ((String) a[3]).compareTo((String) b[3]) <= 0);
+    int c = Integer.compare((Integer) a[2], (Integer) b[2]);
+    return c < 0 || (c == 0 && (Long) a[3] <= (Long) b[3]);
   }
 
   private GoldResult.Table publish(

@@ -333,6 +333,47 @@ public final class TrainingFeaturesJob {
         d.resultPath());
   }
 
+  /**
+   * The batch table of {@code date} (see {@link BatchFeatures}) from the same inputs {@link #run}
+   * uses for it: silver payments of the {@value #BATCH_HISTORY_DAYS} days before {@code date},
+   * device and geo events of the {@link #USER_HISTORY_DAYS} days before, and the chargebacks that
+   * arrived before {@code date}. Load it into the online store of a scorer that scores {@code date}
+   * (and later days until a newer table is loaded), so serving sees the batch features the training
+   * rows of that date hold. Needs no silver for {@code date} itself.
+   */
+  public BatchFeatures batchFeatures(LocalDate date) {
+    Objects.requireNonNull(date, "date");
+    long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    List<SpecificRecord> events = new ArrayList<>();
+    EventRows payments = new EventRows(PaymentEvent.getClassSchema(), PAYMENT_COLUMNS);
+    DeltaTable.forReading(lake.engine(), lake.silverPath())
+        .scan(
+            DeltaTable.dateBetween(
+                Lakehouse.EVENT_DATE, date.minusDays(BATCH_HISTORY_DAYS), date.minusDays(1)),
+            PAYMENT_COLUMNS,
+            r -> events.add(payments.event(r)));
+    LocalDate userFrom = date.minusDays(USER_HISTORY_DAYS);
+    events.addAll(
+        readBronze(
+            Topics.GEO_EVENTS.name(), GeoEvent.getClassSchema(), GEO_COLUMNS, userFrom, date));
+    events.addAll(
+        readBronze(
+            Topics.DEVICES.name(), DeviceEvent.getClassSchema(), DEVICE_COLUMNS, userFrom, date));
+    for (SpecificRecord e :
+        readBronze(
+            Topics.REFUNDS.name(),
+            RefundEvent.getClassSchema(),
+            REFUND_COLUMNS,
+            date.minusDays(BATCH_HISTORY_DAYS),
+            date)) {
+      if (((RefundEvent) e).getRefundType() == RefundType.CHARGEBACK) {
+        events.add(e);
+      }
+    }
+    events.removeIf(e -> ((Instant) e.get(1)).toEpochMilli() >= dayStart);
+    return BatchFeatures.compute(events, date, date);
+  }
+
   private static int firstAtOrAfter(List<SpecificRecord> sorted, long time) {
     int lo = 0;
     int hi = sorted.size();

@@ -99,7 +99,9 @@ class TrainingFeaturesJobTest {
       assertThat(s.published()).as("silver %s", d).isTrue();
     }
 
-    TrainingFeaturesResult r = TrainingFeaturesJob.builder(lake).clock(CLOCK).build().run(day);
+    TrainingFeaturesJob job = TrainingFeaturesJob.builder(lake).clock(CLOCK).build();
+    TrainingFeaturesResult r = job.run(day);
+    BatchFeatures forServing = job.batchFeatures(day);
 
     // The same definitions in memory, over the generated events themselves.
     world.sort(java.util.Comparator.comparingLong(e -> ((Instant) e.get(1)).toEpochMilli()));
@@ -143,6 +145,16 @@ class TrainingFeaturesJobTest {
       assertThat(row.get("event_id")).isEqualTo(e.getValue().payment().getEventId().toString());
       frauds += l.fraud() ? 1 : 0;
       batchValues += Double.isNaN(got[FeatureCatalog.BATCH_IDX]) ? 0 : 1;
+      // What a scorer loads for the day gives each payment the batch features it trained on.
+      double[] served = new double[6];
+      forServing.fill(e.getValue().payment(), served, 0);
+      for (int i = 0; i < 6; i++) {
+        assertThat(Double.doubleToLongBits(served[i]))
+            .as(
+                "%s served %s",
+                e.getKey(), FeatureCatalog.names().get(FeatureCatalog.BATCH_IDX + i))
+            .isEqualTo(Double.doubleToLongBits(want[FeatureCatalog.BATCH_IDX + i]));
+      }
     }
     assertThat(frauds).as("labelled frauds").isPositive();
     assertThat(batchValues).as("payments with terminal risk").isPositive();
