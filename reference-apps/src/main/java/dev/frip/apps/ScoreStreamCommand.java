@@ -132,6 +132,7 @@ final class ScoreStreamCommand implements Callable<Integer> {
                 .build()) {
       out.printf("score-stream: model %s, group %s%n", fraud.modelVersion(), group);
       out.flush();
+      long started = System.nanoTime();
       StreamingScorer.Counts c;
       if (untilIdle) {
         c = scorer.runUntilIdle();
@@ -159,14 +160,18 @@ final class ScoreStreamCommand implements Callable<Integer> {
           fallbacks.append(f.getValue());
         }
       }
+      double seconds = (System.nanoTime() - started) / 1e9;
       out.printf(
-          "score-stream: read %d, scored %d (alerts %d), folded %d, dead-lettered %d;"
-              + " rules fallbacks: %s%n",
+          Locale.ROOT,
+          "score-stream: read %d, scored %d (alerts %d), folded %d, dead-lettered %d in %.1f s"
+              + " (%.0f records/s, including the group join); rules fallbacks: %s%n",
           c.read(),
           c.scored(),
           c.alerts(),
           c.folded(),
           c.deadLettered(),
+          seconds,
+          c.read() / Math.max(seconds, 1e-9),
           fallbacks.length() == 0 ? "none" : fallbacks);
       return 0;
     }
