@@ -96,6 +96,16 @@ public final class XGBoostModel {
     return new XGBoostModel(objective, featureNames, ensemble.withMissing(missing), xgboostVersion);
   }
 
+  /** This model on the evaluator's bounds-checked path; for tests comparing both paths. */
+  XGBoostModel withBoundsChecks() {
+    return new XGBoostModel(objective, featureNames, ensemble.withBoundsChecks(), xgboostVersion);
+  }
+
+  /** Whether single-row margins skip bounds checks (see the evaluator's {@code Unchecked}). */
+  boolean unchecked() {
+    return ensemble.unchecked();
+  }
+
   /**
    * The raw margin of a single-output model.
    *

@@ -53,6 +53,9 @@ class ParityTest {
     for (String suffix : List.of("json", "ubj")) {
       Path file = Xgb.save(booster, dir, "model." + suffix);
       XGBoostModel model = ModelLoader.load(file);
+      if (model.numOutputs() == 1 && depth <= 8 && Runtime.version().feature() < 24) {
+        assertThat(model.unchecked()).as("the unchecked descent is in use on this JDK").isTrue();
+      }
       float[] test = withSplitConditions(file, Xgb.data(rnd, 400, features, 0.2), features, rnd);
       int n = test.length / features;
       assertParity(model, booster, test, n, features, Float.NaN);
@@ -172,6 +175,7 @@ class ParityTest {
     float[] batch = new float[n * outputs];
     model.predictBatch(test, n, batch, true);
     float[] batchPred = new float[n * model.predictionWidth()];
+    XGBoostModel checked = model.withBoundsChecks();
     model.predictBatch(test, n, batchPred, false);
     for (int r = 0; r < n; r++) {
       System.arraycopy(test, r * features, row, 0, features);
@@ -184,6 +188,7 @@ class ParityTest {
       }
       if (outputs == 1) {
         assertThat(model.margin(row)).isEqualTo(out[0]);
+        assertThat(checked.margin(row)).as("row %d, bounds-checked path", r).isEqualTo(out[0]);
       }
       model.predict(row, out);
       for (int k = 0; k < model.predictionWidth(); k++) {

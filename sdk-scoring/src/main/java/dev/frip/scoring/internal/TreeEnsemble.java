@@ -18,12 +18,15 @@ import java.util.Arrays;
  * right child follows its left child; it serves every model and the contribution walk. The
  * <em>perfect</em> layout, built when the deepest tree has at most {@link #MAX_PERFECT_DEPTH}
  * levels, pads every tree to a complete binary tree (a shallow leaf is copied into all slots below
- * it) and stores it level-major: level {@code k} of all trees together, tree {@code t}'s nodes of
- * that level at {@code numTrees * (2^k - 1) + t * 2^k}. A row then descends all trees one level at
- * a time, and a node at position {@code p} has its children at {@code 2p + numTrees} and {@code 2p
- * + numTrees + 1}: the inner loop runs over the trees with no dependency between iterations, so the
+ * it) and stores it level-major: level {@code k} of all trees together from {@code numTrees * (2^k
+ * - 1)}, tree {@code t}'s nodes of that level at position {@code q = t * 2^k + i} within it. A row
+ * then descends all trees one level at a time, and the node at position {@code q} has its children
+ * at positions {@code 2q} and {@code 2q + 1} of the next level (on the last level, these are the
+ * leaf indices): the inner loop runs over the trees with no dependency between iterations, so the
  * CPU overlaps hundreds of node visits instead of following one chain of loads per tree. The last
- * level is fused with the leaf sum, whose float additions stay in tree order.
+ * level is fused with the leaf sum, whose float additions stay in tree order. Where available, the
+ * descent reads its arrays without bounds checks ({@link Unchecked}); every index it uses is
+ * bounded by the layout built here.
  *
  * <p><b>Integer compares.</b> On the perfect layout a node is one {@code long}, {@code (key(split)
  * << 31) + slot}, and the row is expanded to {@code (key(x) << 31) + (2^31 - 1)}, where {@code key}
@@ -54,6 +57,7 @@ public final class TreeEnsemble {
   private final float[] baseMargin;
   private final int[] group;
   private final boolean exact; // a default-left split at -Inf: test missing values per node
+  private final boolean unchecked; // descend without bounds checks (see Unchecked)
   private final ThreadLocal<Scratch> scratch; // the expanded row and positions, per thread
 
   // Pointer layout: one slot per node, trees concatenated.
@@ -67,6 +71,7 @@ public final class TreeEnsemble {
   // Perfect layout, level-major (null when a tree is deeper than MAX_PERFECT_DEPTH).
   private final int depth;
   private final long[] pNode; // (key(split) << 31) + slot, see the class comment
+  private final int lastLevel; // where the last level of internal nodes starts in pNode
   private final float[] pLeaf; // tree t's leaves at t * 2^depth
 
   /** Per-thread buffers: the expanded row and each tree's current node position. */
@@ -74,11 +79,13 @@ public final class TreeEnsemble {
     final float[] row;
     final long[] keys;
     final int[] at;
+    final long[] pos; // the unchecked descent's positions: long, so no sign extension per visit
 
     Scratch(int numFeatures, int numTrees) {
       row = new float[2 * numFeatures];
       keys = new long[2 * numFeatures];
       at = new int[numTrees];
+      pos = new long[numTrees];
     }
   }
 
@@ -102,6 +109,7 @@ public final class TreeEnsemble {
     this.numOutputs = baseMargin.length;
     this.baseMargin = baseMargin.clone();
     this.missing = missing;
+    this.unchecked = Unchecked.UNSAFE != null;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(numFeatures, trees.length));
     this.group = new int[numTrees];
     this.treeRoot = new int[numTrees];
@@ -135,6 +143,7 @@ public final class TreeEnsemble {
       int leaves = 1 << depth;
       pNode = new long[numTrees * internal];
       pLeaf = new float[numTrees * leaves];
+      lastLevel = depth == 0 ? 0 : numTrees * ((1 << (depth - 1)) - 1);
       for (int t = 0; t < numTrees; t++) {
         fillPerfect(t, treeRoot[t], 0, 0);
       }
@@ -142,6 +151,7 @@ public final class TreeEnsemble {
       depth = -1;
       pNode = null;
       pLeaf = null;
+      lastLevel = 0;
     }
   }
 
@@ -267,10 +277,24 @@ public final class TreeEnsemble {
 
   /** Returns a copy of this ensemble that treats {@code newMissing} (and NaN) as missing. */
   public TreeEnsemble withMissing(float newMissing) {
-    return new TreeEnsemble(this, newMissing);
+    return new TreeEnsemble(this, newMissing, unchecked);
   }
 
-  private TreeEnsemble(TreeEnsemble o, float missing) {
+  /**
+   * Returns a copy of this ensemble that always reads its arrays with bounds checks, the path used
+   * where {@link Unchecked} is off; for tests that compare both paths.
+   */
+  public TreeEnsemble withBoundsChecks() {
+    return new TreeEnsemble(this, missing, false);
+  }
+
+  /** Whether single-output margins use the descent without bounds checks. */
+  public boolean unchecked() {
+    return unchecked && pNode != null && depth > 0;
+  }
+
+  private TreeEnsemble(TreeEnsemble o, float missing, boolean unchecked) {
+    this.unchecked = unchecked;
     this.numTrees = o.numTrees;
     this.numFeatures = o.numFeatures;
     this.numOutputs = o.numOutputs;
@@ -287,6 +311,7 @@ public final class TreeEnsemble {
     this.depth = o.depth;
     this.pNode = o.pNode;
     this.pLeaf = o.pLeaf;
+    this.lastLevel = o.lastLevel;
   }
 
   /** Expands a row into the per-thread buffer: missing becomes +Inf in slot f, -Inf in F + f. */
@@ -326,14 +351,19 @@ public final class TreeEnsemble {
       return sum;
     }
     Scratch s = scratch.get();
-    return pNode != null
-        ? marginPerfect(expandKeys(x, offset, s.keys), s.at)
-        : marginPointer(expand(x, offset, s.row));
+    if (pNode == null) {
+      return marginPointer(expand(x, offset, s.row));
+    }
+    long[] row = expandKeys(x, offset, s.keys);
+    return unchecked && depth > 0 ? marginUnchecked(row, s.pos) : marginPerfect(row, s.at);
   }
 
   /**
-   * Descends all trees by {@code depth - 1} levels: afterwards {@code at[t]} is the position of
-   * tree {@code t}'s node on the last level.
+   * Descends all trees by {@code depth - 1} levels: afterwards {@code at[t]} is the absolute index
+   * in {@code pNode} of tree {@code t}'s node on the last level of internal nodes. The node at
+   * absolute index {@code p} has its children at {@code 2p + numTrees + {0, 1}}: the class
+   * comment's {@code 2q + {0, 1}} with the level offsets folded in, which saves the checked path an
+   * addition per visit.
    */
   private void descendPerfect(long[] row, int[] at) {
     final long[] nodes = pNode;
@@ -355,9 +385,9 @@ public final class TreeEnsemble {
     }
   }
 
-  /** The leaf index (into {@code pLeaf}) reached from last-level position {@code p}. */
+  /** The leaf index (into {@code pLeaf}) reached from last-level absolute index {@code p}. */
   private int lastStep(long[] row, int p) {
-    return 2 * (p - numTrees * ((1 << (depth - 1)) - 1)) + goRight(row, pNode[p]);
+    return 2 * (p - lastLevel) + goRight(row, pNode[p]);
   }
 
   /** 0 when the row's value in the node's slot is below its split, else 1 (class comment). */
@@ -380,6 +410,53 @@ public final class TreeEnsemble {
     // associative).
     for (int t = 0; t < n; t++) {
       sum += leaves[lastStep(row, at[t])];
+    }
+    return sum;
+  }
+
+  /**
+   * {@link #marginPerfect} without bounds checks (depth at least 1). Bounds, by construction:
+   * {@code q < numTrees * 2^level} on each level, so {@code base + q} stays inside that level of
+   * {@code pNode}; a node's slot is below {@code 2 * numFeatures}, the length of {@code row}; the
+   * last step's {@code 2q + 1 < numTrees * 2^depth}, the length of {@code pLeaf}; {@code pos} has
+   * {@code numTrees} entries. {@code row} is the scratch buffer {@link #expandKeys} filled.
+   */
+  private float marginUnchecked(long[] row, long[] pos) {
+    final sun.misc.Unsafe u = Unchecked.UNSAFE;
+    final long[] nodes = pNode;
+    final int n = numTrees;
+    final long lb = Unchecked.LONG_BASE;
+    long base = lb; // byte offset of the current level in pNode
+    if (depth == 1) {
+      for (int t = 0; t < n; t++) {
+        u.putLong(pos, lb + 8L * t, t);
+      }
+    } else {
+      for (int t = 0; t < n; t++) {
+        long node = u.getLong(nodes, base + 8L * t);
+        long x = u.getLong(row, lb + 8L * (node & LOW));
+        u.putLong(pos, lb + 8L * t, 2L * t + ((node - x) >>> 63));
+      }
+      base += 8L * n;
+      for (int level = 1; level < depth - 1; level++) {
+        for (int t = 0; t < n; t++) {
+          long q = u.getLong(pos, lb + 8L * t);
+          long node = u.getLong(nodes, base + 8L * q);
+          long x = u.getLong(row, lb + 8L * (node & LOW));
+          u.putLong(pos, lb + 8L * t, 2L * q + ((node - x) >>> 63));
+        }
+        base += 8L * n << level;
+      }
+    }
+    final float[] leaves = pLeaf;
+    final long fb = Unchecked.FLOAT_BASE;
+    float sum = baseMargin[0];
+    // The last level fused with the sum, in tree order (float32 addition is not associative).
+    for (int t = 0; t < n; t++) {
+      long q = u.getLong(pos, lb + 8L * t);
+      long node = u.getLong(nodes, base + 8L * q);
+      long x = u.getLong(row, lb + 8L * (node & LOW));
+      sum += u.getFloat(leaves, fb + 4L * (2L * q + ((node - x) >>> 63)));
     }
     return sum;
   }
