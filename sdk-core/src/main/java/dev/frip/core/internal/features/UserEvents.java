@@ -146,6 +146,9 @@ public final class UserEvents {
     size -= n;
   }
 
+  /** Events {@link #lowerBound} checks backwards from the end before it searches. */
+  private static final int LINEAR_PROBES = 8;
+
   /** First index whose key is not less than (time, idHash). */
   public int lowerBound(long time, int idHash) {
     if (size == 0) {
@@ -155,8 +158,17 @@ public final class UserEvents {
     if (last < time || (last == time && idHash(size - 1) < idHash)) {
       return size; // the common case: a key after every event held
     }
+    // Keys are looked up near the end (a payment just folded, an event within the allowed
+    // lateness): walk back a few events, which the caller is about to read anyway, before a binary
+    // search whose probes would each touch a cold cache line of this user's buffer.
+    int hi = size - 1;
+    for (int steps = 0; steps < LINEAR_PROBES && hi > 0; steps++, hi--) {
+      long t = time(hi - 1);
+      if (t < time || (t == time && idHash(hi - 1) < idHash)) {
+        return hi;
+      }
+    }
     int lo = 0;
-    int hi = size;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       long t = time(mid);

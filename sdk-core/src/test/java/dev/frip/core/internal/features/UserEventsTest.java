@@ -2,6 +2,7 @@ package dev.frip.core.internal.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class UserEventsTest {
@@ -64,5 +65,39 @@ class UserEventsTest {
     assertThat(r.maxTime()).isEqualTo(2000);
     assertThat(r.amount(1)).isEqualTo(100);
     assertThat(r.lat(0)).isEqualTo(1f);
+  }
+
+  @Test
+  void lowerBoundAgreesWithALinearScanForKeysNearAndFarFromTheEnd() {
+    Random rnd = new Random(5);
+    UserEvents e = new UserEvents();
+    for (int i = 0; i < 200; i++) {
+      add(e, 1000L * (i / 3), rnd.nextInt(), 1024); // three events per millisecond tick
+    }
+    for (int probe = 0; probe < 2000; probe++) {
+      long time = rnd.nextInt(70_000) - 1000;
+      int idHash = probe % 3 == 0 ? Integer.MIN_VALUE : rnd.nextInt();
+      int expected = 0;
+      while (expected < e.size()
+          && (e.time(expected) < time
+              || (e.time(expected) == time && e.idHash(expected) < idHash))) {
+        expected++;
+      }
+      assertThat(e.lowerBound(time, idHash)).as("time %d id %d", time, idHash).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theArcsineSeriesMatchesMathAsinWhereItIsUsed() {
+    Random rnd = new Random(9);
+    for (int i = 0; i < 100_000; i++) {
+      double x = rnd.nextDouble() * 0x1p-7 * (i % 2 == 0 ? 1 : rnd.nextDouble() * 1e-3);
+      assertThat(Math.abs(FeatureKernel.asin(x) - Math.asin(x)))
+          .as("asin(%s)", x)
+          .isLessThanOrEqualTo(Math.ulp(Math.asin(x)));
+    }
+    assertThat(FeatureKernel.asin(0)).isZero();
+    assertThat(FeatureKernel.asin(0.5)).isEqualTo(Math.asin(0.5));
+    assertThat(FeatureKernel.asin(1)).isEqualTo(Math.PI / 2);
   }
 }
