@@ -82,6 +82,14 @@ final class ScoreStreamCommand implements Callable<Integer> {
   double block = Thresholds.DEFAULT.block();
 
   @Option(
+      names = "--feature-timeout",
+      paramLabel = "MS",
+      description =
+          "Time budget of one feature lookup before the rules score instead (default: 1000 ms;"
+              + " a stream has no checkout waiting, unlike the in-process default of 50 ms).")
+  long featureTimeoutMs = 1000;
+
+  @Option(
       names = "--until-idle",
       description = "Stop when every partition is read to its end (default: run until killed).")
   boolean untilIdle;
@@ -113,6 +121,7 @@ final class ScoreStreamCommand implements Callable<Integer> {
             FraudScorer.builder()
                 .models(models)
                 .features(FeatureLookup.of(store))
+                .featureTimeout(Duration.ofMillis(featureTimeoutMs))
                 .thresholds(thresholds)
                 .build();
         StreamingScorer scorer =
