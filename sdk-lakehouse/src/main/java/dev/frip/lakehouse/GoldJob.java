@@ -3,6 +3,7 @@ package dev.frip.lakehouse;
 import dev.frip.core.Topics;
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.GoldTransform;
 import dev.frip.lakehouse.internal.QualityGate;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,15 +84,12 @@ public final class GoldJob {
   /** Builds, checks and publishes the gold partitions of {@code date}. */
   public GoldResult run(LocalDate date) {
     Objects.requireNonNull(date, "date");
-    List<Object[]> silver = new ArrayList<>();
-    DeltaTable.forReading(lake.engine(), lake.silverPath())
-        .scan(
-            DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date),
-            GoldTransform.SILVER_COLUMNS,
-            silver::add);
-    Set<String> ids = new HashSet<>();
-    for (Object[] r : silver) {
-      ids.add((String) r[0]);
+    Columns silver =
+        DeltaTable.forReading(lake.engine(), lake.silverPath())
+            .read(DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date), GoldTransform.SILVER_COLUMNS);
+    Set<String> ids = new HashSet<>((int) Math.min(Integer.MAX_VALUE, silver.size() * 4L / 3 + 1));
+    for (int i = 0; i < silver.size(); i++) {
+      ids.add(silver.getString(i, 0));
     }
     Map<String, GoldTransform.Returns> returns = new HashMap<>();
     DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/refunds")
@@ -122,14 +119,14 @@ public final class GoldJob {
             });
 
     Map<String, String> actions = scorerActions(date);
-
+    GoldTransform.Day day = new GoldTransform.Day(silver, returns);
     Map<String, GoldResult.Table> tables = new LinkedHashMap<>();
     tables.put(
         DAILY_REVENUE,
         publish(
             DAILY_REVENUE,
             GoldTransform.DAILY_REVENUE,
-            transform.dailyRevenue(date, silver, returns),
+            transform.dailyRevenue(date, day),
             ExpectationSuite.named(DAILY_REVENUE)
                 .expect(Expectation.notNull("merchant_id"))
                 .expect(Expectation.between("approval_rate", 0, 1))
@@ -142,7 +139,7 @@ public final class GoldJob {
         publish(
             FRAUD_KPIS,
             GoldTransform.FRAUD_KPIS,
-            transform.fraudKpis(date, silver, returns, actions),
+            transform.fraudKpis(date, day, actions),
             ExpectationSuite.named(FRAUD_KPIS)
                 .expect(Expectation.unique("merchant_id"))
                 .expect(Expectation.between("fraud_rate_count", 0, 1))
@@ -157,7 +154,7 @@ public final class GoldJob {
         publish(
             MERCHANT_RISK,
             GoldTransform.MERCHANT_RISK,
-            transform.merchantRisk(date, silver, returns),
+            transform.merchantRisk(date, day),
             ExpectationSuite.named(MERCHANT_RISK)
                 .expect(Expectation.unique("merchant_id"))
                 .expect(Expectation.between("fraud_rate", 0, 1))
@@ -169,7 +166,7 @@ public final class GoldJob {
         publish(
             CUSTOMER_METRICS,
             GoldTransform.CUSTOMER_METRICS,
-            transform.customerMetrics(date, silver, returns),
+            transform.customerMetrics(date, day),
             ExpectationSuite.named(CUSTOMER_METRICS)
                 .expect(Expectation.unique("user_id"))
                 .expect(Expectation.between("spend_reporting", 0, Double.MAX_VALUE))

@@ -2,19 +2,21 @@ package dev.frip.lakehouse;
 
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.QualityGate;
 import dev.frip.lakehouse.internal.ReferenceData;
 import dev.frip.lakehouse.internal.SilverTransform;
+import io.delta.kernel.types.StructType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Builds {@code silver/enriched_transactions/event_date=D} from the bronze tables: each payment of
@@ -66,24 +68,32 @@ public final class SilverJob {
     Objects.requireNonNull(date, "date");
     SilverTransform.Output out =
         transform.run(
-            (topic, from, to, cols, sink) ->
-                DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/" + topic)
-                    .scan(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), cols, sink),
+            new SilverTransform.BronzeSource() {
+              @Override
+              public void scan(
+                  String topic,
+                  LocalDate from,
+                  LocalDate to,
+                  List<String> columns,
+                  Consumer<Object[]> sink) {
+                bronze(topic)
+                    .scan(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns, sink);
+              }
+
+              @Override
+              public Columns read(String topic, LocalDate from, LocalDate to, StructType columns) {
+                return bronze(topic)
+                    .read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns);
+              }
+            },
             date);
-    Set<String> bronzeIds = new HashSet<>();
-    DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/payments")
-        .scan(
-            DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date),
-            List.of("event_id"),
-            r -> bronzeIds.add((String) r[0]));
-    ExpectationSuite suite = suite(bronzeIds);
+    ExpectationSuite suite = suite(out.bronzeEventIds());
     QualityGate gate =
         new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
-    QualityGate.Decision d =
+    QualityGate.ColumnarDecision d =
         gate.check(
             Lakehouse.SILVER_ENRICHED_TRANSACTIONS,
             date,
-            SilverTransform.columns(),
             out.rows(),
             suite,
             clock.instant(),
@@ -108,6 +118,10 @@ public final class SilverJob {
         d.quarantined(),
         d.result(),
         d.resultPath());
+  }
+
+  private DeltaTable bronze(String topic) {
+    return DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/" + topic);
   }
 
   private ExpectationSuite suite(Set<String> bronzeIds) {

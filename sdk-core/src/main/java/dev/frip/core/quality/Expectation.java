@@ -74,7 +74,7 @@ public interface Expectation {
         Set<Object> seen = new HashSet<>();
         List<Integer> bad = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-          Object v = rows.row(i)[c];
+          Object v = rows.value(i, c);
           if (v != null && !seen.add(v)) {
             bad.add(i);
           }
@@ -171,7 +171,7 @@ public interface Expectation {
         int c = rows.indexOf(timestampColumn);
         Instant max = null;
         for (int i = 0; i < rows.size(); i++) {
-          Object v = rows.row(i)[c];
+          Object v = rows.value(i, c);
           if (v instanceof Instant t && (max == null || t.isAfter(max))) {
             max = t;
           }
@@ -191,7 +191,7 @@ public interface Expectation {
         int c = rows.indexOf(column);
         List<Integer> bad = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-          if (!ok.test(rows.row(i)[c])) {
+          if (!ok.test(rows.value(i, c))) {
             bad.add(i);
           }
         }

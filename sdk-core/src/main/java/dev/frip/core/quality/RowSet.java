@@ -8,23 +8,39 @@ import java.util.Objects;
 /**
  * Rows an expectation suite checks: named columns and positional values, the shape a lakehouse
  * partition has before it is published. Values are plain Java objects ({@code String}, boxed
- * numbers, {@code Boolean}, {@code java.time.Instant}, {@code java.time.LocalDate}).
+ * numbers, {@code Boolean}, {@code java.time.Instant}, {@code java.time.LocalDate}). The rows are
+ * either a list of arrays or, for data held column by column, a {@link Cells} function, so a large
+ * partition is checked without building a row object per row.
  *
  * <pre>{@code
  * RowSet rows = RowSet.of(List.of("event_id", "amount"), listOfObjectArrays);
+ * RowSet cols = RowSet.of(List.of("event_id", "amount"), size, (row, col) -> table[col][row]);
  * }</pre>
  *
  * @since 0.1.0
  */
 public final class RowSet {
 
+  /**
+   * One value by row and column position.
+   *
+   * @since 0.1.0
+   */
+  @FunctionalInterface
+  public interface Cells {
+    /** The value at {@code row}, {@code column} (positions in the row set's column order). */
+    Object value(int row, int column);
+  }
+
   private final List<String> columns;
-  private final List<Object[]> rows;
+  private final int size;
+  private final Cells cells;
   private final Map<String, Integer> index = new HashMap<>();
 
-  private RowSet(List<String> columns, List<Object[]> rows) {
+  private RowSet(List<String> columns, int size, Cells cells) {
     this.columns = List.copyOf(columns);
-    this.rows = rows;
+    this.size = size;
+    this.cells = cells;
     for (int i = 0; i < this.columns.size(); i++) {
       index.put(this.columns.get(i), i);
     }
@@ -34,7 +50,20 @@ public final class RowSet {
   public static RowSet of(List<String> columns, List<Object[]> rows) {
     Objects.requireNonNull(columns, "columns");
     Objects.requireNonNull(rows, "rows");
-    return new RowSet(columns, rows);
+    return new RowSet(columns, rows.size(), (r, c) -> rows.get(r)[c]);
+  }
+
+  /**
+   * Wraps {@code size} rows held elsewhere (e.g. column by column) whose values {@code cells}
+   * returns by position.
+   */
+  public static RowSet of(List<String> columns, int size, Cells cells) {
+    Objects.requireNonNull(columns, "columns");
+    Objects.requireNonNull(cells, "cells");
+    if (size < 0) {
+      throw new IllegalArgumentException("size was " + size + ", must be >= 0");
+    }
+    return new RowSet(columns, size, cells);
   }
 
   /** Column names. */
@@ -44,12 +73,24 @@ public final class RowSet {
 
   /** Number of rows. */
   public int size() {
-    return rows.size();
+    return size;
   }
 
-  /** One row's values. */
+  /** One row's values (a new array when the rows are held column by column). */
   public Object[] row(int i) {
-    return rows.get(i);
+    Objects.checkIndex(i, size);
+    Object[] r = new Object[columns.size()];
+    for (int c = 0; c < r.length; c++) {
+      r[c] = cells.value(i, c);
+    }
+    return r;
+  }
+
+  /** A value by row and column position. */
+  public Object value(int row, int column) {
+    Objects.checkIndex(row, size);
+    Objects.checkIndex(column, columns.size());
+    return cells.value(row, column);
   }
 
   /**
@@ -68,6 +109,6 @@ public final class RowSet {
 
   /** A value by row and column name. */
   public Object value(int row, String column) {
-    return rows.get(row)[indexOf(column)];
+    return value(row, indexOf(column));
   }
 }

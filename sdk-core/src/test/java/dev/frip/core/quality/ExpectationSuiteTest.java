@@ -40,6 +40,26 @@ class ExpectationSuiteTest {
   }
 
   @Test
+  void rowsHeldColumnByColumnGiveTheSameResultAsArrays() {
+    Object[][] columns = new Object[4][3];
+    for (int r = 0; r < BAD.size(); r++) {
+      for (int c = 0; c < 4; c++) {
+        columns[c][r] = BAD.row(r)[c];
+      }
+    }
+    RowSet byColumn = RowSet.of(BAD.columns(), BAD.size(), (r, c) -> columns[c][r]);
+    SuiteResult fromColumns = suite().run(byColumn, T);
+    SuiteResult fromArrays = suite().run(BAD, T);
+    assertThat(fromColumns.toJson()).isEqualTo(fromArrays.toJson());
+    assertThat(byColumn.row(1)).containsExactly("a", -5L, "PENDING", T);
+    assertThat(byColumn.value(2, "amount")).isEqualTo("x");
+    assertThatThrownBy(() -> byColumn.value(3, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> RowSet.of(List.of("id"), -1, (r, c) -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size was -1");
+  }
+
+  @Test
   void eachRowLevelRuleNamesTheRowsThatBrokeIt() {
     SuiteResult r = suite().run(BAD, T);
     assertThat(r.publishable()).isFalse();

@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,10 @@ import org.slf4j.LoggerFactory;
 public final class DeltaTable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTable.class);
+
+  /** Rows per Parquet file below which a columnar partition is not split for parallel writes. */
+  static final int MIN_ROWS_PER_PARALLEL_FILE = 250_000;
+
   static final String ENGINE_INFO = "frip-sdk-lakehouse/0.1.0";
 
   private final Engine engine;
@@ -229,6 +234,60 @@ public final class DeltaTable {
   }
 
   /**
+   * As {@link #replacePartition(LocalDate, List)} for rows held column by column. A large partition
+   * is written as several Parquet files in parallel, one row range per available processor (at
+   * least {@value #MIN_ROWS_PER_PARALLEL_FILE} rows each).
+   */
+  public long replacePartition(LocalDate date, Columns rows) {
+    return replacePartition(date, rows, MIN_ROWS_PER_PARALLEL_FILE);
+  }
+
+  /** As {@link #replacePartition(LocalDate, Columns)} with the given minimum rows per file. */
+  long replacePartition(LocalDate date, Columns rows, int minRowsPerFile) {
+    requirePartitioned();
+    if (!rows.schema().equals(schema)) {
+      throw new IllegalArgumentException(
+          "rows have schema " + rows.schema() + ", table " + path + " has " + schema);
+    }
+    Snapshot snap = ensureCreated();
+    List<Row> actions = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    forEachScanFile(
+        snap, partitionEquals(date), f -> actions.add(KernelActions.removeOf(f, true, now)));
+    int day = (int) date.toEpochDay();
+    for (int r = 0; r < rows.size(); r++) {
+      if (rows.isNull(r, partitionOrdinal) || rows.getInt(r, partitionOrdinal) != day) {
+        throw new IllegalArgumentException(
+            "row for "
+                + partitionColumn
+                + "="
+                + rows.value(r, partitionOrdinal)
+                + " in a replace of partition "
+                + date);
+      }
+    }
+    Transaction txn = newTransaction(Map.of(), snap);
+    if (rows.size() > 0) {
+      int slices =
+          Math.max(
+              1,
+              Math.min(Runtime.getRuntime().availableProcessors(), rows.size() / minRowsPerFile));
+      List<ColumnarBatch> batches = new ArrayList<>(slices);
+      for (int i = 0; i < slices; i++) {
+        batches.add(
+            rows.batch(
+                (int) ((long) rows.size() * i / slices),
+                (int) ((long) rows.size() * (i + 1) / slices)));
+      }
+      writePartition(txn.getTransactionState(engine), date, batches, actions, false);
+    }
+    if (actions.isEmpty()) {
+      return snap.getVersion();
+    }
+    return commit(txn, actions);
+  }
+
+  /**
    * Rewrites one partition's files into as few files as the Parquet writer makes, in one commit of
    * {@code remove} + {@code add} actions with {@code dataChange=false}. Returns the version, or the
    * current one when the partition has fewer than two files.
@@ -297,8 +356,75 @@ public final class DeltaTable {
     snapshot().ifPresent(s -> scan(s, filter, columns, sink));
   }
 
+  /**
+   * Reads the rows matching {@code filter} (may be null for all rows), projected to the fields of
+   * {@code columns}, into a columnar table: no object per row. An absent table reads as no rows; a
+   * column the table lacks or holds with another type is an error.
+   */
+  public Columns read(Predicate filter, StructType columns) {
+    Optional<Snapshot> snap = snapshot();
+    if (snap.isEmpty()) {
+      return Columns.empty(columns, 0);
+    }
+    StructType readSchema = readSchema(snap.get(), columns.fieldNames());
+    for (int c = 0; c < columns.length(); c++) {
+      if (!readSchema.at(c).getDataType().equivalent(columns.at(c).getDataType())) {
+        throw new IllegalArgumentException(
+            "column "
+                + columns.at(c).getName()
+                + " of table "
+                + path
+                + " has type "
+                + readSchema.at(c).getDataType()
+                + ", expected "
+                + columns.at(c).getDataType());
+      }
+    }
+    Scan scan = newScan(snap.get(), filter, readSchema);
+    Row scanState = scan.getScanState(engine);
+    List<Row> files = scanFiles(scan);
+    // Files are read in parallel and concatenated in scan order, as a sequential read would.
+    List<Columns> parts =
+        files.parallelStream()
+            .map(
+                f -> {
+                  Columns part = Columns.empty(readSchema, 1024);
+                  readFile(scanState, f, readSchema, part::append);
+                  return part;
+                })
+            .toList();
+    return Columns.concat(readSchema, parts);
+  }
+
+  /** Receives one batch of a scan: a vector per read column, in the order asked for. */
+  @FunctionalInterface
+  private interface BatchSink {
+    void accept(ColumnVector[] vectors, int size, ColumnVector selection);
+  }
+
   private void scan(
       Snapshot snap, Predicate filter, List<String> columns, Consumer<Object[]> sink) {
+    StructType readSchema = readSchema(snap, columns);
+    scanBatches(
+        snap,
+        filter,
+        readSchema,
+        (vectors, size, selection) -> {
+          int n = vectors.length;
+          for (int r = 0; r < size; r++) {
+            if (selection != null && (selection.isNullAt(r) || !selection.getBoolean(r))) {
+              continue;
+            }
+            Object[] row = new Object[n];
+            for (int c = 0; c < n; c++) {
+              row[c] = value(vectors[c], readSchema.at(c).getDataType(), r);
+            }
+            sink.accept(row);
+          }
+        });
+  }
+
+  private StructType readSchema(Snapshot snap, List<String> columns) {
     StructType tableSchema = snap.getSchema();
     List<StructField> fields = new ArrayList<>();
     for (String c : columns) {
@@ -314,61 +440,68 @@ public final class DeltaTable {
       }
       fields.add(tableSchema.at(i));
     }
-    StructType readSchema = new StructType(fields);
+    return new StructType(fields);
+  }
+
+  private void scanBatches(Snapshot snap, Predicate filter, StructType readSchema, BatchSink sink) {
+    Scan scan = newScan(snap, filter, readSchema);
+    Row scanState = scan.getScanState(engine);
+    for (Row f : scanFiles(scan)) {
+      readFile(scanState, f, readSchema, sink);
+    }
+  }
+
+  private static Scan newScan(Snapshot snap, Predicate filter, StructType readSchema) {
     var sb = snap.getScanBuilder().withReadSchema(readSchema);
     if (filter != null) {
       sb = sb.withFilter(filter);
     }
-    Scan scan = sb.build();
-    Row scanState = scan.getScanState(engine);
-    StructType physical = KernelActions.physicalReadSchema(scanState);
+    return sb.build();
+  }
+
+  /** The scan's data files (after partition pruning), in scan order. */
+  private List<Row> scanFiles(Scan scan) {
+    List<Row> out = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> rows = files.next().getRows()) {
-          while (rows.hasNext()) {
-            Row scanFile = rows.next();
-            FileStatus status = KernelActions.fileStatus(scanFile);
-            CloseableIterator<ColumnarBatch> physicalData =
-                engine
-                    .getParquetHandler()
-                    .readParquetFiles(single(status), physical, Optional.empty())
-                    .map(FileReadResult::getData);
-            try (CloseableIterator<FilteredColumnarBatch> data =
-                Scan.transformPhysicalData(engine, scanState, scanFile, physicalData)) {
-              while (data.hasNext()) {
-                emit(data.next(), readSchema, sink);
-              }
-            }
-          }
+          rows.forEachRemaining(out::add);
         }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing files of Delta table " + path, e);
+    }
+    return out;
+  }
+
+  private void readFile(Row scanState, Row scanFile, StructType readSchema, BatchSink sink) {
+    FileStatus status = KernelActions.fileStatus(scanFile);
+    try (CloseableIterator<FilteredColumnarBatch> data =
+        Scan.transformPhysicalData(
+            engine,
+            scanState,
+            scanFile,
+            engine
+                .getParquetHandler()
+                .readParquetFiles(
+                    single(status), KernelActions.physicalReadSchema(scanState), Optional.empty())
+                .map(FileReadResult::getData))) {
+      while (data.hasNext()) {
+        emit(data.next(), readSchema, sink);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading Delta table " + path, e);
     }
   }
 
-  private static void emit(
-      FilteredColumnarBatch fb, StructType readSchema, Consumer<Object[]> sink) {
+  private static void emit(FilteredColumnarBatch fb, StructType readSchema, BatchSink sink) {
     ColumnarBatch b = fb.getData();
-    Optional<ColumnVector> sel = fb.getSelectionVector();
     int n = readSchema.length();
     ColumnVector[] vectors = new ColumnVector[n];
-    DataType[] types = new DataType[n];
     for (int c = 0; c < n; c++) {
-      int ord = b.getSchema().indexOf(readSchema.at(c).getName());
-      vectors[c] = b.getColumnVector(ord);
-      types[c] = readSchema.at(c).getDataType();
+      vectors[c] = b.getColumnVector(b.getSchema().indexOf(readSchema.at(c).getName()));
     }
-    for (int r = 0; r < b.getSize(); r++) {
-      if (sel.isPresent() && (sel.get().isNullAt(r) || !sel.get().getBoolean(r))) {
-        continue;
-      }
-      Object[] row = new Object[n];
-      for (int c = 0; c < n; c++) {
-        row[c] = value(vectors[c], types[c], r);
-      }
-      sink.accept(row);
-    }
+    sink.accept(vectors, b.getSize(), fb.getSelectionVector().orElse(null));
   }
 
   /** Reads one value of a column vector as a Java domain value. */
@@ -466,31 +599,66 @@ public final class DeltaTable {
       }
     }
     for (Map.Entry<LocalDate, List<Object[]>> part : byPartition.entrySet()) {
-      Map<String, Literal> pv =
-          partitionColumn == null
-              ? Collections.emptyMap()
-              : Map.of(partitionColumn, Literal.ofDate((int) part.getKey().toEpochDay()));
-      RowBatch batch = RowBatch.of(schema, part.getValue());
-      CloseableIterator<FilteredColumnarBatch> logical =
-          single(new FilteredColumnarBatch(batch, Optional.empty()));
-      try (CloseableIterator<FilteredColumnarBatch> physical =
-          Transaction.transformLogicalData(engine, state, logical, pv)) {
-        DataWriteContext ctx = Transaction.getWriteContext(engine, state, pv);
-        CloseableIterator<DataFileStatus> files =
-            engine
-                .getParquetHandler()
-                .writeParquetFiles(ctx.getTargetDirectory(), physical, ctx.getStatisticsColumns());
-        try (CloseableIterator<Row> adds =
-            Transaction.generateAppendActions(engine, state, files, ctx)) {
-          while (adds.hasNext()) {
-            Row add = adds.next();
-            actions.add(compaction ? KernelActions.withoutDataChange(add) : add);
-          }
+      writePartition(
+          state,
+          partitionColumn == null ? null : part.getKey(),
+          List.of(RowBatch.of(schema, part.getValue())),
+          actions,
+          compaction);
+    }
+  }
+
+  /**
+   * Writes the batches of one partition (null when the table is not partitioned), each to its own
+   * Parquet files, in parallel when there are several, and adds their {@code add} actions in batch
+   * order.
+   */
+  private void writePartition(
+      Row state,
+      LocalDate partition,
+      List<ColumnarBatch> batches,
+      List<Row> actions,
+      boolean compaction) {
+    Map<String, Literal> pv =
+        partition == null
+            ? Collections.emptyMap()
+            : Map.of(partitionColumn, Literal.ofDate((int) partition.toEpochDay()));
+    DataWriteContext ctx = Transaction.getWriteContext(engine, state, pv);
+    List<List<DataFileStatus>> written =
+        IntStream.range(0, batches.size())
+            .parallel()
+            .mapToObj(i -> writeFiles(state, pv, ctx, batches.get(i)))
+            .toList();
+    for (List<DataFileStatus> files : written) {
+      try (CloseableIterator<Row> adds =
+          Transaction.generateAppendActions(engine, state, iterator(files.iterator()), ctx)) {
+        while (adds.hasNext()) {
+          Row add = adds.next();
+          actions.add(compaction ? KernelActions.withoutDataChange(add) : add);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("writing Parquet files to " + path, e);
       }
     }
+  }
+
+  private List<DataFileStatus> writeFiles(
+      Row state, Map<String, Literal> pv, DataWriteContext ctx, ColumnarBatch batch) {
+    CloseableIterator<FilteredColumnarBatch> logical =
+        single(new FilteredColumnarBatch(batch, Optional.empty()));
+    List<DataFileStatus> out = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> physical =
+            Transaction.transformLogicalData(engine, state, logical, pv);
+        CloseableIterator<DataFileStatus> files =
+            engine
+                .getParquetHandler()
+                .writeParquetFiles(
+                    ctx.getTargetDirectory(), physical, ctx.getStatisticsColumns())) {
+      files.forEachRemaining(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing Parquet files to " + path, e);
+    }
+    return out;
   }
 
   private long commit(Transaction txn, List<Row> actions) {

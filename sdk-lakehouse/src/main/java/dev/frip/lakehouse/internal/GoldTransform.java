@@ -8,9 +8,13 @@ import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Aggregates one silver day into the gold tables. Revenue is a cohort view: the payments of the
@@ -29,24 +33,47 @@ import java.util.TreeMap;
  */
 public final class GoldTransform {
 
-  /** Columns the gold jobs read from silver. */
-  public static final List<String> SILVER_COLUMNS =
-      List.of(
-          "payment_id",
-          "merchant_id",
-          "merchant_category",
-          "merchant_country",
-          "currency",
-          "status",
-          "amount_minor",
-          "amount_reporting",
-          "is_fraud",
-          "user_id",
-          "card_id",
-          "is_new_device",
-          "is_new_country",
-          "country",
-          "local_hour");
+  /** Columns the gold jobs read from silver, with their silver types. */
+  public static final StructType SILVER_COLUMNS;
+
+  static {
+    StructType s = new StructType();
+    for (String c :
+        List.of(
+            "payment_id",
+            "merchant_id",
+            "merchant_category",
+            "merchant_country",
+            "currency",
+            "status",
+            "amount_minor",
+            "amount_reporting",
+            "is_fraud",
+            "user_id",
+            "card_id",
+            "is_new_device",
+            "is_new_country",
+            "country",
+            "local_hour")) {
+      s = s.add(SilverTransform.SCHEMA.get(c));
+    }
+    SILVER_COLUMNS = s;
+  }
+
+  private static final int PAYMENT_ID = 0;
+  private static final int MERCHANT_ID = 1;
+  private static final int MERCHANT_CATEGORY = 2;
+  private static final int MERCHANT_COUNTRY = 3;
+  private static final int CURRENCY = 4;
+  private static final int AMOUNT_MINOR = 6;
+  private static final int AMOUNT_REPORTING = 7;
+  private static final int IS_FRAUD = 8;
+  private static final int USER_ID = 9;
+  private static final int CARD_ID = 10;
+  private static final int IS_NEW_DEVICE = 11;
+  private static final int IS_NEW_COUNTRY = 12;
+  private static final int COUNTRY = 13;
+  private static final int LOCAL_HOUR = 14;
 
   public static final StructType DAILY_REVENUE =
       new StructType()
@@ -138,25 +165,119 @@ public final class GoldTransform {
     this.mastercard = mastercard;
   }
 
-  /** Rows of {@code daily_revenue} for a day of silver rows in {@link #SILVER_COLUMNS} order. */
-  public List<Object[]> dailyRevenue(
-      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
-    Map<String, long[]> counts = new TreeMap<>();
-    Map<String, double[]> money = new TreeMap<>();
-    Map<String, Object[]> keys = new TreeMap<>();
-    for (Object[] r : silver) {
-      String key = r[1] + "\u0000" + r[2] + "\u0000" + r[3] + "\u0000" + r[4];
-      keys.putIfAbsent(key, new Object[] {r[1], r[2], r[3], r[4]});
-      long[] c = counts.computeIfAbsent(key, k -> new long[6]);
-      double[] m = money.computeIfAbsent(key, k -> new double[2]);
+  /**
+   * One silver day ready to aggregate: the rows in {@link #SILVER_COLUMNS} order, each with its
+   * returns, and the string keys the tables group by as dense codes (first-seen order).
+   */
+  public static final class Day {
+    private final Columns rows;
+    private final Returns[] returns;
+    private final boolean[] authorized;
+    private final Codes merchants;
+    private final Codes users;
+    private final Codes cards;
+    private final Codes countries;
+
+    /**
+     * @param rows silver rows in {@link #SILVER_COLUMNS} order
+     * @param returns refunds and chargebacks by payment id
+     */
+    public Day(Columns rows, Map<String, Returns> returns) {
+      this.rows = rows;
+      int n = rows.size();
+      this.returns = new Returns[n];
+      this.authorized = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        this.returns[i] = returns.isEmpty() ? null : returns.get(rows.getString(i, PAYMENT_ID));
+        this.authorized[i] = "AUTHORIZED".equals(rows.getString(i, 5));
+      }
+      this.merchants = new Codes(rows, MERCHANT_ID);
+      this.users = new Codes(rows, USER_ID);
+      this.cards = new Codes(rows, CARD_ID);
+      this.countries = new Codes(rows, COUNTRY);
+    }
+
+    int size() {
+      return rows.size();
+    }
+
+    boolean isTrue(int row, int col) {
+      return !rows.isNull(row, col) && rows.getBoolean(row, col);
+    }
+
+    /** {@code amount_reporting}, 0 when null. */
+    double amountReporting(int row) {
+      return rows.isNull(row, AMOUNT_REPORTING) ? 0 : rows.getDouble(row, AMOUNT_REPORTING);
+    }
+
+    int chargebacks(int row) {
+      return returns[row] == null ? 0 : returns[row].chargebackCount();
+    }
+  }
+
+  /** A string column as dense int codes, with the distinct values by code. */
+  private static final class Codes {
+    final int[] code;
+    final List<String> values = new ArrayList<>();
+
+    Codes(Columns rows, int col) {
+      Map<String, Integer> index = new HashMap<>();
+      code = new int[rows.size()];
+      for (int i = 0; i < code.length; i++) {
+        String v = rows.getString(i, col);
+        Integer c = index.get(v);
+        if (c == null) {
+          c = values.size();
+          index.put(v, c);
+          values.add(v);
+        }
+        code[i] = c;
+      }
+    }
+
+    /** The codes ordered by their values' natural order (as a TreeMap keyed by value). */
+    int[] sorted() {
+      return IntStream.range(0, values.size())
+          .boxed()
+          .sorted(Comparator.comparing(values::get))
+          .mapToInt(Integer::intValue)
+          .toArray();
+    }
+  }
+
+  /** Rows of {@code daily_revenue} for one silver day. */
+  public List<Object[]> dailyRevenue(LocalDate date, Day day) {
+    Columns r = day.rows;
+    Map<List<String>, Integer> groupOf = new HashMap<>();
+    List<List<String>> keys = new ArrayList<>();
+    List<long[]> counts = new ArrayList<>();
+    List<double[]> money = new ArrayList<>();
+    for (int i = 0; i < day.size(); i++) {
+      List<String> key =
+          Arrays.asList(
+              r.getString(i, MERCHANT_ID),
+              r.getString(i, MERCHANT_CATEGORY),
+              r.getString(i, MERCHANT_COUNTRY),
+              r.getString(i, CURRENCY));
+      Integer g = groupOf.get(key);
+      if (g == null) {
+        g = keys.size();
+        groupOf.put(key, g);
+        keys.add(key);
+        counts.add(new long[6]);
+        money.add(new double[2]);
+      }
+      long[] c = counts.get(g);
+      double[] m = money.get(g);
       c[0]++;
-      if ("AUTHORIZED".equals(r[5])) {
-        long amount = (Long) r[6];
-        double rate = r[7] == null || amount == 0 ? 0 : (Double) r[7] / amount;
+      if (day.authorized[i]) {
+        long amount = r.getLong(i, AMOUNT_MINOR);
+        boolean noRate = r.isNull(i, AMOUNT_REPORTING);
+        double rate = noRate || amount == 0 ? 0 : r.getDouble(i, AMOUNT_REPORTING) / amount;
         c[1]++;
         c[2] += amount;
-        m[0] += r[7] == null ? 0 : (Double) r[7];
-        Returns ret = returns.get((String) r[0]);
+        m[0] += day.amountReporting(i);
+        Returns ret = day.returns[i];
         if (ret != null) {
           c[3] += ret.refundsMinor();
           c[4] += ret.chargebacksMinor();
@@ -165,17 +286,21 @@ public final class GoldTransform {
         }
       }
     }
+    Map<String, Integer> ordered = new TreeMap<>();
+    for (int g = 0; g < keys.size(); g++) {
+      ordered.put(String.join("\u0000", keys.get(g).stream().map(String::valueOf).toList()), g);
+    }
     List<Object[]> out = new ArrayList<>();
-    for (Map.Entry<String, Object[]> e : keys.entrySet()) {
-      long[] c = counts.get(e.getKey());
-      double[] m = money.get(e.getKey());
-      Object[] k = e.getValue();
+    for (int g : ordered.values()) {
+      long[] c = counts.get(g);
+      double[] m = money.get(g);
+      List<String> k = keys.get(g);
       out.add(
           new Object[] {
-            k[0],
-            k[1],
-            k[2],
-            k[3],
+            k.get(0),
+            k.get(1),
+            k.get(2),
+            k.get(3),
             c[0],
             c[1],
             ratio(c[1], c[0]),
@@ -213,28 +338,29 @@ public final class GoldTransform {
    *
    * @param actions the scorer's action ({@code ALLOW}, {@code REVIEW}, {@code BLOCK}) by payment id
    */
-  public List<Object[]> fraudKpis(
-      LocalDate date,
-      List<Object[]> silver,
-      Map<String, Returns> returns,
-      Map<String, String> actions) {
+  public List<Object[]> fraudKpis(LocalDate date, Day day, Map<String, String> actions) {
     Map<String, double[]> acc = new TreeMap<>();
-    for (Object[] r : silver) {
-      if (!"AUTHORIZED".equals(r[5])) {
+    double[] all = acc.computeIfAbsent("*", k -> new double[9]);
+    double[][] byMerchant = new double[day.merchants.values.size()][];
+    for (int i = 0; i < day.size(); i++) {
+      if (!day.authorized[i]) {
         continue;
       }
-      String action = actions.get((String) r[0]);
+      String action = actions.isEmpty() ? null : actions.get(day.rows.getString(i, PAYMENT_ID));
       boolean alert = "REVIEW".equals(action) || "BLOCK".equals(action);
-      for (String scope : new String[] {"*", (String) r[1]}) {
-        double[] a = acc.computeIfAbsent(scope, k -> new double[9]);
-        double amount = r[7] == null ? 0 : (Double) r[7];
-        boolean fraud = Boolean.TRUE.equals(r[8]);
+      int merchant = day.merchants.code[i];
+      if (byMerchant[merchant] == null) {
+        byMerchant[merchant] =
+            acc.computeIfAbsent(day.merchants.values.get(merchant), k -> new double[9]);
+      }
+      for (double[] a : new double[][] {all, byMerchant[merchant]}) {
+        double amount = day.amountReporting(i);
+        boolean fraud = day.isTrue(i, IS_FRAUD);
         a[0]++;
         a[1] += fraud ? 1 : 0;
         a[2] += amount;
         a[3] += fraud ? amount : 0;
-        Returns ret = returns.get((String) r[0]);
-        a[4] += ret == null ? 0 : ret.chargebackCount();
+        a[4] += day.chargebacks(i);
         if (action != null) {
           a[5]++;
           a[6] += alert ? 1 : 0;
@@ -242,6 +368,9 @@ public final class GoldTransform {
           a[8] += fraud ? 1 : 0;
         }
       }
+    }
+    if (all[0] == 0) {
+      acc.remove("*");
     }
     List<Object[]> out = new ArrayList<>();
     for (Map.Entry<String, double[]> e : acc.entrySet()) {
@@ -279,54 +408,49 @@ public final class GoldTransform {
    * diversity and the share of payments from new devices, new countries and at night (00-05 local),
    * with a tier: HIGH when the fraud rate or chargeback ratio reaches 1%, MEDIUM at 0.3%, else LOW.
    */
-  public List<Object[]> merchantRisk(
-      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
-    Map<String, List<Object[]>> byMerchant = group(silver, 1);
-    List<Object[]> out = new ArrayList<>();
-    for (Map.Entry<String, List<Object[]>> e : byMerchant.entrySet()) {
-      long n = 0;
-      long declined = 0;
-      long approved = 0;
-      long fraud = 0;
-      long cbs = 0;
-      long newDevice = 0;
-      long newCountry = 0;
-      long night = 0;
-      double amount = 0;
-      java.util.Set<Object> cards = new java.util.HashSet<>();
-      for (Object[] r : e.getValue()) {
-        n++;
-        cards.add(r[10]);
-        newDevice += Boolean.TRUE.equals(r[11]) ? 1 : 0;
-        newCountry += Boolean.TRUE.equals(r[12]) ? 1 : 0;
-        night += r[14] != null && (Integer) r[14] < 6 ? 1 : 0;
-        if (!"AUTHORIZED".equals(r[5])) {
-          declined++;
-          continue;
-        }
-        approved++;
-        fraud += Boolean.TRUE.equals(r[8]) ? 1 : 0;
-        amount += r[7] == null ? 0 : (Double) r[7];
-        Returns ret = returns.get((String) r[0]);
-        cbs += ret == null ? 0 : ret.chargebackCount();
+  public List<Object[]> merchantRisk(LocalDate date, Day day) {
+    int merchants = day.merchants.values.size();
+    long[][] c = new long[merchants][8];
+    double[] amount = new double[merchants];
+    Columns r = day.rows;
+    for (int i = 0; i < day.size(); i++) {
+      long[] m = c[day.merchants.code[i]];
+      m[0]++;
+      m[1] += day.isTrue(i, IS_NEW_DEVICE) ? 1 : 0;
+      m[2] += day.isTrue(i, IS_NEW_COUNTRY) ? 1 : 0;
+      m[3] += !r.isNull(i, LOCAL_HOUR) && r.getInt(i, LOCAL_HOUR) < 6 ? 1 : 0;
+      if (!day.authorized[i]) {
+        m[4]++;
+        continue;
       }
-      double fraudRate = ratio(fraud, approved);
-      double cbRatio = ratio(cbs, approved);
+      m[5]++;
+      m[6] += day.isTrue(i, IS_FRAUD) ? 1 : 0;
+      amount[day.merchants.code[i]] += day.amountReporting(i);
+      m[7] += day.chargebacks(i);
+    }
+    long[] cards = distinctPerGroup(day.merchants.code, day.cards.code, merchants);
+    List<Object[]> out = new ArrayList<>();
+    for (int g : day.merchants.sorted()) {
+      long[] m = c[g];
+      long n = m[0];
+      long approved = m[5];
+      double fraudRate = ratio(m[6], approved);
+      double cbRatio = ratio(m[7], approved);
       double worst = Math.max(fraudRate, cbRatio);
       String tier = worst >= 0.01 ? "HIGH" : worst >= 0.003 ? "MEDIUM" : "LOW";
       out.add(
           new Object[] {
-            e.getKey(),
+            day.merchants.values.get(g),
             n,
-            ratio(declined, n),
+            ratio(m[4], n),
             fraudRate,
-            cbs,
+            m[7],
             cbRatio,
-            ratio(amount, approved),
-            (long) cards.size(),
-            ratio(newDevice, n),
-            ratio(newCountry, n),
-            ratio(night, n),
+            ratio(amount[g], approved),
+            cards[g],
+            ratio(m[1], n),
+            ratio(m[2], n),
+            ratio(m[3], n),
             tier,
             date
           });
@@ -335,63 +459,66 @@ public final class GoldTransform {
   }
 
   /** Rows of {@code customer_metrics}, one per user with payments that day. */
-  public List<Object[]> customerMetrics(
-      LocalDate date, List<Object[]> silver, Map<String, Returns> returns) {
-    Map<String, List<Object[]>> byUser = group(silver, 9);
-    List<Object[]> out = new ArrayList<>();
-    for (Map.Entry<String, List<Object[]>> e : byUser.entrySet()) {
-      long approved = 0;
-      long newDevice = 0;
-      long newCountry = 0;
-      long fraud = 0;
-      long cbs = 0;
-      double spend = 0;
-      double max = 0;
-      java.util.Set<Object> merchants = new java.util.HashSet<>();
-      java.util.Set<Object> cards = new java.util.HashSet<>();
-      java.util.Set<Object> countries = new java.util.HashSet<>();
-      for (Object[] r : e.getValue()) {
-        merchants.add(r[1]);
-        cards.add(r[10]);
-        countries.add(r[13]);
-        newDevice += Boolean.TRUE.equals(r[11]) ? 1 : 0;
-        newCountry += Boolean.TRUE.equals(r[12]) ? 1 : 0;
-        fraud += Boolean.TRUE.equals(r[8]) ? 1 : 0;
-        Returns ret = returns.get((String) r[0]);
-        cbs += ret == null ? 0 : ret.chargebackCount();
-        if ("AUTHORIZED".equals(r[5])) {
-          approved++;
-          double a = r[7] == null ? 0 : (Double) r[7];
-          spend += a;
-          max = Math.max(max, a);
-        }
+  public List<Object[]> customerMetrics(LocalDate date, Day day) {
+    int users = day.users.values.size();
+    long[][] c = new long[users][6];
+    double[] spend = new double[users];
+    double[] max = new double[users];
+    for (int i = 0; i < day.size(); i++) {
+      int u = day.users.code[i];
+      long[] m = c[u];
+      m[0]++;
+      m[1] += day.isTrue(i, IS_NEW_DEVICE) ? 1 : 0;
+      m[2] += day.isTrue(i, IS_NEW_COUNTRY) ? 1 : 0;
+      m[3] += day.isTrue(i, IS_FRAUD) ? 1 : 0;
+      m[4] += day.chargebacks(i);
+      if (day.authorized[i]) {
+        m[5]++;
+        double a = day.amountReporting(i);
+        spend[u] += a;
+        max[u] = Math.max(max[u], a);
       }
+    }
+    long[] merchants = distinctPerGroup(day.users.code, day.merchants.code, users);
+    long[] cards = distinctPerGroup(day.users.code, day.cards.code, users);
+    long[] countries = distinctPerGroup(day.users.code, day.countries.code, users);
+    List<Object[]> out = new ArrayList<>(users);
+    for (int u : day.users.sorted()) {
+      long[] m = c[u];
       out.add(
           new Object[] {
-            e.getKey(),
-            (long) e.getValue().size(),
-            approved,
-            spend,
-            max,
-            (long) merchants.size(),
-            (long) cards.size(),
-            (long) countries.size(),
-            newDevice,
-            newCountry,
-            fraud,
-            cbs,
+            day.users.values.get(u),
+            m[0],
+            m[5],
+            spend[u],
+            max[u],
+            merchants[u],
+            cards[u],
+            countries[u],
+            m[1],
+            m[2],
+            m[3],
+            m[4],
             date
           });
     }
     return out;
   }
 
-  private static Map<String, List<Object[]>> group(List<Object[]> rows, int keyCol) {
-    Map<String, List<Object[]>> m = new TreeMap<>();
-    for (Object[] r : rows) {
-      m.computeIfAbsent((String) r[keyCol], k -> new ArrayList<>()).add(r);
+  /** Number of distinct {@code value} codes per {@code group} code, by sorting the pairs. */
+  private static long[] distinctPerGroup(int[] group, int[] value, int groups) {
+    long[] pairs = new long[group.length];
+    for (int i = 0; i < pairs.length; i++) {
+      pairs[i] = ((long) group[i] << 32) | (value[i] & 0xffffffffL);
     }
-    return m;
+    Arrays.sort(pairs);
+    long[] out = new long[groups];
+    for (int i = 0; i < pairs.length; i++) {
+      if (i == 0 || pairs[i] != pairs[i - 1]) {
+        out[(int) (pairs[i] >>> 32)]++;
+      }
+    }
+    return out;
   }
 
   private static double ratio(double num, double den) {

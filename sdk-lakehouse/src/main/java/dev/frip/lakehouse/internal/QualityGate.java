@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -113,7 +114,82 @@ public final class QualityGate {
       Instant runAt,
       String quarantinePath,
       String resultsDir) {
-    SuiteResult result = suite.run(RowSet.of(columns, rows), runAt);
+    Outcome o =
+        gate(
+            dataset,
+            date,
+            columns,
+            RowSet.of(columns, rows),
+            rows::get,
+            rejected,
+            suite,
+            runAt,
+            quarantinePath,
+            resultsDir);
+    List<Object[]> publishable = new ArrayList<>(o.kept().length);
+    for (int i : o.kept()) {
+      publishable.add(rows.get(i));
+    }
+    return new Decision(o.result(), publishable, o.quarantined(), o.resultPath());
+  }
+
+  /**
+   * The gate's decision on a columnar partition.
+   *
+   * @param publishable the rows that may be published (none when blocked)
+   */
+  public record ColumnarDecision(
+      SuiteResult result, Columns publishable, int quarantined, String resultPath) {
+    /** True when the partition may be published. */
+    public boolean publish() {
+      return result.publishable();
+    }
+  }
+
+  /**
+   * As {@link #check(String, LocalDate, List, List, ExpectationSuite, Instant, String, String)} for
+   * rows held column by column; the suite reads values in place.
+   */
+  public ColumnarDecision check(
+      String dataset,
+      LocalDate date,
+      Columns rows,
+      ExpectationSuite suite,
+      Instant runAt,
+      String quarantinePath,
+      String resultsDir) {
+    List<String> columns = rows.columnNames();
+    Outcome o =
+        gate(
+            dataset,
+            date,
+            columns,
+            RowSet.of(columns, rows.size(), rows::value),
+            rows::row,
+            List.of(),
+            suite,
+            runAt,
+            quarantinePath,
+            resultsDir);
+    Columns publishable = o.kept().length == rows.size() ? rows : rows.select(o.kept());
+    return new ColumnarDecision(o.result(), publishable, o.quarantined(), o.resultPath());
+  }
+
+  /** The suite's result, the rows that may be published (indexes) and what was quarantined. */
+  private record Outcome(SuiteResult result, int[] kept, int quarantined, String resultPath) {}
+
+  private Outcome gate(
+      String dataset,
+      LocalDate date,
+      List<String> columns,
+      RowSet rowSet,
+      IntFunction<Object[]> rowAt,
+      List<Rejected> rejected,
+      ExpectationSuite suite,
+      Instant runAt,
+      String quarantinePath,
+      String resultsDir) {
+    SuiteResult result = suite.run(rowSet, runAt);
     String runId = dataset + "-" + date + "-" + runAt.toEpochMilli();
     Map<Integer, List<String>> offending = result.offendingRows();
     Map<String, Severity> severityOf = new LinkedHashMap<>();
@@ -129,7 +205,7 @@ public final class QualityGate {
     }
     Set<Integer> dropped = new HashSet<>();
     for (Map.Entry<Integer, List<String>> e : offending.entrySet()) {
-      String rowJson = rowJson(columns, rows.get(e.getKey()));
+      String rowJson = rowJson(columns, rowAt.apply(e.getKey()));
       for (String rule : e.getValue()) {
         quarantine.add(
             new Object[] {dataset, rule, severityOf.get(rule).name(), rowJson, runId, runAt, date});
@@ -142,21 +218,24 @@ public final class QualityGate {
       q.replacePartition(date, quarantine);
     }
     String path = writeResult(resultsDir, date, runId, result);
-    List<Object[]> publishable = new ArrayList<>(rows.size());
+    int[] kept;
     if (result.publishable()) {
-      for (int i = 0; i < rows.size(); i++) {
-        if (!dropped.contains(i)) {
-          publishable.add(rows.get(i));
+      kept = new int[rowSet.size() - dropped.size()];
+      int k = 0;
+      for (int i = 0; i < rowSet.size(); i++) {
+        if (dropped.isEmpty() || !dropped.contains(i)) {
+          kept[k++] = i;
         }
       }
     } else {
+      kept = new int[0];
       LOG.warn(
           "quality gate blocked {} for {}: {}",
           dataset,
           date,
           result.failures().stream().map(ExpectationResult::rule).toList());
     }
-    return new Decision(result, publishable, offending.size() + rejected.size(), path);
+    return new Outcome(result, kept, offending.size() + rejected.size(), path);
   }
 
   private String writeResult(String resultsDir, LocalDate date, String runId, SuiteResult r) {

@@ -58,6 +58,11 @@ final class RowBatch implements ColumnarBatch {
     return new RowBatch(schema, cols, rows.size());
   }
 
+  /** A batch of existing vectors (e.g. a {@link Columns} row range), one per schema field. */
+  static RowBatch ofVectors(StructType schema, List<ColumnVector> columns, int size) {
+    return new RowBatch(schema, columns, size);
+  }
+
   /** The Java class of each kind's physical value, indexed by {@link #kindOf}. */
   private static final Class<?>[] PHYSICAL = {
     String.class,

@@ -12,7 +12,10 @@ import io.delta.kernel.types.TimestampType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Builds one day of {@code silver/enriched_transactions} from the bronze tables, in memory: each
@@ -47,40 +51,27 @@ import java.util.function.Consumer;
  */
 public final class SilverTransform {
 
-  /** Reads a projection of a bronze topic's date range: (topic, from, to, columns, sink). */
-  @FunctionalInterface
+  /** Reads projections of a bronze topic's date range. */
   public interface BronzeSource {
+    /** Passes each row of {@code columns} of the range to {@code sink}. */
     void scan(
         String topic, LocalDate from, LocalDate to, List<String> columns, Consumer<Object[]> sink);
+
+    /** The rows of the range, column by column, projected to {@code columns}. */
+    Columns read(String topic, LocalDate from, LocalDate to, StructType columns);
   }
 
-  private static final String[] PAYMENT_COLS = {
-    "event_id",
-    "event_time",
-    "payment_id",
-    "order_id",
-    "user_id",
-    "card_id",
-    "merchant_id",
-    "merchant_category",
-    "merchant_country",
-    "terminal_id",
-    "device_id",
-    "ip",
-    "country",
-    "lat",
-    "lon",
-    "amount_minor",
-    "currency",
-    "payment_method",
-    "status",
-    "decline_reason",
-    "kafka_partition",
-    "kafka_offset"
-  };
+  /** Silver's leading columns come from the payment as they are in bronze. */
+  private static final int PAYMENT_COLUMNS = 20;
 
   /** The silver table's schema. */
   public static final StructType SCHEMA;
+
+  /** The columns read from {@code bronze/payments}: silver's payment columns, Kafka coordinates. */
+  private static final StructType PAYMENTS;
+
+  private static final int KAFKA_PARTITION = PAYMENT_COLUMNS;
+  private static final int KAFKA_OFFSET = PAYMENT_COLUMNS + 1;
 
   static {
     StructType s = new StructType();
@@ -142,6 +133,11 @@ public final class SilverTransform {
     s = s.add("label_available_at", TimestampType.TIMESTAMP, true);
     s = s.add("event_date", DateType.DATE, false);
     SCHEMA = s;
+    StructType p = new StructType();
+    for (int c = 0; c < PAYMENT_COLUMNS; c++) {
+      p = p.add(s.at(c));
+    }
+    PAYMENTS = p.add("kafka_partition", IntegerType.INTEGER).add("kafka_offset", LongType.LONG);
   }
 
   private final String reportingCurrency;
@@ -167,34 +163,35 @@ public final class SilverTransform {
     }
   }
 
-  /** What the transform read and produced. */
-  public record Output(List<Object[]> rows, int paymentsRead, int duplicatesDropped) {}
+  /**
+   * What the transform read and produced: silver rows in {@link #SCHEMA}, and the distinct {@code
+   * event_id}s of the bronze payments they were built from (the reference of the silver→bronze
+   * checks, from the same read).
+   */
+  public record Output(
+      Columns rows, int paymentsRead, int duplicatesDropped, Set<String> bronzeEventIds) {}
 
   /** Builds the silver rows of {@code date}. */
   public Output run(BronzeSource bronze, LocalDate date) {
     // Payments of the day, first delivery of each event_id wins.
-    List<Object[]> payments = new ArrayList<>();
-    bronze.scan("payments", date, date, List.of(PAYMENT_COLS), payments::add);
-    payments.sort(
-        Comparator.<Object[], Integer>comparing(r -> (Integer) r[20])
-            .thenComparing(r -> (Long) r[21]));
-    Set<String> seen = new HashSet<>();
-    List<Object[]> unique = new ArrayList<>(payments.size());
-    for (Object[] p : payments) {
-      if (seen.add((String) p[0])) {
-        unique.add(p);
+    Columns payments = bronze.read("payments", date, date, PAYMENTS);
+    int n = payments.size();
+    int[] byOffset = kafkaOrder(payments);
+    Set<String> seen = new HashSet<>(capacityFor(n));
+    int[] unique = new int[n];
+    int u = 0;
+    for (int i : byOffset) {
+      if (seen.add(payments.getString(i, 0))) {
+        unique[u++] = i;
       }
     }
-    int duplicates = payments.size() - unique.size();
+    unique = Arrays.copyOf(unique, u);
+    int duplicates = n - u;
 
-    Set<String> users = new HashSet<>();
-    Set<String> orderIds = new HashSet<>();
-    Set<String> paymentIds = new HashSet<>();
-    for (Object[] p : unique) {
-      users.add((String) p[4]);
-      orderIds.add((String) p[3]);
-      paymentIds.add((String) p[2]);
-    }
+    // Keys of the day's payments, each built when a reference row first needs it.
+    KeySet users = new KeySet(payments, unique, 4);
+    KeySet orderIds = new KeySet(payments, unique, 3);
+    KeySet paymentIds = new KeySet(payments, unique, 2);
 
     // Orders: the payment's order, placed the same day or the day before.
     Map<String, Object[]> orders = new HashMap<>();
@@ -230,10 +227,10 @@ public final class SilverTransform {
             userVersions.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(r);
           }
         });
-    sortByTime(userVersions);
+    sortByTime(userVersions.values(), 1);
 
     // Devices: every sighting up to the day, per user and device.
-    Map<String, List<Object[]>> deviceSightings = new HashMap<>();
+    Map<String, Map<String, List<Object[]>>> deviceSightings = new HashMap<>();
     bronze.scan(
         "devices",
         LocalDate.of(1970, 1, 1),
@@ -241,10 +238,15 @@ public final class SilverTransform {
         List.of("user_id", "device_id", "event_time", "device_type", "os", "is_emulator"),
         r -> {
           if (users.contains((String) r[0])) {
-            deviceSightings.computeIfAbsent(r[0] + "\u0000" + r[1], k -> new ArrayList<>()).add(r);
+            deviceSightings
+                .computeIfAbsent((String) r[0], k -> new HashMap<>())
+                .computeIfAbsent((String) r[1], k -> new ArrayList<>())
+                .add(r);
           }
         });
-    sortByTime(deviceSightings, 2);
+    for (Map<String, List<Object[]>> m : deviceSightings.values()) {
+      sortByTime(m.values(), 2);
+    }
 
     // Geo fixes of the lookback window, per user.
     Map<String, List<Object[]>> geo = new HashMap<>();
@@ -259,7 +261,7 @@ public final class SilverTransform {
             geo.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(r);
           }
         });
-    sortByTime(geo);
+    sortByTime(geo.values(), 1);
 
     // Chargebacks from the day on: the earliest one per payment is the label.
     Map<String, Object[]> chargebacks = new HashMap<>();
@@ -275,89 +277,166 @@ public final class SilverTransform {
           }
         });
 
-    List<Object[]> out = new ArrayList<>(unique.size());
-    for (Object[] p : unique) {
-      out.add(enrich(p, orders, userVersions, deviceSightings, geo, chargebacks, date));
+    Columns out = Columns.allocate(SCHEMA, u);
+    for (int c = 0; c < PAYMENT_COLUMNS; c++) {
+      out.gather(c, payments, c, unique);
     }
-    return new Output(out, payments.size(), duplicates);
+    Joined joined = new Joined(orders, userVersions, deviceSightings, geo, chargebacks);
+    for (int i = 0; i < u; i++) {
+      enrich(out, i, joined, date);
+    }
+    return new Output(out, n, duplicates, seen);
   }
 
-  private Object[] enrich(
-      Object[] p,
+  /** Row indexes of the payments by Kafka partition, then offset (stable). */
+  private static int[] kafkaOrder(Columns payments) {
+    int n = payments.size();
+    boolean sorted = true;
+    for (int i = 1; i < n && sorted; i++) {
+      sorted = compareKafka(payments, i - 1, i) <= 0;
+    }
+    if (sorted) {
+      return IntStream.range(0, n).toArray();
+    }
+    return IntStream.range(0, n)
+        .boxed()
+        .sorted((a, b) -> compareKafka(payments, a, b))
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  private static int compareKafka(Columns payments, int a, int b) {
+    int c =
+        Integer.compare(payments.getInt(a, KAFKA_PARTITION), payments.getInt(b, KAFKA_PARTITION));
+    return c != 0
+        ? c
+        : Long.compare(payments.getLong(a, KAFKA_OFFSET), payments.getLong(b, KAFKA_OFFSET));
+  }
+
+  /** The distinct values of one payment column, collected on the first lookup. */
+  private static final class KeySet {
+    private final Columns payments;
+    private final int[] rows;
+    private final int col;
+    private Set<String> keys;
+
+    KeySet(Columns payments, int[] rows, int col) {
+      this.payments = payments;
+      this.rows = rows;
+      this.col = col;
+    }
+
+    boolean contains(String key) {
+      if (keys == null) {
+        keys = new HashSet<>(capacityFor(rows.length));
+        for (int r : rows) {
+          keys.add(payments.getString(r, col));
+        }
+      }
+      return keys.contains(key);
+    }
+  }
+
+  /** The reference rows the payments are joined with, by key. */
+  private record Joined(
       Map<String, Object[]> orders,
       Map<String, List<Object[]>> userVersions,
-      Map<String, List<Object[]>> deviceSightings,
+      Map<String, Map<String, List<Object[]>>> deviceSightings,
       Map<String, List<Object[]>> geo,
-      Map<String, Object[]> chargebacks,
-      LocalDate date) {
-    Object[] row = new Object[SCHEMA.length()];
-    System.arraycopy(p, 0, row, 0, 20);
-    Instant t = (Instant) p[1];
-    String userId = (String) p[4];
-    String deviceId = (String) p[10];
-    String country = (String) p[12];
-    int i = 20;
+      Map<String, Object[]> chargebacks) {}
 
-    Object[] order = orders.get((String) p[3]);
-    row[i++] = order == null ? null : order[1];
-    row[i++] = order == null ? null : order[2];
-    row[i++] = order == null ? null : order[3];
-    row[i++] = order == null ? null : order[4];
-    row[i++] = order == null ? null : order[5];
+  /**
+   * Fills the joined, derived and label columns of row {@code i}, whose payment columns are set.
+   */
+  private void enrich(Columns row, int i, Joined j, LocalDate date) {
+    long tMicros = row.getLong(i, 1);
+    Instant t = micros(tMicros);
+    String userId = row.getString(i, 4);
+    String deviceId = row.getString(i, 10);
+    String country = row.getString(i, 12);
+    int c = PAYMENT_COLUMNS;
 
-    Object[] user = latestAtOrBefore(userVersions.get(userId), 1, t);
-    row[i++] = user == null ? null : user[2];
-    row[i++] = user == null ? null : user[3];
-    row[i++] = user == null ? null : user[4];
-    row[i++] = user == null ? null : user[5];
-    row[i++] = user == null ? null : (int) Duration.between((Instant) user[5], t).toDays();
-    row[i++] = user == null ? null : user[6];
-    row[i++] = user == null ? null : user[7];
+    Object[] order = j.orders().get(row.getString(i, 3));
+    row.set(i, c++, order == null ? null : order[1]);
+    row.set(i, c++, order == null ? null : order[2]);
+    row.set(i, c++, order == null ? null : order[3]);
+    row.set(i, c++, order == null ? null : order[4]);
+    row.set(i, c++, order == null ? null : order[5]);
 
-    List<Object[]> sightings =
-        deviceId == null ? null : deviceSightings.get(userId + "\u0000" + deviceId);
+    Object[] user = latestAtOrBefore(j.userVersions().get(userId), 1, t);
+    row.set(i, c++, user == null ? null : user[2]);
+    row.set(i, c++, user == null ? null : user[3]);
+    row.set(i, c++, user == null ? null : user[4]);
+    row.set(i, c++, user == null ? null : user[5]);
+    row.set(i, c++, user == null ? null : (int) Duration.between((Instant) user[5], t).toDays());
+    row.set(i, c++, user == null ? null : user[6]);
+    row.set(i, c++, user == null ? null : user[7]);
+
+    Map<String, List<Object[]>> devices = j.deviceSightings().get(userId);
+    List<Object[]> sightings = deviceId == null || devices == null ? null : devices.get(deviceId);
     Object[] device = latestAtOrBefore(sightings, 2, t);
     Instant firstSeen =
         sightings == null || sightings.isEmpty() || ((Instant) sightings.get(0)[2]).isAfter(t)
             ? null
             : (Instant) sightings.get(0)[2];
-    row[i++] = device == null ? null : device[3];
-    row[i++] = device == null ? null : device[4];
-    row[i++] = device == null ? null : device[5];
-    row[i++] = firstSeen;
+    row.set(i, c++, device == null ? null : device[3]);
+    row.set(i, c++, device == null ? null : device[4]);
+    row.set(i, c++, device == null ? null : device[5]);
+    row.set(i, c++, firstSeen);
 
-    List<Object[]> fixes = geo.get(userId);
+    List<Object[]> fixes = j.geo().get(userId);
     Object[] fix = latestAtOrBefore(fixes, 1, t);
-    row[i++] = fix == null ? null : fix[1];
-    row[i++] = fix == null ? null : fix[2];
-    row[i++] = fix == null ? null : fix[3];
-    row[i++] = fix == null ? null : fix[4];
+    row.set(i, c++, fix == null ? null : fix[1]);
+    row.set(i, c++, fix == null ? null : fix[2]);
+    row.set(i, c++, fix == null ? null : fix[3]);
+    row.set(i, c++, fix == null ? null : fix[4]);
 
-    row[i++] = amountReporting((Long) p[15], (String) p[16]);
-    row[i++] = reportingCurrency;
-    row[i++] = t.atZone(ReferenceData.zoneOf(country)).getHour();
-    Double lat = (Double) p[13];
-    Double lon = (Double) p[14];
+    Double amount = amountReporting(row.getLong(i, 15), row.getString(i, 16));
+    row.set(i, c++, amount);
+    row.setString(i, c++, reportingCurrency);
+    row.setInt(i, c++, localHour(tMicros, country));
+    Double lat = row.isNull(i, 13) ? null : row.getDouble(i, 13);
+    Double lon = row.isNull(i, 14) ? null : row.getDouble(i, 14);
     if (lat == null && fix != null) {
       lat = (Double) fix[2];
       lon = (Double) fix[3];
     }
-    row[i++] =
+    row.set(
+        i,
+        c++,
         user == null || lat == null || lon == null
             ? null
-            : ReferenceData.haversineKm((Double) user[3], (Double) user[4], lat, lon);
-    row[i++] =
-        deviceId != null && (firstSeen == null || firstSeen.isAfter(t.minus(Duration.ofHours(24))));
-    row[i++] = isNewCountry(country, user, fixes, t);
+            : ReferenceData.haversineKm((Double) user[3], (Double) user[4], lat, lon));
+    row.setBoolean(
+        i,
+        c++,
+        deviceId != null
+            && (firstSeen == null || firstSeen.isAfter(t.minus(Duration.ofHours(24)))));
+    row.setBoolean(i, c++, isNewCountry(country, user, fixes, t));
 
-    Object[] cb = chargebacks.get((String) p[2]);
+    Object[] cb = j.chargebacks().get(row.getString(i, 2));
     boolean fraud =
         cb != null && (cb[4] != null || (cb[3] != null && ((String) cb[3]).startsWith("fraud")));
-    row[i++] = fraud;
-    row[i++] = cb == null ? null : cb[4];
-    row[i++] = cb == null ? null : cb[1];
-    row[i++] = date;
-    return row;
+    row.setBoolean(i, c++, fraud);
+    row.set(i, c++, cb == null ? null : cb[4]);
+    row.set(i, c++, cb == null ? null : cb[1]);
+    row.setInt(i, c, (int) date.toEpochDay());
+  }
+
+  /** The hour of {@code micros} in the main time zone of {@code country}. */
+  private static int localHour(long micros, String country) {
+    long seconds = Math.floorDiv(micros, 1_000_000L);
+    ZoneOffset offset = ReferenceData.zoneOf(country).getRules().getOffset(micros(micros));
+    return (int) Math.floorMod(Math.floorDiv(seconds + offset.getTotalSeconds(), 3600L), 24L);
+  }
+
+  private static Instant micros(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+  }
+
+  private static int capacityFor(int entries) {
+    return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
   }
 
   private boolean isNewCountry(String country, Object[] user, List<Object[]> fixes, Instant t) {
@@ -386,12 +465,8 @@ public final class SilverTransform {
     return eur / ratesToEur.get(reportingCurrency);
   }
 
-  private static void sortByTime(Map<String, List<Object[]>> m) {
-    sortByTime(m, 1);
-  }
-
-  private static void sortByTime(Map<String, List<Object[]>> m, int timeCol) {
-    for (List<Object[]> l : m.values()) {
+  private static void sortByTime(Collection<List<Object[]>> lists, int timeCol) {
+    for (List<Object[]> l : lists) {
       l.sort(Comparator.comparing(r -> (Instant) r[timeCol]));
     }
   }

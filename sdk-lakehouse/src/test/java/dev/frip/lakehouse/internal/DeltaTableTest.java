@@ -94,6 +94,75 @@ class DeltaTableTest {
     assertThat(t.version()).isEqualTo(v);
   }
 
+  private static Columns columns(int n, LocalDate d) {
+    Columns c = Columns.allocate(SCHEMA, n);
+    for (int i = 0; i < n; i++) {
+      Object[] r = row("c" + i, i, d);
+      for (int col = 0; col < r.length; col++) {
+        c.set(i, col, i % 3 == 1 && col > 0 && col < 7 ? null : r[col]);
+      }
+    }
+    return c;
+  }
+
+  @Test
+  void columnarReplaceWritesRangesInParallelAndReadsBackColumnar() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("old", 1, D1), row("other", 2, D2)), Map.of());
+    Columns written = columns(10, D1);
+    t.replacePartition(D1, written, 2);
+    assertThat(t.fileCount(D1)).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 5));
+    Columns read = t.read(DeltaTable.dateEquals("event_date", D1), SCHEMA);
+    assertThat(read.size()).isEqualTo(10);
+    List<List<Object>> want = new ArrayList<>();
+    List<List<Object>> got = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      want.add(java.util.Arrays.asList(written.row(i)));
+      got.add(java.util.Arrays.asList(read.row(i)));
+    }
+    assertThat(got).containsExactlyInAnyOrderElementsOf(want);
+    assertThat(want.get(1)).containsExactly("c1", null, null, null, null, null, null, D1);
+    assertThat(want.get(2).get(6)).isEqualTo(Instant.parse("2026-02-25T12:00:00.000001Z"));
+    assertThat(readAll(t)).hasSize(11); // D2 untouched
+    assertThat(read.select(new int[] {0}).size()).isEqualTo(1);
+  }
+
+  @Test
+  void columnarReplaceRefusesAnotherPartitionANullInARequiredColumnAndAnotherSchema() {
+    DeltaTable t = table(SCHEMA);
+    assertThatThrownBy(() -> t.replacePartition(D2, columns(2, D1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("event_date=2026-02-25 in a replace of partition 2026-02-26");
+    Columns missingId = columns(2, D1);
+    missingId.setString(1, 0, null);
+    assertThatThrownBy(() -> t.replacePartition(D1, missingId))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("column id is not nullable");
+    StructType other = new StructType().add("id", StringType.STRING, false);
+    assertThatThrownBy(() -> t.replacePartition(D1, Columns.allocate(other, 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rows have schema");
+    assertThat(t.version()).isEqualTo(0);
+  }
+
+  @Test
+  void columnarReadOfAMissingTableIsEmptyAndAWrongTypeIsNamed() {
+    DeltaTable t = table(SCHEMA);
+    assertThat(t.read(null, SCHEMA).size()).isZero();
+    t.append(rows(row("a", 1, D1)), Map.of());
+    StructType wrong = new StructType().add("amount", StringType.STRING, true);
+    assertThatThrownBy(() -> t.read(null, wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("column amount")
+        .hasMessageContaining("expected string");
+    StructType array =
+        new StructType()
+            .add("tags", new io.delta.kernel.types.ArrayType(StringType.STRING, true), true);
+    assertThatThrownBy(() -> Columns.allocate(array, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("column tags");
+  }
+
   @Test
   void replaceRefusesRowsOfAnotherPartition() {
     DeltaTable t = table(SCHEMA);
