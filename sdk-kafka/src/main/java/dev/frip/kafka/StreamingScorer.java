@@ -110,8 +110,9 @@ import org.slf4j.LoggerFactory;
  * and {@code frip.streaming.payments.scored{action}}, {@code frip.streaming.alerts}, {@code
  * frip.streaming.score.latency} (a histogram of the payment scorer's time), {@code
  * frip.streaming.buffered} (records waiting for the watermark) and {@code
- * frip.streaming.watermark.lag} (seconds from the event-time watermark to now; the watermark is the
- * newest event time read once every partition is caught up).
+ * frip.streaming.watermark.lag} (seconds from the event time the scorer has handled up to, i.e. the
+ * newest scored or folded record, to now; dead-lettered records, such as one from the future, do
+ * not move it).
  *
  * <p>Not thread-safe: call {@link #run()} or {@link #runUntilIdle()} and {@link #close()} from one
  * thread; {@link #shutdown()} and {@link #counts()} from any.
@@ -223,7 +224,7 @@ public final class StreamingScorer implements AutoCloseable {
   private final Map<Action, Counter> scoredByAction = new EnumMap<>(Action.class);
   private final Counter alertCounter;
   private final Timer scoreLatency;
-  private final AtomicLong watermarkMillis = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong handledUpTo = new AtomicLong(Long.MIN_VALUE);
   private final org.apache.kafka.common.serialization.StringDeserializer keys =
       new org.apache.kafka.common.serialization.StringDeserializer();
   private long seq;
@@ -303,8 +304,9 @@ public final class StreamingScorer implements AutoCloseable {
       Gauge.builder("frip.streaming.buffered", this, s -> s.counts().buffered())
           .description("Records read and waiting for the event-time watermark")
           .register(m);
-      Gauge.builder("frip.streaming.watermark.lag", watermarkMillis, StreamingScorer::lagSeconds)
-          .description("Seconds from the event-time watermark to now")
+      Gauge.builder("frip.streaming.watermark.lag", handledUpTo, StreamingScorer::lagSeconds)
+          .description(
+              "Seconds from the event time handled up to (the watermark's progress) to now")
           .baseUnit("seconds")
           .register(m);
     }
@@ -391,13 +393,9 @@ public final class StreamingScorer implements AutoCloseable {
       n++;
       accept(raw);
     }
-    long w = watermark();
-    drain(w);
+    drain(watermark());
     throttle();
-    if (metered) {
-      observeWatermark(w);
-      consumerMeters.updateLag(consumer);
-    }
+    consumerMeters.updateLag(consumer);
     if (dirty && System.nanoTime() - lastCommit >= commitIntervalNanos) {
       commit();
     }
@@ -512,6 +510,7 @@ public final class StreamingScorer implements AutoCloseable {
         if (alert) {
           alertCounter.increment();
         }
+        handled(p.time());
       }
       return;
     }
@@ -526,6 +525,16 @@ public final class StreamingScorer implements AutoCloseable {
     }
     synchronized (this) {
       folded++;
+    }
+    if (metered) {
+      handled(p.time());
+    }
+  }
+
+  /** Moves the watermark gauge to a record's event time (records come in event-time order). */
+  private void handled(long eventTime) {
+    if (eventTime > handledUpTo.get()) {
+      handledUpTo.set(eventTime);
     }
   }
 
@@ -584,22 +593,6 @@ public final class StreamingScorer implements AutoCloseable {
 
   private static UUID derivedId(String topic, PaymentEvent p) {
     return UUID.nameUUIDFromBytes((topic + "/" + p.getEventId()).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Records the watermark for its gauge: {@code w}, or when every partition is caught up (no
-   * limit), the newest event time read.
-   */
-  private void observeWatermark(long w) {
-    if (w == Long.MAX_VALUE) {
-      w = Long.MIN_VALUE;
-      for (long t : newestTime.values()) {
-        w = Math.max(w, t);
-      }
-    }
-    if (w != Long.MIN_VALUE) {
-      watermarkMillis.set(w);
-    }
   }
 
   private static double lagSeconds(AtomicLong watermark) {
