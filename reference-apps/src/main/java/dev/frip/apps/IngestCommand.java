@@ -36,6 +36,8 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin LakehouseRoot lakehouse;
 
+  @Mixin MetricsOptions metricsOptions;
+
   @Option(
       names = "--group",
       paramLabel = "ID",
@@ -54,6 +56,16 @@ final class IngestCommand implements Callable<Integer> {
       description = "Stop when every partition is at its end offset (default: run until killed).")
   boolean untilIdle;
 
+  private volatile BronzeIngester running;
+
+  /** Makes a running command return as if killed: what tests call instead of a signal. */
+  void stop() {
+    BronzeIngester i = running;
+    if (i != null) {
+      i.shutdown();
+    }
+  }
+
   @Override
   public Integer call() {
     String servers = kafka.servers();
@@ -64,15 +76,24 @@ final class IngestCommand implements Callable<Integer> {
     var lake = lakehouse.lakehouse();
     List<TopicSpec> specs =
         topics == null ? Topics.SEED : topics.stream().map(Topics::require).toList();
-    try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
-        BronzeIngester ingester =
-            BronzeIngester.builder()
-                .lakehouse(lake)
-                .bootstrapServers(servers)
-                .registry(registry)
-                .groupId(group)
-                .topics(specs.toArray(TopicSpec[]::new))
-                .build()) {
+    BronzeIngester.Builder builder =
+        BronzeIngester.builder()
+            .lakehouse(lake)
+            .bootstrapServers(servers)
+            .groupId(group)
+            .topics(specs.toArray(TopicSpec[]::new));
+    try (MetricsServer metrics = metricsOptions.start(spec.commandLine().getOut(), "ingest");
+        SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build()) {
+      if (metrics != null) {
+        builder.meterRegistry(metrics.registry());
+      }
+      return run(builder.registry(registry).build());
+    }
+  }
+
+  private int run(BronzeIngester built) {
+    try (BronzeIngester ingester = built) {
+      running = ingester;
       BronzeIngester.Counts c;
       if (untilIdle) {
         c = ingester.runUntilIdle();
@@ -89,7 +110,11 @@ final class IngestCommand implements Callable<Integer> {
                   }
                 });
         Runtime.getRuntime().addShutdownHook(hook);
-        ingester.run();
+        try {
+          ingester.run();
+        } finally {
+          ScoreStreamCommand.removeHook(hook);
+        }
         c = ingester.counts();
       }
       spec.commandLine()

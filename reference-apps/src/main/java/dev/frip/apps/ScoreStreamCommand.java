@@ -53,6 +53,8 @@ final class ScoreStreamCommand implements Callable<Integer> {
 
   @Mixin LakehouseRoot lakehouse;
 
+  @Mixin MetricsOptions metricsOptions;
+
   @Option(
       names = "--group",
       paramLabel = "ID",
@@ -94,6 +96,16 @@ final class ScoreStreamCommand implements Callable<Integer> {
       description = "Stop when every partition is read to its end (default: run until killed).")
   boolean untilIdle;
 
+  private volatile StreamingScorer running;
+
+  /** Makes a running command return as if killed: what tests call instead of a signal. */
+  void stop() {
+    StreamingScorer s = running;
+    if (s != null) {
+      s.shutdown();
+    }
+  }
+
   @Override
   public Integer call() {
     String servers = kafka.servers();
@@ -114,24 +126,43 @@ final class ScoreStreamCommand implements Callable<Integer> {
     } else {
       out.println("score-stream: no --batch-date, scoring without batch features");
     }
-    FeatureStore store = features.build();
     ModelRegistry models = ModelRegistry.on(lake.objectStore(Lakehouse.MODEL_REGISTRY));
+    FraudScorer.Builder fraudScorer =
+        FraudScorer.builder()
+            .models(models)
+            .featureTimeout(Duration.ofMillis(featureTimeoutMs))
+            .thresholds(thresholds);
+    StreamingScorer.Builder streaming =
+        StreamingScorer.builder()
+            .bootstrapServers(servers)
+            .groupId(group)
+            .scoreFrom(
+                from == null ? Instant.EPOCH : from.atStartOfDay(ZoneOffset.UTC).toInstant());
+    try (MetricsServer metrics = metricsOptions.start(out, "score-stream")) {
+      if (metrics != null) {
+        features.meterRegistry(metrics.registry());
+        fraudScorer.meterRegistry(metrics.registry());
+        streaming.meterRegistry(metrics.registry());
+      }
+      FeatureStore store = features.build();
+      return run(
+          out,
+          registryAt,
+          fraudScorer.features(FeatureLookup.of(store)),
+          streaming.features(store));
+    }
+  }
+
+  private int run(
+      PrintWriter out,
+      String registryAt,
+      FraudScorer.Builder fraudScorer,
+      StreamingScorer.Builder streaming) {
     try (SchemaRegistry registry = SchemaRegistry.builder().url(registryAt).build();
-        FraudScorer fraud =
-            FraudScorer.builder()
-                .models(models)
-                .features(FeatureLookup.of(store))
-                .featureTimeout(Duration.ofMillis(featureTimeoutMs))
-                .thresholds(thresholds)
-                .build();
+        FraudScorer fraud = fraudScorer.build();
         StreamingScorer scorer =
-            StreamingScorer.builder()
-                .bootstrapServers(servers)
+            streaming
                 .registry(registry)
-                .groupId(group)
-                .features(store)
-                .scoreFrom(
-                    from == null ? Instant.EPOCH : from.atStartOfDay(ZoneOffset.UTC).toInstant())
                 .scorer(
                     p -> {
                       Decision d = fraud.score(p);
@@ -139,6 +170,7 @@ final class ScoreStreamCommand implements Callable<Integer> {
                           d.score(), d.modelVersion(), d.action(), d.reasons(), d.fallback());
                     })
                 .build()) {
+      running = scorer;
       out.printf("score-stream: model %s, group %s%n", fraud.modelVersion(), group);
       out.flush();
       long started = System.nanoTime();
@@ -158,7 +190,11 @@ final class ScoreStreamCommand implements Callable<Integer> {
                   }
                 });
         Runtime.getRuntime().addShutdownHook(hook);
-        scorer.run();
+        try {
+          scorer.run();
+        } finally {
+          removeHook(hook);
+        }
         c = scorer.counts();
       }
       StringBuilder fallbacks = new StringBuilder();
@@ -183,6 +219,15 @@ final class ScoreStreamCommand implements Callable<Integer> {
           c.read() / Math.max(seconds, 1e-9),
           fallbacks.length() == 0 ? "none" : fallbacks);
       return 0;
+    }
+  }
+
+  /** Removes a shutdown hook that is no longer needed (a JVM already shutting down keeps it). */
+  static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to: it is what stopped us.
     }
   }
 

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -104,6 +103,7 @@ final class ScoringServer implements AutoCloseable {
         Timer.builder("frip.http.requests")
             .tag("path", path)
             .tag("status", Integer.toString(r.status()))
+            .publishPercentileHistogram()
             .register(meters));
     respond(ex, r);
   }
@@ -179,10 +179,7 @@ final class ScoringServer implements AutoCloseable {
   }
 
   private Response metrics(HttpExchange ex) {
-    return new Response(
-        200,
-        "text/plain; version=0.0.4; charset=utf-8",
-        meters.scrape().getBytes(StandardCharsets.UTF_8));
+    return new Response(200, MetricsServer.CONTENT_TYPE, MetricsServer.scrape(meters));
   }
 
   private Response error(int status, String message) {

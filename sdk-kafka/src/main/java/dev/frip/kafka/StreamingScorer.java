@@ -9,6 +9,10 @@ import dev.frip.core.events.Alert;
 import dev.frip.core.events.FraudScore;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.Severity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +20,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -33,6 +39,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -96,6 +103,16 @@ import org.slf4j.LoggerFactory;
  * their next owner ({@link Counts#released()}). Feature state is per process: a partition that
  * moves to another instance starts cold there unless that instance restored a {@link
  * FeatureStore#snapshot}.
+ *
+ * <p><b>Meters</b> (with {@link Builder#meterRegistry}): the {@link ConsumerMeters} ({@code
+ * frip.kafka.records.in{topic}}, {@code frip.kafka.dlq.records{topic,stage}}, {@code
+ * frip.kafka.consumer.lag{group}}), the output producer's {@code frip.kafka.records.out{topic}},
+ * and {@code frip.streaming.payments.scored{action}}, {@code frip.streaming.alerts}, {@code
+ * frip.streaming.score.latency} (a histogram of the payment scorer's time), {@code
+ * frip.streaming.buffered} (records waiting for the watermark) and {@code
+ * frip.streaming.watermark.lag} (seconds from the event time the scorer has handled up to, i.e. the
+ * newest scored or folded record, to now; dead-lettered records, such as one from the future, do
+ * not move it).
  *
  * <p>Not thread-safe: call {@link #run()} or {@link #runUntilIdle()} and {@link #close()} from one
  * thread; {@link #shutdown()} and {@link #counts()} from any.
@@ -202,6 +219,12 @@ public final class StreamingScorer implements AutoCloseable {
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
   private final List<Future<?>> unacked = new ArrayList<>();
+  private final boolean metered;
+  private final ConsumerMeters consumerMeters;
+  private final Map<Action, Counter> scoredByAction = new EnumMap<>(Action.class);
+  private final Counter alertCounter;
+  private final Timer scoreLatency;
+  private final AtomicLong handledUpTo = new AtomicLong(Long.MIN_VALUE);
   private final org.apache.kafka.common.serialization.StringDeserializer keys =
       new org.apache.kafka.common.serialization.StringDeserializer();
   private long seq;
@@ -237,10 +260,56 @@ public final class StreamingScorer implements AutoCloseable {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     this.deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.outputs =
-        EventProducer.builder().bootstrapServers(b.bootstrapServers).registry(b.registry).build();
+    EventProducer.Builder out =
+        EventProducer.builder().bootstrapServers(b.bootstrapServers).registry(b.registry);
+    if (b.meters != null) {
+      out.meterRegistry(b.meters);
+    }
+    this.outputs = out.build();
     Set<String> names = new LinkedHashSet<>();
     b.topics.forEach(t -> names.add(t.name()));
+    MeterRegistry m = b.meters;
+    this.metered = m != null;
+    if (m == null) {
+      this.consumerMeters = ConsumerMeters.none();
+      this.alertCounter = null;
+      this.scoreLatency = null;
+    } else {
+      this.consumerMeters =
+          ConsumerMeters.of(
+              m,
+              b.groupId,
+              names,
+              List.of(
+                  DeadLetter.STAGE_DESERIALIZE,
+                  DeadLetter.STAGE_VALIDATE,
+                  DeadLetter.STAGE_PROCESS));
+      for (Action a : Action.values()) {
+        scoredByAction.put(
+            a,
+            Counter.builder("frip.streaming.payments.scored")
+                .description("Payments scored, by decision")
+                .tag("action", a.name().toLowerCase(Locale.ROOT))
+                .register(m));
+      }
+      this.alertCounter =
+          Counter.builder("frip.streaming.alerts")
+              .description("Alerts produced (review and block decisions)")
+              .register(m);
+      this.scoreLatency =
+          Timer.builder("frip.streaming.score.latency")
+              .description("Time the payment scorer took per payment")
+              .publishPercentileHistogram()
+              .register(m);
+      Gauge.builder("frip.streaming.buffered", this, s -> s.counts().buffered())
+          .description("Records read and waiting for the event-time watermark")
+          .register(m);
+      Gauge.builder("frip.streaming.watermark.lag", handledUpTo, StreamingScorer::lagSeconds)
+          .description(
+              "Seconds from the event time handled up to (the watermark's progress) to now")
+          .baseUnit("seconds")
+          .register(m);
+    }
     consumer.subscribe(names, new Rebalance());
   }
 
@@ -326,6 +395,7 @@ public final class StreamingScorer implements AutoCloseable {
     }
     drain(watermark());
     throttle();
+    consumerMeters.updateLag(consumer);
     if (dirty && System.nanoTime() - lastCommit >= commitIntervalNanos) {
       commit();
     }
@@ -337,6 +407,7 @@ public final class StreamingScorer implements AutoCloseable {
     synchronized (this) {
       read++;
     }
+    consumerMeters.read(raw.topic());
     nextOffset.merge(tp, raw.offset() + 1, Math::max);
     dirty = true;
     Object value;
@@ -414,7 +485,11 @@ public final class StreamingScorer implements AutoCloseable {
       try {
         long t0 = System.nanoTime();
         Verdict v = scorer.score(payment);
-        score = fraudScore(payment, v, System.nanoTime() - t0);
+        long took = System.nanoTime() - t0;
+        score = fraudScore(payment, v, took);
+        if (metered) {
+          scoreLatency.record(took, TimeUnit.NANOSECONDS);
+        }
       } catch (Exception e) {
         deadLetter(raw, DeadLetter.STAGE_PROCESS, e.getClass().getName(), "scoring failed: " + e);
         return;
@@ -430,6 +505,13 @@ public final class StreamingScorer implements AutoCloseable {
         scored++;
         alerts += alert ? 1 : 0;
       }
+      if (metered) {
+        scoredByAction.get(score.getAction()).increment();
+        if (alert) {
+          alertCounter.increment();
+        }
+        handled(p.time());
+      }
       return;
     }
     ObserveResult r = store.observe(event);
@@ -443,6 +525,16 @@ public final class StreamingScorer implements AutoCloseable {
     }
     synchronized (this) {
       folded++;
+    }
+    if (metered) {
+      handled(p.time());
+    }
+  }
+
+  /** Moves the watermark gauge to a record's event time (records come in event-time order). */
+  private void handled(long eventTime) {
+    if (eventTime > handledUpTo.get()) {
+      handledUpTo.set(eventTime);
     }
   }
 
@@ -501,6 +593,11 @@ public final class StreamingScorer implements AutoCloseable {
 
   private static UUID derivedId(String topic, PaymentEvent p) {
     return UUID.nameUUIDFromBytes((topic + "/" + p.getEventId()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static double lagSeconds(AtomicLong watermark) {
+    long w = watermark.get();
+    return w == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - w) / 1000.0;
   }
 
   /** Pauses partitions ahead of the watermark while too much waits; resumes them after. */
@@ -609,6 +706,7 @@ public final class StreamingScorer implements AutoCloseable {
     synchronized (this) {
       deadLettered++;
     }
+    consumerMeters.deadLettered(raw.topic(), stage);
     LOG.warn("streaming scorer: dead-lettered {}{}", where, message);
   }
 
@@ -643,6 +741,7 @@ public final class StreamingScorer implements AutoCloseable {
     private Duration pollTimeout = Duration.ofMillis(200);
     private Duration commitInterval = Duration.ofSeconds(1);
     private int maxBuffered = 200_000;
+    private MeterRegistry meters;
     private final Map<String, Object> consumerProperties = new HashMap<>();
 
     private Builder() {}
@@ -722,6 +821,12 @@ public final class StreamingScorer implements AutoCloseable {
         throw new IllegalArgumentException("max buffered was " + records + ", must be >= 1");
       }
       this.maxBuffered = records;
+      return this;
+    }
+
+    /** Where the scorer's meters go (default: none); see the class comment for the names. */
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
       return this;
     }
 

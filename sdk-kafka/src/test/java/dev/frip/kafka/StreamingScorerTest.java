@@ -16,11 +16,14 @@ import dev.frip.core.events.FraudScore;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.Severity;
 import dev.frip.embedded.EmbeddedKafka;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -153,11 +156,13 @@ class StreamingScorerTest {
     FeatureStore store = FeatureStore.inMemory().build();
     Map<String, double[]> seen = new HashMap<>();
     StreamingScorer.Counts counts;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (StreamingScorer scorer =
         StreamingScorer.builder()
             .bootstrapServers(kafka.bootstrapServers())
             .registry(registry)
             .features(store)
+            .meterRegistry(meters)
             .scorer(
                 p -> {
                   seen.put(p.getPaymentId(), store.vector(p));
@@ -165,6 +170,32 @@ class StreamingScorerTest {
                 })
             .build()) {
       counts = scorer.runUntilIdle();
+      // The meters tell what the counts tell.
+      assertThat(meters.find("frip.kafka.records.in").counters())
+          .hasSize(Topics.SEED.size())
+          .allSatisfy(c -> assertThat(c.getId().getTag("topic")).isNotNull());
+      assertThat(sum(meters.find("frip.kafka.records.in").counters())).isEqualTo(counts.read());
+      assertThat(meters.get("frip.kafka.dlq.records").tags("topic", "payments").counters())
+          .extracting(c -> c.getId().getTag("stage") + "=" + (long) c.count())
+          .containsExactlyInAnyOrder("deserialize=1", "validate=1", "process=0");
+      assertThat(
+              meters
+                  .get("frip.kafka.dlq.records")
+                  .tags("topic", "devices", "stage", "process")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      assertThat(sum(meters.find("frip.streaming.payments.scored").counters()))
+          .isEqualTo(counts.scored());
+      assertThat(meters.get("frip.streaming.alerts").counter().count()).isEqualTo(counts.alerts());
+      assertThat(meters.get("frip.streaming.score.latency").timer().count())
+          .isEqualTo(counts.scored());
+      assertThat(meters.get("frip.streaming.buffered").gauge().value()).isZero();
+      assertThat(meters.get("frip.kafka.consumer.lag").tags("group", "frip-scorer").gauge().value())
+          .isZero();
+      // The world is in the past; the rejected device event from the future does not count.
+      assertThat(meters.get("frip.streaming.watermark.lag").gauge().value()).isPositive();
+      assertThat(meters.find("frip.kafka.records.out").counters()).isNotEmpty();
     }
 
     assertThat(counts.read()).isEqualTo(events.size() + 3L);
@@ -292,6 +323,10 @@ class StreamingScorerTest {
     }
     assertThat(messages)
         .anyMatch(m -> m.contains("scoring failed") && m.contains("model exploded"));
+  }
+
+  private static double sum(Collection<Counter> counters) {
+    return counters.stream().mapToDouble(Counter::count).sum();
   }
 
   @Test

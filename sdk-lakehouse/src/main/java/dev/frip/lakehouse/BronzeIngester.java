@@ -3,9 +3,14 @@ package dev.frip.lakehouse;
 import dev.frip.core.TopicSpec;
 import dev.frip.core.Topics;
 import dev.frip.kafka.AvroSerde;
+import dev.frip.kafka.ConsumerMeters;
 import dev.frip.kafka.DeadLetter;
 import dev.frip.kafka.FripAvroDeserializer;
 import dev.frip.kafka.SchemaRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,6 +85,13 @@ import org.slf4j.LoggerFactory;
  * assignment and write a buffer that spans batches before a revocation, so this is a focused loop
  * on the same {@link DeadLetter} contract.
  *
+ * <p><b>Meters</b> (with {@link Builder#meterRegistry}): the {@link ConsumerMeters} ({@code
+ * frip.kafka.records.in{topic}}, {@code frip.kafka.dlq.records{topic,stage}}, {@code
+ * frip.kafka.consumer.lag{group}}), and {@code frip.bronze.records{topic,outcome}} (outcome {@code
+ * written}, {@code skipped} or {@code quarantined}), {@code frip.bronze.commits{topic}} (Delta
+ * commits), {@code frip.bronze.write.time{topic}} (a histogram of the time to write and commit a
+ * buffer) and {@code frip.bronze.buffered} (records read but not yet committed).
+ *
  * <p>Not thread-safe: call {@link #run()} or {@link #runUntilIdle()} and {@link #close()} from one
  * thread; {@link #shutdown()} and {@link #counts()} from any.
  *
@@ -107,6 +121,8 @@ public final class BronzeIngester implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final ConsumerMeters consumerMeters;
+  private final Map<String, TopicMeters> topicMeters = new HashMap<>();
   private InFlight inFlight;
   private long inFlightRecords;
   private long read;
@@ -122,6 +138,19 @@ public final class BronzeIngester implements AutoCloseable {
       BronzeTableWriter w = b.lake.bronzeWriter(t);
       writers.put(t.name(), w);
       buffers.put(t.name(), w.buffered(b.bufferRecords, b.bufferAge));
+    }
+    if (b.meters == null) {
+      this.consumerMeters = ConsumerMeters.none();
+    } else {
+      this.consumerMeters =
+          ConsumerMeters.of(
+              b.meters, b.groupId, topics.keySet(), List.of(DeadLetter.STAGE_DESERIALIZE));
+      for (String topic : topics.keySet()) {
+        topicMeters.put(topic, new TopicMeters(b.meters, topic));
+      }
+      Gauge.builder("frip.bronze.buffered", this, i -> i.counts().buffered())
+          .description("Records read and not yet committed to bronze")
+          .register(b.meters);
     }
     this.pollTimeout = b.pollTimeout;
     this.deserializer = new FripAvroDeserializer(b.registry, true);
@@ -145,6 +174,40 @@ public final class BronzeIngester implements AutoCloseable {
   /** A builder; lakehouse, bootstrap servers and registry are required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The per-topic bronze meters. */
+  private static final class TopicMeters {
+    final Counter written;
+    final Counter skipped;
+    final Counter quarantined;
+    final Counter commits;
+    final Timer writeTime;
+
+    TopicMeters(MeterRegistry meters, String topic) {
+      written = outcome(meters, topic, "written");
+      skipped = outcome(meters, topic, "skipped");
+      quarantined = outcome(meters, topic, "quarantined");
+      commits =
+          Counter.builder("frip.bronze.commits")
+              .description("Delta commits to the bronze table")
+              .tag("topic", topic)
+              .register(meters);
+      writeTime =
+          Timer.builder("frip.bronze.write.time")
+              .description("Time to write and commit one buffer to the bronze table")
+              .tag("topic", topic)
+              .publishPercentileHistogram()
+              .register(meters);
+    }
+
+    private static Counter outcome(MeterRegistry meters, String topic, String outcome) {
+      return Counter.builder("frip.bronze.records")
+          .description("Records the bronze writer took, by outcome")
+          .tag("topic", topic)
+          .tag("outcome", outcome)
+          .register(meters);
+    }
   }
 
   /** A buffer handed to the write thread: its topic and the commit it will make. */
@@ -260,6 +323,7 @@ public final class BronzeIngester implements AutoCloseable {
       synchronized (this) {
         read++;
       }
+      consumerMeters.read(raw.topic());
       BronzeRecord record;
       try {
         Object value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
@@ -293,6 +357,7 @@ public final class BronzeIngester implements AutoCloseable {
     if (inFlight != null && inFlight.commit().isDone()) {
       finishWrite();
     }
+    consumerMeters.updateLag(consumer);
   }
 
   /**
@@ -309,7 +374,8 @@ public final class BronzeIngester implements AutoCloseable {
       inFlightRecords = batch.size();
     }
     BronzeTableWriter writer = writers.get(topic);
-    inFlight = new InFlight(topic, writeThread.submit(() -> writer.write(batch)));
+    inFlight =
+        new InFlight(topic, writeThread.submit(() -> timed(topic, () -> writer.write(batch))));
   }
 
   /** Waits for the write in flight, if any, and records its commit; rethrows its failure. */
@@ -346,7 +412,7 @@ public final class BronzeIngester implements AutoCloseable {
     for (String name : names) {
       BronzeBuffer b = buffers.get(name);
       if (b != null) {
-        b.flush().ifPresent(c -> committed(name, c));
+        timedFlush(name, b).ifPresent(c -> committed(name, c));
       }
     }
   }
@@ -355,8 +421,34 @@ public final class BronzeIngester implements AutoCloseable {
     awaitDeadLetters();
     finishWrite();
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
-      e.getValue().flush().ifPresent(c -> committed(e.getKey(), c));
+      timedFlush(e.getKey(), e.getValue()).ifPresent(c -> committed(e.getKey(), c));
     }
+  }
+
+  /** Runs a write, recording its time in the topic's write timer (when metered). */
+  private BronzeCommit timed(String topic, Supplier<BronzeCommit> write) {
+    TopicMeters m = topicMeters.get(topic);
+    if (m == null) {
+      return write.get();
+    }
+    long t0 = System.nanoTime();
+    BronzeCommit c = write.get();
+    m.writeTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    return c;
+  }
+
+  /** Flushes a buffer, timing the write when there was one. */
+  private Optional<BronzeCommit> timedFlush(String topic, BronzeBuffer buffer) {
+    TopicMeters m = topicMeters.get(topic);
+    if (m == null) {
+      return buffer.flush();
+    }
+    long t0 = System.nanoTime();
+    Optional<BronzeCommit> c = buffer.flush();
+    if (c.isPresent()) {
+      m.writeTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+    return c;
   }
 
   private void committed(String topic, BronzeCommit c) {
@@ -366,6 +458,13 @@ public final class BronzeIngester implements AutoCloseable {
       written += c.written();
       skipped += c.skipped();
       quarantined += c.quarantined();
+    }
+    TopicMeters m = topicMeters.get(topic);
+    if (m != null) {
+      m.written.increment(c.written());
+      m.skipped.increment(c.skipped());
+      m.quarantined.increment(c.quarantined());
+      m.commits.increment();
     }
     CrashPoints.reached(CrashPoints.AFTER_BRONZE_COMMIT);
     // For lag monitoring only: resume positions come from the Delta log.
@@ -401,6 +500,7 @@ public final class BronzeIngester implements AutoCloseable {
     synchronized (this) {
       unacked.add(sent);
     }
+    consumerMeters.deadLettered(raw.topic(), DeadLetter.STAGE_DESERIALIZE);
     LOG.warn("bronze ingester: dead-lettered {}", message);
   }
 
@@ -483,6 +583,7 @@ public final class BronzeIngester implements AutoCloseable {
     private int bufferRecords = 50_000;
     private Duration bufferAge = Duration.ofSeconds(5);
     private Duration pollTimeout = Duration.ofMillis(500);
+    private MeterRegistry meters;
     private final Map<String, Object> consumerProperties = new HashMap<>();
 
     private Builder() {}
@@ -551,6 +652,12 @@ public final class BronzeIngester implements AutoCloseable {
         throw new IllegalArgumentException("poll timeout was " + timeout + ", must be > 0");
       }
       this.pollTimeout = timeout;
+      return this;
+    }
+
+    /** Where the ingester's meters go (default: none); see the class comment for the names. */
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
       return this;
     }
 

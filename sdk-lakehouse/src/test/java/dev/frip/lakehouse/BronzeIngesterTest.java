@@ -15,10 +15,13 @@ import dev.frip.kafka.EventProducer;
 import dev.frip.kafka.SchemaRegistry;
 import dev.frip.kafka.SchemaRegistryServer;
 import dev.frip.kafka.TopicAdmin;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,6 +107,10 @@ class BronzeIngesterTest {
         .registry(registry)
         .buffer(500, Duration.ofSeconds(2))
         .pollTimeout(Duration.ofMillis(200));
+  }
+
+  private static double counted(Collection<Counter> counters) {
+    return counters.stream().mapToDouble(Counter::count).sum();
   }
 
   private BronzeIngester.Counts ingest(Lakehouse lake, String group) {
@@ -193,7 +200,37 @@ class BronzeIngesterTest {
       raw.send(new ProducerRecord<>("orders", 1, null, unknownId)).get(30, TimeUnit.SECONDS);
     }
 
-    BronzeIngester.Counts c = ingest(lake, "poison");
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    BronzeIngester.Counts c;
+    try (BronzeIngester i = ingester(lake).groupId("poison").meterRegistry(meters).build()) {
+      c = i.runUntilIdle();
+    }
+
+    // The meters tell what the counts tell, per topic.
+    assertThat(counted(meters.find("frip.kafka.records.in").counters())).isEqualTo(c.read());
+    assertThat(meters.get("frip.kafka.dlq.records").tags("topic", "payments").counter().count())
+        .isEqualTo(1);
+    assertThat(meters.get("frip.kafka.dlq.records").tags("topic", "orders").counter().count())
+        .isEqualTo(1);
+    for (String topic : produced.keySet()) {
+      assertThat(
+              meters
+                  .get("frip.bronze.records")
+                  .tags("topic", topic, "outcome", "written")
+                  .counter()
+                  .count())
+          .as(topic)
+          .isEqualTo(produced.get(topic).size());
+      double commits = meters.get("frip.bronze.commits").tag("topic", topic).counter().count();
+      assertThat(commits).as(topic).isPositive();
+      assertThat(meters.get("frip.bronze.write.time").tag("topic", topic).timer().count())
+          .isEqualTo((long) commits);
+    }
+    assertThat(counted(meters.find("frip.bronze.records").tag("outcome", "skipped").counters()))
+        .isZero();
+    assertThat(meters.get("frip.bronze.buffered").gauge().value()).isZero();
+    assertThat(meters.get("frip.kafka.consumer.lag").tag("group", "poison").gauge().value())
+        .isZero();
 
     assertThat(c.deadLettered()).isEqualTo(2);
     assertThat(c.written()).isEqualTo(total(produced));
@@ -234,14 +271,20 @@ class BronzeIngesterTest {
     Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
     Map<String, Set<String>> produced = produce(5, 1, 20);
     ExecutorService exec = Executors.newSingleThreadExecutor();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (BronzeIngester i =
-        ingester(lake).buffer(1_000_000, Duration.ofHours(1)).groupId("runner").build()) {
+        ingester(lake)
+            .buffer(1_000_000, Duration.ofHours(1))
+            .groupId("runner")
+            .meterRegistry(meters)
+            .build()) {
       Future<?> running = exec.submit(i::run);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (i.counts().read() < total(produced) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertThat(i.counts().buffered()).isEqualTo(total(produced));
+      assertThat(meters.get("frip.bronze.buffered").gauge().value()).isEqualTo(total(produced));
       i.shutdown();
       running.get(60, TimeUnit.SECONDS);
       assertThat(i.counts().written()).isEqualTo(total(produced));
