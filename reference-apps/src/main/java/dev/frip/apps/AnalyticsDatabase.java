@@ -29,6 +29,8 @@ final class AnalyticsDatabase implements AutoCloseable {
       EmbeddedPostgres embedded, String host, int port, String db, Properties login) {
     this.embedded = embedded;
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
+    // Batches go over the wire as multi-row INSERTs (the publisher counts rows itself).
+    login.setProperty("reWriteBatchedInserts", "true");
     this.login = login;
     this.description =
         (embedded != null ? "embedded " : "")
