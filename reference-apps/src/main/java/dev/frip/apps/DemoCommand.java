@@ -6,10 +6,15 @@ import dev.frip.embedded.EmbeddedKafka;
 import dev.frip.kafka.SchemaRegistryServer;
 import dev.frip.lakehouse.GoldJob;
 import dev.frip.lakehouse.Lakehouse;
+import dev.frip.lakehouse.PublishResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -181,6 +186,7 @@ final class DemoCommand implements Callable<Integer> {
       run("gold", "--date", scoreDay.toString(), "--lakehouse", lake);
     }
     report(out, Lakehouse.local(lakeDir), scoreDay);
+    publishToPostgres(out, Lakehouse.local(lakeDir), run.resolve("postgres"), first, scoreDay);
 
     out.printf(
         Locale.ROOT,
@@ -268,6 +274,47 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double percentile(long[] sorted, double q) {
     return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+  }
+
+  /**
+   * Publishes the gold tables of every day to an embedded PostgreSQL on 127.0.0.1 (data in the
+   * run's directory), as {@code frip publish} does, and prints GMV and fraud rate as PostgreSQL
+   * computes them from the published tables.
+   */
+  private static void publishToPostgres(
+      PrintWriter out, Lakehouse lake, Path dataDir, LocalDate first, LocalDate last) {
+    out.printf("%nanalytics database (embedded PostgreSQL, data in %s)%n", dataDir);
+    try (AnalyticsDatabase db = AnalyticsDatabase.open(Map.of(), dataDir)) {
+      long rows = 0;
+      long nanos = 0;
+      for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+        PublishResult r = PublishCommand.publish(lake, db, d);
+        rows += r.rows();
+        nanos += r.elapsed().toNanos();
+      }
+      try (Connection c = db.connections().open();
+          Statement s = c.createStatement();
+          ResultSet q =
+              s.executeQuery(
+                  "SELECT (SELECT sum(gmv_reporting) FROM daily_revenue),"
+                      + " (SELECT sum(fraud_transactions)::float8 / sum(transactions)"
+                      + " FROM fraud_kpis WHERE merchant_id = '*')")) {
+        q.next();
+        out.printf(
+            Locale.ROOT,
+            "  published %,d gold rows of %s..%s to %s (%.0f rows/s)%n"
+                + "  from PostgreSQL: GMV %,.2f, fraud rate %.2f%% of transactions%n",
+            rows,
+            first,
+            last,
+            db,
+            rows / Math.max(nanos / 1e9, 1e-9),
+            q.getDouble(1),
+            100 * q.getDouble(2));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("querying the analytics database failed", e);
+    }
   }
 
   private static void step(PrintWriter out, int n, String what) {

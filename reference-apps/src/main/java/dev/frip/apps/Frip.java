@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       SilverCommand.class,
       GoldCommand.class,
+      PublishCommand.class,
       FeaturesCommand.class,
       TrainCommand.class,
       CompactCommand.class

@@ -146,6 +146,22 @@ class DemoCommandTest {
                 caught / (double) frauds));
     assertThat(registry.current().metrics()).containsKeys("auc", "pr_auc");
 
+    // Every day's gold published to the embedded PostgreSQL; GMV as PostgreSQL sums it.
+    long goldRows = 0;
+    double gmv = 0;
+    for (LocalDate d = world.startDate(); !d.isAfter(last); d = d.plusDays(1)) {
+      for (String t : dev.frip.lakehouse.AnalyticsPublisher.tables()) {
+        goldRows += lake.scan(lake.goldPath(t)).on(d).count();
+      }
+      for (var r :
+          lake.scan(lake.goldPath("daily_revenue")).on(d).columns("gmv_reporting").rows()) {
+        gmv += (Double) r.get("gmv_reporting");
+      }
+    }
+    assertThat(demo.out())
+        .contains(String.format(java.util.Locale.ROOT, "published %,d gold rows of ", goldRows))
+        .contains(String.format(java.util.Locale.ROOT, "from PostgreSQL: GMV %,.2f,", gmv));
+
     GenerateCommandTest.Run bad = GenerateCommandTest.run("demo", "--days", "2");
     assertThat(bad.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(bad.err()).contains("--days was 2, the demo needs at least 3");
