@@ -205,6 +205,23 @@ public final class BufferDecoder {
     return ByteBuffer.wrap(copy);
   }
 
+  /**
+   * Reads the branch index of a two-branch union with a null branch: true for the null branch
+   * (which has no bytes), false for the value branch, which follows.
+   *
+   * @throws AvroRuntimeException for an index outside the union
+   */
+  public boolean readUnionIsNull(int nullBranch) throws EOFException {
+    int branch = readInt();
+    if (branch == nullBranch) {
+      return true;
+    }
+    if (branch != 1 - nullBranch) {
+      throw new AvroRuntimeException("Malformed data. Union index " + branch + " of 2 branches");
+    }
+    return false;
+  }
+
   /** Reads an enum ordinal. */
   public int readEnum() throws EOFException {
     return readInt();

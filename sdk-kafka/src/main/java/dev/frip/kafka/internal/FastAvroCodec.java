@@ -30,6 +30,12 @@ import org.apache.avro.util.Utf8;
  * bytes Avro writes and reads only when the writer's schema equals the reader's (no resolution).
  * For any other shape {@link #writer} and {@link #reader} return null and the serde uses Avro's own
  * datum writers and readers.
+ *
+ * <p>The event classes of sdk-core also have a codec generated at build time ({@code
+ * GeneratedCodecs}, written by {@code src/codegen}): it reads and writes their fields through the
+ * typed getters and the all-args constructor, without {@code get(int)}/{@code put(int, Object)},
+ * boxing or a per-field switch. {@link #writer} and {@link #reader} return it when the schema is
+ * the class's own; generic records and other classes keep the plan above.
  */
 public final class FastAvroCodec {
 
@@ -59,24 +65,44 @@ public final class FastAvroCodec {
 
   private FastAvroCodec() {}
 
-  /** A writer for records of this schema, or null when the fast path does not cover it. */
+  /**
+   * A writer for records of this schema, or null when the fast path does not cover it. For the
+   * schema of an event class the build generated a codec for, records of that class are written by
+   * the generated codec, anything else by the general plan.
+   */
   public static ValueWriter writer(Schema schema) {
     if (!ENABLED) {
       return null;
     }
-    return writerFor(schema, new IdentityHashMap<>());
+    ValueWriter general = writerFor(schema, new IdentityHashMap<>());
+    if (general == null) {
+      return null;
+    }
+    ValueWriter generated = GeneratedCodecs.writer(schema, general);
+    return generated != null ? generated : general;
   }
 
   /**
    * A reader producing the model's records (generated classes for a SpecificData model, generic
    * records for GenericData), or null when the fast path does not cover the schema or the model
-   * converts a logical type it does not know.
+   * converts a logical type it does not know. Generated classes the build made a codec for are read
+   * by that codec.
    */
   public static ValueReader reader(Schema schema, GenericData model) {
     if (!ENABLED) {
       return null;
     }
-    return readerFor(schema, model, new IdentityHashMap<>());
+    ValueReader generated = GeneratedCodecs.reader(schema, model);
+    return generated != null ? generated : readerFor(schema, model, new IdentityHashMap<>());
+  }
+
+  /**
+   * The exception for a null in a field whose schema does not allow null, naming the record and the
+   * field.
+   */
+  static NullPointerException nullField(String record, String field) {
+    return new NullPointerException(
+        "null value for (non-nullable) field " + field + " of " + record);
   }
 
   static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {
