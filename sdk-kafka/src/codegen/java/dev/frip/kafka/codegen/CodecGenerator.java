@@ -492,6 +492,20 @@ public final class CodecGenerator {
       s.append("        other.write(value, encoder);\n");
       s.append("        return;\n");
       s.append("      }\n");
+      // A null in a non-nullable field fails on its first use; the handler names the field
+      // (a check per field would make this method too big for the JIT to inline its callees).
+      s.append("      try {\n");
+      StringBuilder body = new StringBuilder();
+      fieldWrites(body);
+      s.append(body.toString().indent(2));
+      s.append("      } catch (NullPointerException e) {\n");
+      s.append("        throw FastAvroCodec.nullField(r, e);\n");
+      s.append("      }\n");
+      s.append("    }\n");
+      s.append("  }\n");
+    }
+
+    private void fieldWrites(StringBuilder s) {
       for (FieldPlan p : fields) {
         s.append("      ")
             .append(p.javaType)
@@ -509,15 +523,6 @@ public final class CodecGenerator {
           s.append("      }\n");
           continue;
         }
-        if (!(p.kind.isPrimitive() && !p.array)) {
-          s.append("      if (").append(p.local).append(" == null) {\n");
-          s.append("        throw FastAvroCodec.nullField(\"")
-              .append(schema.getFullName())
-              .append("\", \"")
-              .append(p.field.name())
-              .append("\");\n");
-          s.append("      }\n");
-        }
         if (p.array) {
           s.append("      out.writeArrayStart();\n");
           s.append("      out.setItemCount(").append(p.local).append(".size());\n");
@@ -534,8 +539,6 @@ public final class CodecGenerator {
           s.append("      ").append(String.format(p.kind.write, p.local)).append(";\n");
         }
       }
-      s.append("    }\n");
-      s.append("  }\n");
     }
 
     private String readExpression(FieldPlan p, boolean item) {

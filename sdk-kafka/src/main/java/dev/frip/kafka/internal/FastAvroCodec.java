@@ -18,6 +18,7 @@ import org.apache.avro.Conversion;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
@@ -97,12 +98,23 @@ public final class FastAvroCodec {
   }
 
   /**
-   * The exception for a null in a field whose schema does not allow null, naming the record and the
-   * field.
+   * The exception for a record whose writing failed with {@code e}: if a field whose schema does
+   * not allow null is null, one naming the record and that field, else {@code e} itself.
    */
-  static NullPointerException nullField(String record, String field) {
-    return new NullPointerException(
-        "null value for (non-nullable) field " + field + " of " + record);
+  static NullPointerException nullField(IndexedRecord r, NullPointerException e) {
+    for (Schema.Field f : r.getSchema().getFields()) {
+      if (r.get(f.pos()) == null && !f.schema().isNullable()) {
+        NullPointerException named =
+            new NullPointerException(
+                "null value for (non-nullable) field "
+                    + f.name()
+                    + " of "
+                    + r.getSchema().getFullName());
+        named.initCause(e);
+        return named;
+      }
+    }
+    return e;
   }
 
   static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {
