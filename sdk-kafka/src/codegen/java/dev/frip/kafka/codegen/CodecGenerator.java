@@ -3,7 +3,6 @@ package dev.frip.kafka.codegen;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +24,11 @@ import org.apache.avro.specific.SpecificData;
  *
  * <p>For each {@code .avsc} record in the schema directory it loads the class the Avro plugin
  * generated from it and emits {@code <Class>Codec} in {@code dev.frip.kafka.internal}: a writer
- * that reads the fields through the typed getters and a reader that decodes every field into a
- * local and calls the all-args constructor, so no value is boxed for {@code put(int, Object)} and
- * no per-field dispatch is left at run time. It also emits {@code GeneratedCodecs}, which hands the
- * codecs to {@code FastAvroCodec} when the schema equals the class's own.
+ * that reads the fields through the typed getters and a reader that decodes each field and stores
+ * it through a {@link java.lang.invoke.VarHandle} on the class's field, so no value is boxed for
+ * {@code put(int, Object)} and no per-field dispatch is left at run time. It also emits {@code
+ * GeneratedCodecs}, which hands the codecs to {@code FastAvroCodec} when the schema equals the
+ * class's own.
  *
  * <p>Covered field shapes: null-free primitives, Java strings, uuid strings, timestamp-millis
  * longs, enums, two-branch unions of null and one of those, and arrays of them. A class with any
@@ -142,7 +142,9 @@ public final class CodecGenerator {
           .append(".class && ")
           .append(t.getName())
           .append(".getClassSchema().equals(s)\n");
-      s.append("            ? new ").append(t.getSimpleName()).append("Codec.Reader()\n");
+      s.append("            ? FastAvroCodec.orNull(")
+          .append(t.getSimpleName())
+          .append("Codec.Reader::new)\n");
       s.append("            : null;\n");
     }
     s.append("      default:\n");
@@ -261,19 +263,15 @@ public final class CodecGenerator {
         throw new Unsupported("not a public generated record class");
       }
       this.schema = SpecificData.get().getSchema(type);
-      Class<?>[] params = new Class<?>[schema.getFields().size()];
       for (Schema.Field f : schema.getFields()) {
-        FieldPlan p = plan(f);
-        fields.add(p);
-        params[f.pos()] = boxedClass(p, type);
+        fields.add(plan(f));
       }
       try {
-        Constructor<?> all = type.getConstructor(params);
-        if (!Modifier.isPublic(all.getModifiers())) {
-          throw new Unsupported("the all-args constructor is not public");
+        if (!Modifier.isPublic(type.getConstructor().getModifiers())) {
+          throw new Unsupported("the no-argument constructor is not public");
         }
       } catch (NoSuchMethodException e) {
-        throw new Unsupported("no all-args constructor with the fields' types: " + e.getMessage());
+        throw new Unsupported("no no-argument constructor");
       }
     }
 
@@ -331,6 +329,15 @@ public final class CodecGenerator {
       if (m.getReturnType() != expected) {
         throw new Unsupported(
             "field " + f.name() + ": " + getter + "() returns " + m.getReturnType().getName());
+      }
+      try {
+        java.lang.reflect.Field javaField = type.getDeclaredField(f.name());
+        if (javaField.getType() != expected
+            || (javaField.getModifiers() & (Modifier.STATIC | Modifier.FINAL)) != 0) {
+          throw new Unsupported("field " + f.name() + ": the Java field differs from the getter");
+        }
+      } catch (NoSuchFieldException e) {
+        throw new Unsupported("field " + f.name() + ": no Java field of that name");
       }
       return new FieldPlan(
           f, kind, enumType, nullBranch, array, getter, javaType, "f" + getter.substring(3));
@@ -408,14 +415,6 @@ public final class CodecGenerator {
       }
     }
 
-    /** The constructor parameter type Avro generates: boxed for primitives. */
-    private static Class<?> boxedClass(FieldPlan p, Class<?> type) {
-      if (p.array) {
-        return List.class;
-      }
-      return p.kind == Kind.ENUM ? p.enumType : boxedOf(p.kind);
-    }
-
     String source() {
       String name = type.getSimpleName();
       StringBuilder s = new StringBuilder();
@@ -425,6 +424,7 @@ public final class CodecGenerator {
       s.append("import java.time.Instant;\n");
       s.append("import java.util.List;\n");
       s.append("import java.util.UUID;\n");
+      s.append("import java.lang.invoke.VarHandle;\n");
       s.append("import org.apache.avro.Schema;\n");
       s.append("import org.apache.avro.generic.GenericData;\n");
       s.append("import org.apache.avro.io.Encoder;\n\n");
@@ -467,6 +467,11 @@ public final class CodecGenerator {
     /** The static final holding an enum field's constants, in symbol order. */
     private static String valuesConstant(FieldPlan p) {
       return p.field.name().toUpperCase(java.util.Locale.ROOT) + "_VALUES";
+    }
+
+    /** The reader's handle on the Java field of a schema field. */
+    private static String fieldConstant(FieldPlan p) {
+      return p.field.name().toUpperCase(java.util.Locale.ROOT) + "_FIELD";
     }
 
     /** The reader's string cache of a string field. */
@@ -553,8 +558,24 @@ public final class CodecGenerator {
 
     private void reader(StringBuilder s) {
       String name = type.getName();
-      s.append("  /** Reads the fields into locals and calls the all-args constructor. */\n");
+      s.append("  /**\n");
+      s.append(
+          "   * Reads the fields into a new record through its private fields (the constructors\n");
+      s.append("   * would box primitives and re-truncate timestamps already in milliseconds).\n");
+      s.append("   */\n");
       s.append("  static final class Reader implements FastAvroCodec.ValueReader {\n");
+      for (FieldPlan p : fields) {
+        s.append("    private static final VarHandle ")
+            .append(fieldConstant(p))
+            .append(" =\n        FastAvroCodec.field(")
+            .append(name)
+            .append(".class, \"")
+            .append(p.field.name())
+            .append("\", ")
+            .append(p.array ? "List" : p.javaType)
+            .append(".class);\n");
+      }
+      s.append("\n");
       boolean any = false;
       for (FieldPlan p : fields) {
         if (p.kind == Kind.STRING && !p.array) {
@@ -569,10 +590,9 @@ public final class CodecGenerator {
       }
       s.append("    @Override\n");
       s.append("    public Object read(BufferDecoder in) throws IOException {\n");
-      List<String> args = new ArrayList<>();
+      s.append("      ").append(name).append(" r = new ").append(name).append("();\n");
       for (FieldPlan p : fields) {
         String local = p.local;
-        args.add(local);
         if (p.array) {
           String element = p.javaType.substring(5, p.javaType.length() - 1);
           s.append("      long n").append(local).append(" = in.readArrayStart();\n");
@@ -621,10 +641,14 @@ public final class CodecGenerator {
               .append(readExpression(p, false))
               .append(";\n");
         }
+        s.append("      ")
+            .append(fieldConstant(p))
+            .append(".set(r, ")
+            .append(p.array ? "(" + p.javaType + ") " : "")
+            .append(local)
+            .append(");\n");
       }
-      s.append("      return new ").append(name).append("(\n          ");
-      s.append(String.join(",\n          ", args));
-      s.append(");\n");
+      s.append("      return r;\n");
       s.append("    }\n");
       s.append("  }\n");
     }

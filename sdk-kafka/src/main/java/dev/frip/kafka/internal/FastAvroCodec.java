@@ -5,6 +5,7 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -34,9 +35,9 @@ import org.apache.avro.util.Utf8;
  *
  * <p>The event classes of sdk-core also have a codec generated at build time ({@code
  * GeneratedCodecs}, written by {@code src/codegen}): it reads and writes their fields through the
- * typed getters and the all-args constructor, without {@code get(int)}/{@code put(int, Object)},
- * boxing or a per-field switch. {@link #writer} and {@link #reader} return it when the schema is
- * the class's own; generic records and other classes keep the plan above.
+ * typed getters and the fields, without {@code get(int)}/{@code put(int, Object)}, boxing or a
+ * per-field switch. {@link #writer} and {@link #reader} return it when the schema is the class's
+ * own; generic records and other classes keep the plan above.
  */
 public final class FastAvroCodec {
 
@@ -95,6 +96,34 @@ public final class FastAvroCodec {
     }
     ValueReader generated = GeneratedCodecs.reader(schema, model);
     return generated != null ? generated : readerFor(schema, model, new IdentityHashMap<>());
+  }
+
+  /**
+   * A handle on a generated class's private field, for a generated reader: the class and the codecs
+   * are both on the application's class path (or the class in an automatic module, which opens its
+   * packages).
+   *
+   * @throws IllegalStateException if the field is not there or not accessible
+   */
+  static VarHandle field(Class<?> type, String name, Class<?> fieldType) {
+    try {
+      return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+          .findVarHandle(type, name, fieldType);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("no access to " + type.getName() + "." + name, e);
+    }
+  }
+
+  /**
+   * The reader {@code make} makes, or null if it cannot be made (a generated reader whose class
+   * fails to initialize because a field is not accessible): the caller then uses the plan.
+   */
+  static ValueReader orNull(Supplier<ValueReader> make) {
+    try {
+      return make.get();
+    } catch (LinkageError | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
