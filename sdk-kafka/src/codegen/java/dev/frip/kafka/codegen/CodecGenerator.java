@@ -253,7 +253,6 @@ public final class CodecGenerator {
   /** The codec source of one generated class. */
   private static final class ClassCodec {
     private final Class<?> type;
-    private final Schema schema;
     private final List<FieldPlan> fields = new ArrayList<>();
 
     ClassCodec(Class<?> type) throws Unsupported {
@@ -262,7 +261,7 @@ public final class CodecGenerator {
           || !Modifier.isPublic(type.getModifiers())) {
         throw new Unsupported("not a public generated record class");
       }
-      this.schema = SpecificData.get().getSchema(type);
+      Schema schema = SpecificData.get().getSchema(type);
       for (Schema.Field f : schema.getFields()) {
         fields.add(plan(f));
       }
