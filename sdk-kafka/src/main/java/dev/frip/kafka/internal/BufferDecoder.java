@@ -128,6 +128,20 @@ public final class BufferDecoder {
 
   /** Reads a string as a Java String, reusing the cache's string when the bytes repeat. */
   public String readString(StringCache cache) throws EOFException {
+    byte[] b = buf;
+    int p = pos;
+    // Kept small so it inlines at every string field: a length under 64 is one even byte.
+    if (p < limit) {
+      int z = b[p];
+      if ((z & 0x81) == 0 && limit - p - 1 >= (z >> 1)) {
+        pos = p + 1 + (z >> 1);
+        return cache.get(b, p + 1, z >> 1);
+      }
+    }
+    return readLongString(cache);
+  }
+
+  private String readLongString(StringCache cache) throws EOFException {
     int n = readLength();
     String s = cache.get(buf, pos, n);
     pos += n;
@@ -161,15 +175,14 @@ public final class BufferDecoder {
     return UUID.fromString(s);
   }
 
-  /** The value of {@code digits} hex digits (at most 15), or -1 if any is not a hex digit. */
+  /**
+   * The value of {@code digits} hex digits (at most 15), or a negative number if any is not a hex
+   * digit: a -1 digit sets every bit, and the at most 14 shifts after it keep the sign bit set.
+   */
   private static long hex(byte[] b, int off, int digits) {
     long v = 0;
     for (int i = off, end = off + digits; i < end; i++) {
-      int d = HEX_VALUES[b[i] & 0xff];
-      v = (v << 4) | d;
-      if (d < 0) {
-        return -1;
-      }
+      v = (v << 4) | HEX_VALUES[b[i] & 0xff];
     }
     return v;
   }
@@ -203,6 +216,23 @@ public final class BufferDecoder {
     System.arraycopy(buf, pos, copy, 0, n);
     pos += n;
     return ByteBuffer.wrap(copy);
+  }
+
+  /**
+   * Reads the branch index of a two-branch union with a null branch: true for the null branch
+   * (which has no bytes), false for the value branch, which follows.
+   *
+   * @throws AvroRuntimeException for an index outside the union
+   */
+  public boolean readUnionIsNull(int nullBranch) throws EOFException {
+    int branch = readInt();
+    if (branch == nullBranch) {
+      return true;
+    }
+    if (branch != 1 - nullBranch) {
+      throw new AvroRuntimeException("Malformed data. Union index " + branch + " of 2 branches");
+    }
+    return false;
   }
 
   /** Reads an enum ordinal. */

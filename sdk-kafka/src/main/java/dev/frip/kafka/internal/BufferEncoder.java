@@ -61,6 +61,13 @@ public final class BufferEncoder extends Encoder {
 
   @Override
   public void writeString(String s) {
+    if (!out.writeShortAscii(s)) {
+      writeOtherString(s);
+    }
+  }
+
+  /** A string of 64 chars or more, or not ASCII, or at the end of the buffer's capacity. */
+  private void writeOtherString(String s) {
     int mark = out.size();
     writeLong(s.length());
     // One pass: copy the chars as bytes while checking they are ASCII; else rewind and encode.

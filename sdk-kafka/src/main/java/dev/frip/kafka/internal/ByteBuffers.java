@@ -1,7 +1,9 @@
 package dev.frip.kafka.internal;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** An unsynchronized, reusable byte sink: one per thread on the serializer's hot path. */
@@ -39,6 +41,11 @@ public final class ByteBuffers extends OutputStream {
 
   /** Writes an unsigned varint (the zig-zag step is the caller's). */
   public void writeVarLong(long v) {
+    if ((v & ~0x7FL) == 0) { // one byte: lengths, union indexes, enums
+      ensure(1);
+      buf[count++] = (byte) v;
+      return;
+    }
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[count++] = (byte) ((v & 0x7F) | 0x80);
@@ -54,6 +61,30 @@ public final class ByteBuffers extends OutputStream {
     buf[count++] = (byte) (v >>> 8);
     buf[count++] = (byte) (v >>> 16);
     buf[count++] = (byte) (v >>> 24);
+  }
+
+  /**
+   * Writes an ASCII string of under 64 chars as Avro does (its one-byte zig-zag length, then the
+   * chars) and returns true; returns false, having written nothing the caller must keep, for any
+   * other string. Small enough to inline at every string field.
+   */
+  public boolean writeShortAscii(String s) {
+    int n = s.length();
+    int c = count;
+    byte[] b = buf;
+    if (n >= 64 || c + n + 1 > b.length) {
+      return false;
+    }
+    b[c] = (byte) (n << 1);
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        return false;
+      }
+      b[c + 1 + i] = (byte) ch;
+    }
+    count = c + 1 + n;
+    return true;
   }
 
   /**
@@ -76,30 +107,42 @@ public final class ByteBuffers extends OutputStream {
     return true;
   }
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   /** Writes a UUID's 36 chars as {@link java.util.UUID#toString()} spells them, in ASCII. */
   public void writeUuidAscii(long msb, long lsb) {
     ensure(36);
     byte[] b = buf;
     int c = count;
-    hex(b, c, msb >>> 32, 8);
+    LONG_BE.set(b, c, hex8((int) (msb >>> 32)));
     b[c + 8] = '-';
-    hex(b, c + 9, msb >>> 16, 4);
+    INT_BE.set(b, c + 9, (int) hex8((int) msb >>> 16));
     b[c + 13] = '-';
-    hex(b, c + 14, msb, 4);
+    INT_BE.set(b, c + 14, (int) hex8((int) msb & 0xffff));
     b[c + 18] = '-';
-    hex(b, c + 19, lsb >>> 48, 4);
+    INT_BE.set(b, c + 19, (int) hex8((int) (lsb >>> 48)));
     b[c + 23] = '-';
-    hex(b, c + 24, lsb, 12);
+    INT_BE.set(b, c + 24, (int) hex8((int) (lsb >>> 32) & 0xffff));
+    LONG_BE.set(b, c + 28, hex8((int) lsb));
     count = c + 36;
   }
 
-  private static void hex(byte[] b, int off, long v, int digits) {
-    for (int i = off + digits - 1; i >= off; i--) {
-      b[i] = HEX[(int) v & 0xf];
-      v >>>= 4;
-    }
+  /**
+   * The 8 lower-case hex digits of {@code v}, most significant first, as the 8 bytes of a long from
+   * its most significant byte: each nibble is spread to a byte, then turned into ASCII without a
+   * branch or a table (for the low 4 digits of a 16-bit value, take the low int).
+   */
+  static long hex8(int v) {
+    long x = v & 0xffffffffL;
+    x = (x | (x << 16)) & 0x0000ffff0000ffffL;
+    x = (x | (x << 8)) & 0x00ff00ff00ff00ffL;
+    x = (x | (x << 4)) & 0x0f0f0f0f0f0f0f0fL;
+    // Bytes 10..15 get 0x01 from (n + 6) >> 4; they need 'a' - '0' - 10 = 39 more.
+    long letters = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+    return x + 0x3030303030303030L + letters * 39;
   }
 
   /** Bytes written since the last reset. */

@@ -5,6 +5,7 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import org.apache.avro.Conversion;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
@@ -30,6 +32,12 @@ import org.apache.avro.util.Utf8;
  * bytes Avro writes and reads only when the writer's schema equals the reader's (no resolution).
  * For any other shape {@link #writer} and {@link #reader} return null and the serde uses Avro's own
  * datum writers and readers.
+ *
+ * <p>The event classes of sdk-core also have a codec generated at build time ({@code
+ * GeneratedCodecs}, written by {@code src/codegen}): it reads and writes their fields through the
+ * typed getters and the fields, without {@code get(int)}/{@code put(int, Object)}, boxing or a
+ * per-field switch. {@link #writer} and {@link #reader} return it when the schema is the class's
+ * own; generic records and other classes keep the plan above.
  */
 public final class FastAvroCodec {
 
@@ -59,24 +67,83 @@ public final class FastAvroCodec {
 
   private FastAvroCodec() {}
 
-  /** A writer for records of this schema, or null when the fast path does not cover it. */
+  /**
+   * A writer for records of this schema, or null when the fast path does not cover it. For the
+   * schema of an event class the build generated a codec for, records of that class are written by
+   * the generated codec, anything else by the general plan.
+   */
   public static ValueWriter writer(Schema schema) {
     if (!ENABLED) {
       return null;
     }
-    return writerFor(schema, new IdentityHashMap<>());
+    ValueWriter general = writerFor(schema, new IdentityHashMap<>());
+    if (general == null) {
+      return null;
+    }
+    ValueWriter generated = GeneratedCodecs.writer(schema, general);
+    return generated != null ? generated : general;
   }
 
   /**
    * A reader producing the model's records (generated classes for a SpecificData model, generic
    * records for GenericData), or null when the fast path does not cover the schema or the model
-   * converts a logical type it does not know.
+   * converts a logical type it does not know. Generated classes the build made a codec for are read
+   * by that codec.
    */
   public static ValueReader reader(Schema schema, GenericData model) {
     if (!ENABLED) {
       return null;
     }
-    return readerFor(schema, model, new IdentityHashMap<>());
+    ValueReader generated = GeneratedCodecs.reader(schema, model);
+    return generated != null ? generated : readerFor(schema, model, new IdentityHashMap<>());
+  }
+
+  /**
+   * A handle on a generated class's private field, for a generated reader: the class and the codecs
+   * are both on the application's class path (or the class in an automatic module, which opens its
+   * packages).
+   *
+   * @throws IllegalStateException if the field is not there or not accessible
+   */
+  static VarHandle field(Class<?> type, String name, Class<?> fieldType) {
+    try {
+      return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+          .findVarHandle(type, name, fieldType);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("no access to " + type.getName() + "." + name, e);
+    }
+  }
+
+  /**
+   * The reader {@code make} makes, or null if it cannot be made (a generated reader whose class
+   * fails to initialize because a field is not accessible): the caller then uses the plan.
+   */
+  static ValueReader orNull(Supplier<ValueReader> make) {
+    try {
+      return make.get();
+    } catch (LinkageError | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The exception for a record whose writing failed with {@code e}: if a field whose schema does
+   * not allow null is null, one naming the record and that field, else {@code e} itself.
+   */
+  static NullPointerException nullField(IndexedRecord r, NullPointerException e) {
+    for (Schema.Field f : r.getSchema().getFields()) {
+      if (r.get(f.pos()) == null && !f.schema().isNullable()) {
+        NullPointerException named =
+            new NullPointerException(
+                "null value for (non-nullable) field "
+                    + f.name()
+                    + " of "
+                    + r.getSchema().getFullName());
+        named.initCause(e);
+        return named;
+      }
+    }
+    return e;
   }
 
   static ValueWriter writerFor(Schema s, Map<Schema, Boolean> seen) {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Conversion;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
@@ -135,16 +134,9 @@ final class RecordReader implements FastAvroCodec.ValueReader {
     byte[] k = kinds;
     for (int i = 0; i < k.length; i++) {
       int nullBranch = nullIndex[i];
-      if (nullBranch >= 0) {
-        int branch = in.readIndex();
-        if (branch == nullBranch) {
-          r.put(i, null);
-          continue;
-        }
-        if (branch != 1 - nullBranch) {
-          throw new AvroRuntimeException(
-              "Malformed data. Union index " + branch + " of 2 branches");
-        }
+      if (nullBranch >= 0 && in.readUnionIsNull(nullBranch)) {
+        r.put(i, null);
+        continue;
       }
       Object v;
       switch (k[i]) {

@@ -49,6 +49,23 @@ class StringCacheTest {
   }
 
   @Test
+  void valuesThatShareTheirFirstAndLastBytesAreToldApart() {
+    StringCache cache = new StringCache();
+    // 8 to 32 bytes, differing only in the middle: same slot, told apart by the middle bytes.
+    for (int round = 0; round < 3; round++) {
+      for (int len = 8; len <= StringCache.MAX_BYTES; len++) {
+        for (char middle = 'a'; middle <= 'c'; middle++) {
+          char[] c = new char[len];
+          java.util.Arrays.fill(c, 'x');
+          c[len / 2] = middle;
+          String v = new String(c);
+          assertThat(viaCache(cache, v.getBytes(StandardCharsets.US_ASCII))).isEqualTo(v);
+        }
+      }
+    }
+  }
+
+  @Test
   void fieldsWhoseValuesRarelyRepeatStopUsingIt() {
     StringCache cache = new StringCache();
     for (int i = 0; i < StringCache.PROBATION + 10; i++) {
