@@ -392,19 +392,23 @@ public final class BronzeIngester implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing bronze " + f.topic(), e);
     } catch (ExecutionException e) {
-      // The records stay counted as buffered: read, not written.
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
+      // The records stay counted as buffered: read, not written. FRIP's own exceptions (such as a
+      // schema mismatch) already name the table; anything else gets the topic added.
+      Throwable cause = e.getCause();
+      if (cause instanceof Error err) {
         throw err;
       }
-      throw new IllegalStateException("writing bronze " + f.topic() + " failed", e.getCause());
+      throw writeFailed(f.topic(), cause);
     }
     committed(f.topic(), c);
   }
 
   private void flushTopics(Collection<TopicPartition> partitions) {
+    if (closed) {
+      // Revocation by close(): buffers are dropped (the Delta log's offsets make the next owner
+      // read them again), so a failed ingester does not try its failing write once more.
+      return;
+    }
     Set<String> names = new TreeSet<>();
     partitions.forEach(tp -> names.add(tp.topic()));
     awaitDeadLetters();
@@ -437,8 +441,28 @@ public final class BronzeIngester implements AutoCloseable {
     return c;
   }
 
+  /**
+   * The exception for a failed bronze write: FRIP's own exceptions (a schema mismatch, say) already
+   * name the table and pass unchanged; anything else is wrapped with the topic.
+   */
+  private static RuntimeException writeFailed(String topic, Throwable cause) {
+    if (cause instanceof RuntimeException r && r.getClass().getName().startsWith("dev.frip.")) {
+      return r;
+    }
+    return new IllegalStateException(
+        "writing bronze " + topic + " failed, nothing of it was committed: " + cause, cause);
+  }
+
   /** Flushes a buffer, timing the write when there was one. */
   private Optional<BronzeCommit> timedFlush(String topic, BronzeBuffer buffer) {
+    try {
+      return timedFlushUnchecked(topic, buffer);
+    } catch (RuntimeException e) {
+      throw writeFailed(topic, e);
+    }
+  }
+
+  private Optional<BronzeCommit> timedFlushUnchecked(String topic, BronzeBuffer buffer) {
     TopicMeters m = topicMeters.get(topic);
     if (m == null) {
       return buffer.flush();

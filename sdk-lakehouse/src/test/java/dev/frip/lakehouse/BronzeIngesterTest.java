@@ -352,4 +352,34 @@ class BronzeIngesterTest {
     assertThatThrownBy(() -> b.consumerProperty(null, "x"))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void aFailedBronzeWriteStopsTheIngesterWithoutLossAndARestartWritesEverything() throws Exception {
+    Map<String, Set<String>> produced = produce(11, 1, 40);
+    // A real misconfiguration that only the Parquet writer meets: a codec not on the classpath.
+    // It fails inside the bronze write (handed to the writer thread or flushed at the end), after
+    // the records were polled and buffered.
+    Lakehouse broken =
+        Lakehouse.builder()
+            .root(dir.toString())
+            .hadoopProperty("parquet.compression", "LZO")
+            .build();
+    try (BronzeIngester i = ingester(broken).groupId("bronze-broken").build()) {
+      assertThatThrownBy(i::runUntilIdle)
+          .as("the write's failure reaches the caller, naming the topic and the cause")
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("writing bronze ")
+          .hasMessageContaining("nothing of it was committed")
+          .hasMessageContaining("LzoCodec");
+      BronzeIngester.Counts c = i.counts();
+      assertThat(c.read()).as("records were read before the write failed").isPositive();
+      assertThat(c.written()).as("nothing counted as written").isZero();
+    }
+    assertThat(bronze(Lakehouse.local(dir))).as("no commit reached any bronze table").isEmpty();
+
+    // Offsets come from the Delta log, which holds none: a healthy ingester reads everything.
+    BronzeIngester.Counts again = ingest(Lakehouse.local(dir), "bronze-broken");
+    assertBronzeHolds(Lakehouse.local(dir), produced);
+    assertThat(again.written()).isEqualTo(produced.values().stream().mapToLong(Set::size).sum());
+  }
 }
