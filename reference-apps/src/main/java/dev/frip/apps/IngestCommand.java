@@ -28,11 +28,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--registry-url",
-      paramLabel = "URL",
-      description = "Schema registry (default: $SCHEMA_REGISTRY_URL).")
-  String registryUrl;
+  @Mixin RegistryOptions registryOptions;
 
   @Mixin LakehouseRoot lakehouse;
 
@@ -69,10 +65,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String servers = kafka.servers();
-    String registryAt = registryUrl != null ? registryUrl : System.getenv("SCHEMA_REGISTRY_URL");
-    if (registryAt == null || registryAt.isBlank()) {
-      throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
-    }
+    String registryAt = registryOptions.url();
     var lake = lakehouse.lakehouse();
     List<TopicSpec> specs =
         topics == null ? Topics.SEED : topics.stream().map(Topics::require).toList();

@@ -45,11 +45,7 @@ final class ScoreStreamCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 
-  @Option(
-      names = "--registry-url",
-      paramLabel = "URL",
-      description = "Schema registry (default: $SCHEMA_REGISTRY_URL).")
-  String registryUrl;
+  @Mixin RegistryOptions registryOptions;
 
   @Mixin LakehouseRoot lakehouse;
 
@@ -109,10 +105,7 @@ final class ScoreStreamCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String servers = kafka.servers();
-    String registryAt = registryUrl != null ? registryUrl : System.getenv("SCHEMA_REGISTRY_URL");
-    if (registryAt == null || registryAt.isBlank()) {
-      throw new IllegalArgumentException("--registry-url is required (or set SCHEMA_REGISTRY_URL)");
-    }
+    String registryAt = registryOptions.url();
     LocalDate from = date("--score-from", scoreFrom);
     LocalDate batchDay = batchDate != null ? date("--batch-date", batchDate) : from;
     Thresholds thresholds = Thresholds.review(review).block(block);
