@@ -211,11 +211,7 @@ public final class TrainingFeaturesJob {
               + lake.silverPath()
               + "; run the silver job for that date first");
     }
-    LocalDate userFrom = date.minusDays(USER_HISTORY_DAYS);
-    readBronze(Topics.GEO_EVENTS.name(), GeoEvent.getClassSchema(), GEO_COLUMNS, userFrom, date)
-        .forEach(events::add);
-    readBronze(Topics.DEVICES.name(), DeviceEvent.getClassSchema(), DEVICE_COLUMNS, userFrom, date)
-        .forEach(events::add);
+    addGeoAndDevices(date, events);
     for (SpecificRecord e :
         readBronze(
             Topics.REFUNDS.name(),
@@ -352,13 +348,7 @@ public final class TrainingFeaturesJob {
                 Lakehouse.EVENT_DATE, date.minusDays(BATCH_HISTORY_DAYS), date.minusDays(1)),
             PAYMENT_COLUMNS,
             r -> events.add(payments.event(r)));
-    LocalDate userFrom = date.minusDays(USER_HISTORY_DAYS);
-    events.addAll(
-        readBronze(
-            Topics.GEO_EVENTS.name(), GeoEvent.getClassSchema(), GEO_COLUMNS, userFrom, date));
-    events.addAll(
-        readBronze(
-            Topics.DEVICES.name(), DeviceEvent.getClassSchema(), DEVICE_COLUMNS, userFrom, date));
+    addGeoAndDevices(date, events);
     for (SpecificRecord e :
         readBronze(
             Topics.REFUNDS.name(),
@@ -372,6 +362,19 @@ public final class TrainingFeaturesJob {
     }
     events.removeIf(e -> ((Instant) e.get(1)).toEpochMilli() >= dayStart);
     return BatchFeatures.compute(events, date, date);
+  }
+
+  /**
+   * Adds the bronze geo and device events of the {@value #USER_HISTORY_DAYS} days up to {@code
+   * date}.
+   */
+  private void addGeoAndDevices(LocalDate date, List<SpecificRecord> events) {
+    LocalDate from = date.minusDays(USER_HISTORY_DAYS);
+    events.addAll(
+        readBronze(Topics.GEO_EVENTS.name(), GeoEvent.getClassSchema(), GEO_COLUMNS, from, date));
+    events.addAll(
+        readBronze(
+            Topics.DEVICES.name(), DeviceEvent.getClassSchema(), DEVICE_COLUMNS, from, date));
   }
 
   private static int firstAtOrAfter(List<SpecificRecord> sorted, long time) {
