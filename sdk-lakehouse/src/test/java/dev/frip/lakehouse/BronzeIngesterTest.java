@@ -33,6 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,6 +143,26 @@ class BronzeIngesterTest {
           assertThat(actual.get(topic)).as(topic + " rows").hasSize(ids.size());
           assertThat(new HashSet<>(actual.get(topic))).as(topic + " event ids").isEqualTo(ids);
         });
+  }
+
+  /** Waits until the group has {@code members} members, each with partitions assigned. */
+  private void awaitMembersWithPartitions(String group, int members, long deadline)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      while (System.nanoTime() < deadline) {
+        ConsumerGroupDescription g =
+            admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+        if (g.members().size() == members
+            && g.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty())) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+    }
+    throw new AssertionError(
+        "group " + group + " never had " + members + " members with partitions");
   }
 
   private static long total(Map<String, Set<String>> ids) {
@@ -328,6 +351,62 @@ class BronzeIngesterTest {
       exec.shutdownNow();
     }
     assertBronzeHolds(lake, produced);
+  }
+
+  @Test
+  void twoMembersCommittingToTheSameTablesAtOnceWriteEveryEventExactlyOnce() throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    ExecutorService exec = Executors.newFixedThreadPool(2);
+    try (BronzeIngester first =
+            ingester(lake).buffer(200, Duration.ofMillis(300)).groupId("pair").build();
+        BronzeIngester second =
+            ingester(lake).buffer(200, Duration.ofMillis(300)).groupId("pair").build()) {
+      Future<?> firstRunning = exec.submit(first::run);
+      Map<String, Set<String>> produced = produce(11, 1, 30);
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (first.counts().written() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      long firstBeforeJoin = first.counts().written();
+      assertThat(firstBeforeJoin).as("written by the first member alone").isPositive();
+
+      // The second member joins while the first is mid-stream: partitions move between them with
+      // records buffered, and from then on both commit to the same bronze tables, so commits
+      // race (Delta's optimistic concurrency, retried by the writer) on top of the rebalance.
+      Future<?> secondRunning = exec.submit(second::run);
+      awaitMembersWithPartitions("pair", 2, deadline);
+      Map<String, Set<String>> more = produce(12, 1, 30);
+      more.forEach(
+          (topic, ids) ->
+              produced.merge(
+                  topic,
+                  ids,
+                  (a, b) -> {
+                    Set<String> all = new HashSet<>(a);
+                    all.addAll(b);
+                    assertThat(all).as(topic + " ids of both worlds").hasSize(a.size() + b.size());
+                    return all;
+                  }));
+      while (first.counts().written() + second.counts().written() < total(produced)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      first.shutdown();
+      second.shutdown();
+      firstRunning.get(60, TimeUnit.SECONDS);
+      secondRunning.get(60, TimeUnit.SECONDS);
+
+      assertThat(second.counts().written()).as("written by the second member").isPositive();
+      assertThat(first.counts().written())
+          .as("the first member kept writing after the join")
+          .isGreaterThan(firstBeforeJoin);
+      assertThat(first.counts().written() + second.counts().written()).isEqualTo(total(produced));
+      assertThat(first.counts().reconciles()).isTrue();
+      assertThat(second.counts().reconciles()).isTrue();
+      assertBronzeHolds(lake, produced);
+    } finally {
+      exec.shutdownNow();
+    }
   }
 
   @Test
