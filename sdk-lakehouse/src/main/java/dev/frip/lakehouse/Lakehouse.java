@@ -166,7 +166,7 @@ public final class Lakehouse {
   }
 
   DeltaTable table(String path, StructType schema, String partitionColumn) {
-    return new DeltaTable(engine, path, schema, partitionColumn, checkpointInterval);
+    return new DeltaTable(engine, path, schema, partitionColumn, checkpointInterval, hadoopConf);
   }
 
   /** As {@link #table}, written without Parquet dictionaries unless configured otherwise. */
