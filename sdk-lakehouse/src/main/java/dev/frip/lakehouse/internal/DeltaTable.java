@@ -80,6 +80,7 @@ public final class DeltaTable {
   private final int partitionOrdinal;
   private final int checkpointInterval;
   private final ColumnsParquetWriter columnsWriter;
+  private final ColumnsParquetReader columnsReader;
 
   /**
    * @param partitionColumn name of a {@code DateType} column to partition by, or {@code null}
@@ -98,8 +99,9 @@ public final class DeltaTable {
    * As {@link #DeltaTable(Engine, String, StructType, String, int)}, writing columnar partitions
    * ({@link #replacePartition(LocalDate, Columns)}) with FRIP's column-by-column Parquet writer
    * configured by {@code hadoopConf}, which must be the configuration {@code engine} was created
-   * with (same codec, dictionary and file size settings as Kernel's writer). Without it (null)
-   * every file is written by Kernel's row-by-row writer.
+   * with (same codec, dictionary and file size settings as Kernel's writer), and reading columnar
+   * ({@link #read}) data files without deletion vectors column by column. Without it (null) every
+   * file is written and read by Kernel's row-by-row writer and reader.
    */
   public DeltaTable(
       Engine engine,
@@ -109,6 +111,7 @@ public final class DeltaTable {
       int checkpointInterval,
       Configuration hadoopConf) {
     this.columnsWriter = hadoopConf == null ? null : new ColumnsParquetWriter(hadoopConf);
+    this.columnsReader = hadoopConf == null ? null : new ColumnsParquetReader(hadoopConf);
     this.engine = engine;
     this.path = path;
     this.schema = schema;
@@ -355,7 +358,15 @@ public final class DeltaTable {
 
   /** A table to read only: no writer schema. */
   public static DeltaTable forReading(Engine engine, String path) {
-    return new DeltaTable(engine, path, null, null, 0);
+    return forReading(engine, path, null);
+  }
+
+  /**
+   * A table to read only, its columnar reads ({@link #read}) column by column with {@code
+   * hadoopConf}, the configuration {@code engine} was created with (null: through Kernel).
+   */
+  public static DeltaTable forReading(Engine engine, String path, Configuration hadoopConf) {
+    return new DeltaTable(engine, path, null, null, 0, hadoopConf);
   }
 
   private Predicate partitionEquals(LocalDate date) {
@@ -426,17 +437,47 @@ public final class DeltaTable {
     Scan scan = newScan(snap.get(), filter, readSchema);
     Row scanState = scan.getScanState(engine);
     List<Row> files = scanFiles(scan);
+    boolean direct = columnsReader != null && columnMappingOff(scanState, readSchema, snap.get());
     // Files are read in parallel and concatenated in scan order, as a sequential read would.
     List<Columns> parts =
         files.parallelStream()
             .map(
                 f -> {
+                  if (direct && !KernelActions.hasDeletionVector(f)) {
+                    Optional<Columns> read =
+                        columnsReader.read(
+                            KernelActions.fileStatus(f).getPath(),
+                            readSchema,
+                            KernelActions.partitionValues(f));
+                    if (read.isPresent()) {
+                      return read.get();
+                    }
+                  }
                   Columns part = Columns.empty(readSchema, 1024);
                   readFile(scanState, f, readSchema, part::append);
                   return part;
                 })
             .toList();
     return Columns.concat(readSchema, parts);
+  }
+
+  /**
+   * True when the data files hold the read columns under their own names (no column mapping): each
+   * non-partition column is in Kernel's physical read schema with the same name and type.
+   */
+  private static boolean columnMappingOff(Row scanState, StructType readSchema, Snapshot snap) {
+    StructType physical = KernelActions.physicalReadSchema(scanState);
+    List<String> partitions = snap.getPartitionColumnNames();
+    for (StructField f : readSchema.fields()) {
+      if (partitions.contains(f.getName())) {
+        continue;
+      }
+      int i = physical.indexOf(f.getName());
+      if (i < 0 || !physical.at(i).getDataType().equivalent(f.getDataType())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Receives one batch of a scan: a vector per read column, in the order asked for. */

@@ -68,6 +68,11 @@ final class KernelActions {
     return InternalScanFileUtils.getAddFileStatus(scanFile);
   }
 
+  /** True when the scan file's rows are masked by a deletion vector. */
+  static boolean hasDeletionVector(Row scanFile) {
+    return InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile) != null;
+  }
+
   static Map<String, String> partitionValues(Row scanFile) {
     return InternalScanFileUtils.getPartitionValues(scanFile);
   }

@@ -150,8 +150,14 @@ class ColumnsParquetWriterTest {
                 n / DeltaTable.MIN_ROWS_PER_PARALLEL_FILE));
     assertThat(direct.fileCount(D)).isEqualTo(slices);
 
+    // Read back column by column, and Kernel's files both column by column and through Kernel.
     Columns read = direct.read(DeltaTable.dateEquals("event_date", D), SCHEMA);
     assertSameCells(written, read);
+    assertSameCells(written, kernel.read(DeltaTable.dateEquals("event_date", D), SCHEMA));
+    assertSameCells(
+        written,
+        DeltaTable.forReading(engine, kernel.path(), conf())
+            .read(DeltaTable.dateEquals("event_date", D), SCHEMA));
 
     List<Row> directFiles = scanFiles(engine, direct);
     List<Row> kernelFiles = scanFiles(engine, kernel);
@@ -172,6 +178,7 @@ class ColumnsParquetWriterTest {
     Configuration conf = conf();
     conf.setLong(ColumnsParquetWriter.TARGET_FILE_SIZE_CONF, 600_000);
     conf.setInt("parquet.block.size", 100_000);
+    conf.set("parquet.enable.dictionary", "false"); // plain pages, as bronze writes them
     Engine engine = DefaultEngine.create(conf);
     DeltaTable t =
         new DeltaTable(engine, dir.resolve("rolled").toString(), SCHEMA, "event_date", 0, conf);
@@ -186,6 +193,30 @@ class ColumnsParquetWriterTest {
       records += Long.parseLong(s.replaceAll(".*\"numRecords\":(\\d+).*", "$1"));
     }
     assertThat(records).isEqualTo(40_000);
+  }
+
+  @Test
+  void theReaderLeavesFilesOfOtherColumnsOrTypesToKernelAndReadsNullPartitionValues()
+      throws Exception {
+    Engine engine = DefaultEngine.create(conf());
+    DeltaTable t =
+        new DeltaTable(engine, dir.resolve("t").toString(), SCHEMA, "event_date", 0, conf());
+    t.replacePartition(D, rows(100));
+    String file = KernelActions.fileStatus(scanFiles(engine, t).get(0)).getPath();
+    ColumnsParquetReader reader = new ColumnsParquetReader(conf());
+    StructType missing = new StructType().add("absent", LongType.LONG, true);
+    assertThat(reader.read(file, missing, Map.of())).isEmpty();
+    StructType otherType = new StructType().add("n", LongType.LONG, true);
+    assertThat(reader.read(file, otherType, Map.of())).isEmpty();
+    StructType stringPartition = new StructType().add("event_date", StringType.STRING, true);
+    assertThat(reader.read(file, stringPartition, Map.of("event_date", "x"))).isEmpty();
+    StructType some =
+        new StructType().add("count", LongType.LONG, false).add("event_date", DateType.DATE, true);
+    Map<String, String> nullPartition = new HashMap<>();
+    nullPartition.put("event_date", null);
+    Columns read = reader.read(file, some, nullPartition).orElseThrow();
+    assertThat(read.size()).isEqualTo(100);
+    assertThat(read.row(7)).containsExactly(7L, null);
   }
 
   @Test
