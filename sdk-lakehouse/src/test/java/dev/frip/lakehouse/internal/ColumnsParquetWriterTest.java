@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The column-by-column Parquet writer against Kernel's row-by-row one: the same partition written
- * both ways must read back cell for cell as written, with the same Parquet schema, codec and
- * encodings, and the same per-file statistics in the Delta log.
+ * The column-by-column Parquet writer and reader against Kernel's row-by-row ones: the same
+ * partition written both ways must read back cell for cell as written, through either reader, with
+ * the same Parquet schema, codec and encodings, and the same per-file statistics in the Delta log.
  */
 class ColumnsParquetWriterTest {
 
