@@ -85,7 +85,7 @@ public final class GoldJob {
   public GoldResult run(LocalDate date) {
     Objects.requireNonNull(date, "date");
     Columns silver =
-        DeltaTable.forReading(lake.engine(), lake.silverPath())
+        lake.reader(lake.silverPath())
             .read(DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date), GoldTransform.SILVER_COLUMNS);
     Set<String> ids = new HashSet<>((int) Math.min(Integer.MAX_VALUE, silver.size() * 4L / 3 + 1));
     for (int i = 0; i < silver.size(); i++) {

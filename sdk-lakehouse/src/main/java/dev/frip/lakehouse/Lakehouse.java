@@ -166,7 +166,12 @@ public final class Lakehouse {
   }
 
   DeltaTable table(String path, StructType schema, String partitionColumn) {
-    return new DeltaTable(engine, path, schema, partitionColumn, checkpointInterval);
+    return new DeltaTable(engine, path, schema, partitionColumn, checkpointInterval, hadoopConf);
+  }
+
+  /** A table to read only; its columnar reads go column by column. */
+  DeltaTable reader(String path) {
+    return DeltaTable.forReading(engine, path, hadoopConf);
   }
 
   /** As {@link #table}, written without Parquet dictionaries unless configured otherwise. */

@@ -121,7 +121,7 @@ public final class SilverJob {
   }
 
   private DeltaTable bronze(String topic) {
-    return DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/" + topic);
+    return lake.reader(lake.root() + "/bronze/" + topic);
   }
 
   private ExpectationSuite suite(Set<String> bronzeIds) {

@@ -363,7 +363,20 @@ public final class Columns {
    * @throws IllegalArgumentException naming the column when a non-nullable column holds a null
    */
   public ColumnarBatch batch(int from, int to) {
+    requireNonNullable(from, to);
     List<ColumnVector> vectors = new ArrayList<>(data.length);
+    for (int c = 0; c < data.length; c++) {
+      vectors.add(new Vector(c, from, to - from));
+    }
+    return RowBatch.ofVectors(schema, vectors, to - from);
+  }
+
+  /**
+   * Checks that no non-nullable column holds a null in rows {@code [from, to)}.
+   *
+   * @throws IllegalArgumentException naming the column otherwise
+   */
+  void requireNonNullable(int from, int to) {
     for (int c = 0; c < data.length; c++) {
       StructField f = schema.at(c);
       if (!f.isNullable()) {
@@ -374,9 +387,21 @@ public final class Columns {
           }
         }
       }
-      vectors.add(new Vector(c, from, to - from));
     }
-    return RowBatch.ofVectors(schema, vectors, to - from);
+  }
+
+  /**
+   * The array holding column {@code col} ({@code String[]}, {@code long[]}, {@code int[]}, {@code
+   * double[]} or {@code boolean[]}, at least {@link #size} long), for writers that read it in
+   * place.
+   */
+  Object data(int col) {
+    return data[col];
+  }
+
+  /** The null flags of column {@code col}, or null when it holds no null. */
+  boolean[] nulls(int col) {
+    return nulls[col];
   }
 
   private static Instant instant(long micros) {

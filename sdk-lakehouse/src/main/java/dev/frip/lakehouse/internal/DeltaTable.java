@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,8 @@ public final class DeltaTable {
   private final String partitionColumn;
   private final int partitionOrdinal;
   private final int checkpointInterval;
+  private final ColumnsParquetWriter columnsWriter;
+  private final ColumnsParquetReader columnsReader;
 
   /**
    * @param partitionColumn name of a {@code DateType} column to partition by, or {@code null}
@@ -89,6 +92,26 @@ public final class DeltaTable {
       StructType schema,
       String partitionColumn,
       int checkpointInterval) {
+    this(engine, path, schema, partitionColumn, checkpointInterval, null);
+  }
+
+  /**
+   * As {@link #DeltaTable(Engine, String, StructType, String, int)}, writing columnar partitions
+   * ({@link #replacePartition(LocalDate, Columns)}) with FRIP's column-by-column Parquet writer
+   * configured by {@code hadoopConf}, which must be the configuration {@code engine} was created
+   * with (same codec, dictionary and file size settings as Kernel's writer), and reading columnar
+   * ({@link #read}) data files without deletion vectors column by column. Without it (null) every
+   * file is written and read by Kernel's row-by-row writer and reader.
+   */
+  public DeltaTable(
+      Engine engine,
+      String path,
+      StructType schema,
+      String partitionColumn,
+      int checkpointInterval,
+      Configuration hadoopConf) {
+    this.columnsWriter = hadoopConf == null ? null : new ColumnsParquetWriter(hadoopConf);
+    this.columnsReader = hadoopConf == null ? null : new ColumnsParquetReader(hadoopConf);
     this.engine = engine;
     this.path = path;
     this.schema = schema;
@@ -272,14 +295,37 @@ public final class DeltaTable {
           Math.max(
               1,
               Math.min(Runtime.getRuntime().availableProcessors(), rows.size() / minRowsPerFile));
-      List<ColumnarBatch> batches = new ArrayList<>(slices);
-      for (int i = 0; i < slices; i++) {
-        batches.add(
-            rows.batch(
-                (int) ((long) rows.size() * i / slices),
-                (int) ((long) rows.size() * (i + 1) / slices)));
+      int[] bounds = new int[slices + 1];
+      for (int i = 0; i <= slices; i++) {
+        bounds[i] = (int) ((long) rows.size() * i / slices);
       }
-      writePartition(txn.getTransactionState(engine), date, batches, actions, false);
+      rows.requireNonNullable(0, rows.size());
+      Row state = txn.getTransactionState(engine);
+      Map<String, Literal> pv = partitionValues(date);
+      StructType physical = physicalSchema(state, rows, pv);
+      if (columnsWriter != null && ColumnsParquetWriter.supports(physical)) {
+        DataWriteContext ctx = Transaction.getWriteContext(engine, state, pv);
+        List<List<DataFileStatus>> written =
+            IntStream.range(0, slices)
+                .parallel()
+                .mapToObj(
+                    i ->
+                        columnsWriter.write(
+                            ctx.getTargetDirectory(),
+                            rows,
+                            bounds[i],
+                            bounds[i + 1],
+                            physical,
+                            ctx.getStatisticsColumns()))
+                .toList();
+        addActions(state, ctx, written, actions, false);
+      } else {
+        List<ColumnarBatch> batches = new ArrayList<>(slices);
+        for (int i = 0; i < slices; i++) {
+          batches.add(rows.batch(bounds[i], bounds[i + 1]));
+        }
+        writePartition(state, date, batches, actions, false);
+      }
     }
     if (actions.isEmpty()) {
       return snap.getVersion();
@@ -312,7 +358,15 @@ public final class DeltaTable {
 
   /** A table to read only: no writer schema. */
   public static DeltaTable forReading(Engine engine, String path) {
-    return new DeltaTable(engine, path, null, null, 0);
+    return forReading(engine, path, null);
+  }
+
+  /**
+   * A table to read only, its columnar reads ({@link #read}) column by column with {@code
+   * hadoopConf}, the configuration {@code engine} was created with (null: through Kernel).
+   */
+  public static DeltaTable forReading(Engine engine, String path, Configuration hadoopConf) {
+    return new DeltaTable(engine, path, null, null, 0, hadoopConf);
   }
 
   private Predicate partitionEquals(LocalDate date) {
@@ -383,17 +437,47 @@ public final class DeltaTable {
     Scan scan = newScan(snap.get(), filter, readSchema);
     Row scanState = scan.getScanState(engine);
     List<Row> files = scanFiles(scan);
+    boolean direct = columnsReader != null && columnMappingOff(scanState, readSchema, snap.get());
     // Files are read in parallel and concatenated in scan order, as a sequential read would.
     List<Columns> parts =
         files.parallelStream()
             .map(
                 f -> {
+                  if (direct && !KernelActions.hasDeletionVector(f)) {
+                    Optional<Columns> read =
+                        columnsReader.read(
+                            KernelActions.fileStatus(f).getPath(),
+                            readSchema,
+                            KernelActions.partitionValues(f));
+                    if (read.isPresent()) {
+                      return read.get();
+                    }
+                  }
                   Columns part = Columns.empty(readSchema, 1024);
                   readFile(scanState, f, readSchema, part::append);
                   return part;
                 })
             .toList();
     return Columns.concat(readSchema, parts);
+  }
+
+  /**
+   * True when the data files hold the read columns under their own names (no column mapping): each
+   * non-partition column is in Kernel's physical read schema with the same name and type.
+   */
+  private static boolean columnMappingOff(Row scanState, StructType readSchema, Snapshot snap) {
+    StructType physical = KernelActions.physicalReadSchema(scanState);
+    List<String> partitions = snap.getPartitionColumnNames();
+    for (StructField f : readSchema.fields()) {
+      if (partitions.contains(f.getName())) {
+        continue;
+      }
+      int i = physical.indexOf(f.getName());
+      if (i < 0 || !physical.at(i).getDataType().equivalent(f.getDataType())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Receives one batch of a scan: a vector per read column, in the order asked for. */
@@ -619,16 +703,46 @@ public final class DeltaTable {
       List<ColumnarBatch> batches,
       List<Row> actions,
       boolean compaction) {
-    Map<String, Literal> pv =
-        partition == null
-            ? Collections.emptyMap()
-            : Map.of(partitionColumn, Literal.ofDate((int) partition.toEpochDay()));
+    Map<String, Literal> pv = partitionValues(partition);
     DataWriteContext ctx = Transaction.getWriteContext(engine, state, pv);
     List<List<DataFileStatus>> written =
         IntStream.range(0, batches.size())
             .parallel()
             .mapToObj(i -> writeFiles(state, pv, ctx, batches.get(i)))
             .toList();
+    addActions(state, ctx, written, actions, compaction);
+  }
+
+  private Map<String, Literal> partitionValues(LocalDate partition) {
+    return partition == null
+        ? Collections.emptyMap()
+        : Map.of(partitionColumn, Literal.ofDate((int) partition.toEpochDay()));
+  }
+
+  /**
+   * The schema of the data files Kernel expects for these rows (the partition column left out), as
+   * Kernel's own logical-to-physical transformation gives it for an empty batch.
+   */
+  private StructType physicalSchema(Row state, Columns rows, Map<String, Literal> pv) {
+    try (CloseableIterator<FilteredColumnarBatch> physical =
+        Transaction.transformLogicalData(
+            engine,
+            state,
+            single(new FilteredColumnarBatch(rows.batch(0, 0), Optional.empty())),
+            pv)) {
+      return physical.next().getData().getSchema();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing Parquet files to " + path, e);
+    }
+  }
+
+  /** Adds the {@code add} actions of written files, in order. */
+  private void addActions(
+      Row state,
+      DataWriteContext ctx,
+      List<List<DataFileStatus>> written,
+      List<Row> actions,
+      boolean compaction) {
     for (List<DataFileStatus> files : written) {
       try (CloseableIterator<Row> adds =
           Transaction.generateAppendActions(engine, state, iterator(files.iterator()), ctx)) {

@@ -30,7 +30,8 @@ class DeltaTableTest {
 
   @TempDir Path dir;
 
-  private final Engine engine = DefaultEngine.create(new Configuration());
+  private final Configuration conf = new Configuration();
+  private final Engine engine = DefaultEngine.create(conf);
   private static final LocalDate D1 = LocalDate.parse("2026-02-25");
   private static final LocalDate D2 = LocalDate.parse("2026-02-26");
 
@@ -46,7 +47,7 @@ class DeltaTableTest {
           .add("event_date", DateType.DATE, false);
 
   private DeltaTable table(StructType schema) {
-    return new DeltaTable(engine, dir.resolve("t").toString(), schema, "event_date", 0);
+    return new DeltaTable(engine, dir.resolve("t").toString(), schema, "event_date", 0, conf);
   }
 
   private static Object[] row(String id, long amount, LocalDate d) {
