@@ -344,8 +344,11 @@ public final class TrainingFeaturesJob {
             h.events(order, from, order.size()),
             chargebacks,
             p -> {
+              // A row of silver's partition D (whose event_date is its event time's date).
               long t = p.getEventTime().toEpochMilli();
-              return t >= dayStart && t < dayEnd;
+              return t >= dayStart
+                  && t < dayEnd
+                  && silver.getInt(((SilverPayment) p).row, EVENT_DATE) == day;
             },
             (p, v, l) -> {
               int r = ((SilverPayment) p).row;
