@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -112,8 +113,32 @@ public final class OfflineFeatures {
    * @throws IllegalArgumentException naming the event when the order is violated
    */
   public Summary compute(Iterable<? extends SpecificRecord> eventsInTimeOrder, RowSink sink) {
+    return compute(eventsInTimeOrder, eventsInTimeOrder, p -> true, sink);
+  }
+
+  /**
+   * As {@link #compute(Iterable, RowSink)}, for a caller that wants the vectors of some payments
+   * only (say, one day) and holds the chargebacks apart: labels come from the chargebacks among
+   * {@code labelEvents} (other events there are ignored), and a payment that {@code vectorFor}
+   * refuses is folded into its user's state, so later vectors see it, but gets no vector and no
+   * sink call. {@code eventsInTimeOrder} is read once. With {@code labelEvents} the same events and
+   * every payment wanted, this is {@link #compute(Iterable, RowSink)}.
+   *
+   * @param eventsInTimeOrder every event to fold, in non-decreasing event time
+   * @param labelEvents where the chargebacks are, in any order (the earliest per payment counts; of
+   *     equal times, the first)
+   * @param vectorFor which payments get a vector and a sink call
+   * @return the summary; {@link Summary#rows()} counts sink calls
+   * @throws IllegalArgumentException naming the event when the order is violated
+   */
+  public Summary compute(
+      Iterable<? extends SpecificRecord> eventsInTimeOrder,
+      Iterable<? extends SpecificRecord> labelEvents,
+      Predicate<? super PaymentEvent> vectorFor,
+      RowSink sink) {
     Objects.requireNonNull(sink, "sink");
-    Map<String, Label> labels = labels(eventsInTimeOrder);
+    Objects.requireNonNull(vectorFor, "vectorFor");
+    Map<String, Label> labels = labels(labelEvents);
     Map<String, UserEvents> users = new HashMap<>();
     Map<ObserveResult, Long> outcomes = new EnumMap<>(ObserveResult.class);
     double[] vector = new double[FeatureCatalog.size()];
@@ -146,7 +171,7 @@ public final class OfflineFeatures {
         int folded = EventFold.fold(e, state, 0L, FeatureCatalog.LONGEST_WINDOW_MS, maxEvents);
         if (folded == UserEvents.DUPLICATE) {
           check = ObserveResult.DUPLICATE;
-        } else if (e instanceof PaymentEvent p) {
+        } else if (e instanceof PaymentEvent p && vectorFor.test(p)) {
           pending.add(p);
           pendingStates.add(state);
         }

@@ -48,6 +48,43 @@ class OfflineFeaturesTest {
   }
 
   @Test
+  void foldOnlyPaymentsGetNoVectorAndTheWantedOnesTheSameVectorsAndLabels() {
+    List<SpecificRecord> events = RandomWorld.events(5, 40, 12);
+    events.sort(java.util.Comparator.comparingLong(RandomWorld::time));
+    long cut = RandomWorld.time(events.get(events.size() / 2));
+    List<OfflineFeatures.Row> all = OfflineFeatures.builder().build().computeRows(events);
+    List<SpecificRecord> chargebacks = new ArrayList<>();
+    for (SpecificRecord e : events) {
+      if (e instanceof dev.frip.core.events.RefundEvent r
+          && r.getRefundType() == RefundType.CHARGEBACK) {
+        chargebacks.add(e);
+      }
+    }
+    List<OfflineFeatures.Row> later = new ArrayList<>();
+
+    OfflineFeatures.Summary s =
+        OfflineFeatures.builder()
+            .build()
+            .compute(
+                events,
+                chargebacks,
+                p -> p.getEventTime().toEpochMilli() >= cut,
+                (p, v, l) -> later.add(new OfflineFeatures.Row(p, v.clone(), l)));
+
+    List<OfflineFeatures.Row> want =
+        all.stream().filter(r -> r.payment().getEventTime().toEpochMilli() >= cut).toList();
+    assertThat(want).hasSizeGreaterThan(10).hasSizeLessThan(all.size());
+    assertThat(want.stream().filter(r -> r.label().fraud())).isNotEmpty();
+    assertThat(s.rows()).isEqualTo(want.size());
+    assertThat(later).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(later.get(i).payment()).isSameAs(want.get(i).payment());
+      assertThat(later.get(i).vector()).isEqualTo(want.get(i).vector());
+      assertThat(later.get(i).label()).isEqualTo(want.get(i).label());
+    }
+  }
+
+  @Test
   void eventsOutOfTimeOrderAreRefusedWithTheirTimes() {
     List<SpecificRecord> events =
         List.of(

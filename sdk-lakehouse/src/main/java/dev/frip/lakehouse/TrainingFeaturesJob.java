@@ -11,12 +11,13 @@ import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
-import dev.frip.lakehouse.internal.EventRows;
 import dev.frip.lakehouse.internal.QualityGate;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DateType;
 import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
@@ -26,13 +27,18 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntPredicate;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -93,34 +99,61 @@ public final class TrainingFeaturesJob {
   /** Days of payment history the batch features of {@code D} need: 7-day label delay + 30 days. */
   public static final int BATCH_HISTORY_DAYS = 37;
 
-  private static final List<String> PAYMENT_COLUMNS =
-      List.of(
-          "event_id",
-          "event_time",
-          "payment_id",
-          "user_id",
-          "card_id",
-          "merchant_id",
-          "terminal_id",
-          "device_id",
-          "ip",
-          "country",
-          "lat",
-          "lon",
-          "amount_minor");
-  private static final List<String> GEO_COLUMNS =
-      List.of("event_id", "event_time", "user_id", "device_id", "lat", "lon", "country", "ip");
-  private static final List<String> DEVICE_COLUMNS =
-      List.of("event_id", "event_time", "user_id", "device_id", "ip", "ip_country");
-  private static final List<String> REFUND_COLUMNS =
-      List.of(
-          "event_id",
-          "event_time",
-          "payment_id",
-          "user_id",
-          "amount_minor",
-          "refund_type",
-          "fraud_scenario");
+  /** Silver columns read: what the feature code needs of a payment, and the partition date. */
+  private static final StructType SILVER_READ =
+      new StructType()
+          .add("event_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("payment_id", StringType.STRING)
+          .add("user_id", StringType.STRING)
+          .add("card_id", StringType.STRING)
+          .add("merchant_id", StringType.STRING)
+          .add("terminal_id", StringType.STRING)
+          .add("device_id", StringType.STRING)
+          .add("ip", StringType.STRING)
+          .add("country", StringType.STRING)
+          .add("lat", DoubleType.DOUBLE)
+          .add("lon", DoubleType.DOUBLE)
+          .add("amount_minor", LongType.LONG)
+          .add(Lakehouse.EVENT_DATE, DateType.DATE);
+
+  private static final StructType GEO_READ =
+      new StructType()
+          .add("event_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("user_id", StringType.STRING)
+          .add("device_id", StringType.STRING)
+          .add("lat", DoubleType.DOUBLE)
+          .add("lon", DoubleType.DOUBLE)
+          .add("country", StringType.STRING)
+          .add("ip", StringType.STRING);
+  private static final StructType DEVICE_READ =
+      new StructType()
+          .add("event_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("user_id", StringType.STRING)
+          .add("device_id", StringType.STRING)
+          .add("ip", StringType.STRING)
+          .add("ip_country", StringType.STRING);
+  private static final StructType REFUND_READ =
+      new StructType()
+          .add("event_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("payment_id", StringType.STRING)
+          .add("user_id", StringType.STRING)
+          .add("amount_minor", LongType.LONG)
+          .add("refund_type", StringType.STRING)
+          .add("fraud_scenario", StringType.STRING);
+
+  /** Every read schema starts with these two columns. */
+  private static final int EVENT_ID = 0;
+
+  private static final int EVENT_TIME = 1;
+
+  /** The silver payment columns that make a payment event (all but the date). */
+  private static final int PAYMENT_FIELDS = SILVER_READ.length() - 1;
+
+  private static final int EVENT_DATE = PAYMENT_FIELDS;
 
   private static final StructType SCHEMA;
   private static final List<String> COLUMNS;
@@ -181,97 +214,12 @@ public final class TrainingFeaturesJob {
   public TrainingFeaturesResult run(LocalDate date) {
     Objects.requireNonNull(date, "date");
     long t0 = System.nanoTime();
-    long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    long dayEnd = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-
-    List<SpecificRecord> events = new ArrayList<>();
-    List<PaymentEvent> day = new ArrayList<>();
-    Set<LocalDate> silverDates = new TreeSet<>();
-    List<String> silverColumns = new ArrayList<>(PAYMENT_COLUMNS);
-    silverColumns.add(Lakehouse.EVENT_DATE);
-    EventRows payments = new EventRows(PaymentEvent.getClassSchema(), PAYMENT_COLUMNS);
-    int dateCol = PAYMENT_COLUMNS.size();
-    DeltaTable.forReading(lake.engine(), lake.silverPath())
-        .scan(
-            DeltaTable.dateBetween(Lakehouse.EVENT_DATE, date.minusDays(BATCH_HISTORY_DAYS), date),
-            silverColumns,
-            r -> {
-              PaymentEvent p = (PaymentEvent) payments.event(r);
-              silverDates.add((LocalDate) r[dateCol]);
-              events.add(p);
-              if (date.equals(r[dateCol])) {
-                day.add(p);
-              }
-            });
-    if (day.isEmpty()) {
-      throw new IllegalStateException(
-          "silver has no payments for "
-              + date
-              + " in "
-              + lake.silverPath()
-              + "; run the silver job for that date first");
-    }
-    addGeoAndDevices(date, events);
-    for (SpecificRecord e :
-        readBronze(
-            Topics.REFUNDS.name(),
-            RefundEvent.getClassSchema(),
-            REFUND_COLUMNS,
-            date.minusDays(BATCH_HISTORY_DAYS),
-            date.plusDays(chargebackHorizonDays))) {
-      RefundEvent r = (RefundEvent) e;
-      // Merchant refunds after the day can change no vector of the day; chargebacks are labels.
-      if (r.getRefundType() == RefundType.CHARGEBACK || r.getEventTime().toEpochMilli() < dayEnd) {
-        events.add(r);
-      }
-    }
-    events.sort(Comparator.comparingLong(e -> ((Instant) e.get(1)).toEpochMilli()));
-    long t1 = System.nanoTime();
-
-    // Day D's batch table reads only what happened before D 00:00 (its own definition): hand it
-    // just that prefix, not the day's payments.
-    BatchFeatures batch =
-        BatchFeatures.compute(events.subList(0, firstAtOrAfter(events, dayStart)), date, date);
-    OfflineFeatures offline =
-        OfflineFeatures.builder()
-            .batchFeatures(batch)
-            .maximumEventsPerUser(maximumEventsPerUser)
-            .build();
-    List<Object[]> rows = new ArrayList<>(day.size());
-    List<PaymentEvent> emitted = new ArrayList<>(day.size());
-    // No vector of the day looks back further than the longest window: older payments (read for
-    // the batch table) need not be folded.
-    List<SpecificRecord> userEvents =
-        events.subList(
-            firstAtOrAfter(events, dayStart - FeatureCatalog.LONGEST_WINDOW_MS), events.size());
-    OfflineFeatures.Summary summary =
-        offline.compute(
-            userEvents,
-            (p, v, l) -> {
-              long t = p.getEventTime().toEpochMilli();
-              if (t >= dayStart && t < dayEnd) {
-                rows.add(row(p, v, l, date));
-                emitted.add(p);
-              }
-            });
+    // The history (silver and bronze in memory) is let go before the write, the heaviest phase.
+    Computed c = compute(date);
+    long t1 = t0 + c.readNanos();
     long t2 = System.nanoTime();
-
-    List<QualityGate.Rejected> rejected = new ArrayList<>();
-    if (emitted.size() < day.size()) {
-      Set<PaymentEvent> got = Collections.newSetFromMap(new IdentityHashMap<>());
-      got.addAll(emitted);
-      for (PaymentEvent p : day) {
-        if (!got.contains(p)) {
-          rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
-        }
-      }
-    }
-    int silverPayments = day.size();
-    long eventsRead = events.size();
-    // The history is no longer needed: let it go before the write, the heaviest phase.
-    events.clear();
-    day.clear();
-    emitted.clear();
+    int silverPayments = c.silverPayments();
+    List<QualityGate.Rejected> rejected = c.rejected();
     ExpectationSuite suite =
         ExpectationSuite.named(TABLE)
             .expect(Expectation.notNull("event_id"))
@@ -284,12 +232,11 @@ public final class TrainingFeaturesJob {
             .build();
     QualityGate gate =
         new QualityGate(lake.engine(), lake.hadoopConfiguration(), lake.checkpointInterval());
-    QualityGate.Decision d =
+    QualityGate.ColumnarDecision d =
         gate.check(
             TABLE,
             date,
-            COLUMNS,
-            rows,
+            c.rows(),
             rejected,
             suite,
             clock.instant(),
@@ -308,7 +255,7 @@ public final class TrainingFeaturesJob {
 
     List<LocalDate> missing = new ArrayList<>();
     for (LocalDate x = date.minusDays(BATCH_HISTORY_DAYS); x.isBefore(date); x = x.plusDays(1)) {
-      if (!silverDates.contains(x)) {
+      if (!c.silverDays().contains((int) x.toEpochDay())) {
         missing.add(x);
       }
     }
@@ -319,14 +266,107 @@ public final class TrainingFeaturesJob {
         published,
         silverPayments,
         d.quarantined(),
-        eventsRead,
-        summary.outcomes(),
+        c.eventsRead(),
+        c.summary().outcomes(),
         missing,
         FeatureCatalog.VERSION,
         new TrainingFeaturesResult.Timings(
             Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2)),
         d.result(),
         d.resultPath());
+  }
+
+  /** What {@link #compute} made of the lakehouse for one date, before the quality gate. */
+  private record Computed(
+      Columns rows,
+      List<QualityGate.Rejected> rejected,
+      int silverPayments,
+      long eventsRead,
+      OfflineFeatures.Summary summary,
+      Set<Integer> silverDays,
+      long readNanos) {}
+
+  /** Reads the history of {@code date} and computes its training rows. */
+  private Computed compute(LocalDate date) {
+    long t0 = System.nanoTime();
+    long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    long dayEnd = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    int day = (int) date.toEpochDay();
+
+    History h = new History(date, date, date.plusDays(chargebackHorizonDays));
+    Columns silver = h.payments;
+    int silverPayments = 0;
+    Set<Integer> silverDays = new HashSet<>();
+    int last = Integer.MIN_VALUE;
+    for (int r = 0; r < silver.size(); r++) {
+      int d = silver.getInt(r, EVENT_DATE);
+      if (d != last) {
+        silverDays.add(d); // rows come partition by partition: few changes
+        last = d;
+      }
+      silverPayments += d == day ? 1 : 0;
+    }
+    if (silverPayments == 0) {
+      throw new IllegalStateException(
+          "silver has no payments for "
+              + date
+              + " in "
+              + lake.silverPath()
+              + "; run the silver job for that date first");
+    }
+    // Merchant refunds after the day can change no vector of the day; chargebacks are labels.
+    Order order = h.order(g -> !h.isRefund(g) || h.isChargeback(g) || h.time(g) < dayEnd);
+    long read = System.nanoTime() - t0;
+
+    // Day D's batch table reads only what happened before D 00:00 (its own definition): hand it
+    // just that prefix, not the day's payments.
+    BatchFeatures batch =
+        BatchFeatures.compute(h.events(order, 0, order.firstAtOrAfter(dayStart)), date, date);
+    OfflineFeatures offline =
+        OfflineFeatures.builder()
+            .batchFeatures(batch)
+            .maximumEventsPerUser(maximumEventsPerUser)
+            .build();
+    // No vector of the day looks back further than the longest window: older payments (read for
+    // the batch table) need not be folded; earlier days are folded without computing vectors.
+    int from = order.firstAtOrAfter(dayStart - FeatureCatalog.LONGEST_WINDOW_MS);
+    List<SpecificRecord> chargebacks = new ArrayList<>();
+    for (int i = from; i < order.size(); i++) {
+      if (h.isChargeback(order.event(i))) {
+        chargebacks.add(h.event(order.event(i)));
+      }
+    }
+    Columns out = Columns.allocate(SCHEMA, silverPayments);
+    boolean[] emitted = new boolean[silver.size()];
+    int[] rows = {0};
+    OfflineFeatures.Summary summary =
+        offline.compute(
+            h.events(order, from, order.size()),
+            chargebacks,
+            p -> {
+              // A row of silver's partition D (whose event_date is its event time's date).
+              long t = p.getEventTime().toEpochMilli();
+              return t >= dayStart
+                  && t < dayEnd
+                  && silver.getInt(((SilverPayment) p).row, EVENT_DATE) == day;
+            },
+            (p, v, l) -> {
+              int r = ((SilverPayment) p).row;
+              emitted[r] = true;
+              row(out, rows[0]++, silver, r, v, l, day);
+            });
+
+    List<QualityGate.Rejected> rejected = new ArrayList<>();
+    if (rows[0] < silverPayments) {
+      for (int r = 0; r < silver.size(); r++) {
+        if (!emitted[r] && silver.getInt(r, EVENT_DATE) == day) {
+          PaymentEvent p = h.payment(r);
+          rejected.add(new QualityGate.Rejected("offline_features: " + why(p), json(p)));
+        }
+      }
+      out.truncate(rows[0]);
+    }
+    return new Computed(out, rejected, silverPayments, order.size(), summary, silverDays, read);
   }
 
   /**
@@ -340,89 +380,358 @@ public final class TrainingFeaturesJob {
   public BatchFeatures batchFeatures(LocalDate date) {
     Objects.requireNonNull(date, "date");
     long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    List<SpecificRecord> events = new ArrayList<>();
-    EventRows payments = new EventRows(PaymentEvent.getClassSchema(), PAYMENT_COLUMNS);
-    DeltaTable.forReading(lake.engine(), lake.silverPath())
-        .scan(
-            DeltaTable.dateBetween(
-                Lakehouse.EVENT_DATE, date.minusDays(BATCH_HISTORY_DAYS), date.minusDays(1)),
-            PAYMENT_COLUMNS,
-            r -> events.add(payments.event(r)));
-    addGeoAndDevices(date, events);
-    for (SpecificRecord e :
-        readBronze(
-            Topics.REFUNDS.name(),
-            RefundEvent.getClassSchema(),
-            REFUND_COLUMNS,
-            date.minusDays(BATCH_HISTORY_DAYS),
-            date)) {
-      if (((RefundEvent) e).getRefundType() == RefundType.CHARGEBACK) {
-        events.add(e);
-      }
+    History h = new History(date, date.minusDays(1), date);
+    Order order = h.order(g -> (!h.isRefund(g) || h.isChargeback(g)) && h.time(g) < dayStart);
+    return BatchFeatures.compute(h.events(order, 0, order.size()), date, date);
+  }
+
+  /** One training row: the payment's keys (from silver row {@code r}), vector and label. */
+  private static void row(
+      Columns out, int at, Columns silver, int r, double[] v, OfflineFeatures.Label l, int day) {
+    int n = v.length;
+    // Silver's event_id is the canonical text of the payment's UUID (bronze wrote it from one).
+    out.setString(at, 0, silver.getString(r, EVENT_ID));
+    out.setString(at, 1, silver.getString(r, 2));
+    out.setString(at, 2, silver.getString(r, 3));
+    out.setLong(at, 3, silver.getLong(r, EVENT_TIME));
+    for (int i = 0; i < n; i++) {
+      out.setDouble(at, 4 + i, v[i]);
     }
-    events.removeIf(e -> ((Instant) e.get(1)).toEpochMilli() >= dayStart);
-    return BatchFeatures.compute(events, date, date);
+    out.setBoolean(at, n + 4, l.fraud());
+    out.setString(at, n + 5, l.scenario());
+    if (l.availableAt() == null) {
+      out.setNull(at, n + 6);
+    } else {
+      out.set(at, n + 6, l.availableAt());
+    }
+    out.setString(at, n + 7, FeatureCatalog.VERSION);
+    out.setInt(at, n + 8, day);
+  }
+
+  /** A payment read from silver, with the silver row it came from. */
+  private static final class SilverPayment extends PaymentEvent {
+    private final int row;
+
+    SilverPayment(
+        int row,
+        UUID eventId,
+        Instant eventTime,
+        String paymentId,
+        String userId,
+        String cardId,
+        String merchantId,
+        String terminalId,
+        String deviceId,
+        String ip,
+        String country,
+        Double lat,
+        Double lon,
+        long amountMinor) {
+      super(
+          eventId,
+          eventTime,
+          paymentId,
+          null,
+          userId,
+          cardId,
+          merchantId,
+          null,
+          null,
+          terminalId,
+          deviceId,
+          ip,
+          country,
+          lat,
+          lon,
+          amountMinor,
+          null,
+          null,
+          null,
+          null);
+      this.row = row;
+    }
   }
 
   /**
-   * Adds the bronze geo and device events of the {@value #USER_HISTORY_DAYS} days up to {@code
-   * date}.
+   * The events a job reads, column by column: silver payments, then bronze geo, device and refund
+   * events. Event {@code g} is numbered across the four in that order (the order a sequential read
+   * of the four would give); an Avro event is made only when {@link #event} is asked for it.
    */
-  private void addGeoAndDevices(LocalDate date, List<SpecificRecord> events) {
-    LocalDate from = date.minusDays(USER_HISTORY_DAYS);
-    events.addAll(
-        readBronze(Topics.GEO_EVENTS.name(), GeoEvent.getClassSchema(), GEO_COLUMNS, from, date));
-    events.addAll(
-        readBronze(
-            Topics.DEVICES.name(), DeviceEvent.getClassSchema(), DEVICE_COLUMNS, from, date));
-  }
+  private final class History {
+    final Columns payments;
+    final Columns geo;
+    final Columns devices;
+    final Columns refunds;
+    final RefundType[] refundTypes;
+    final int geoStart;
+    final int deviceStart;
+    final int refundStart;
+    final int size;
 
-  private static int firstAtOrAfter(List<SpecificRecord> sorted, long time) {
-    int lo = 0;
-    int hi = sorted.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (((Instant) sorted.get(mid).get(1)).toEpochMilli() < time) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
+    /**
+     * Reads silver payments of {@code [date - 37, paymentsTo]}, geo and device events of {@code
+     * [date - 30, date]} and refunds of {@code [date - 37, refundsTo]}.
+     */
+    History(LocalDate date, LocalDate paymentsTo, LocalDate refundsTo) {
+      LocalDate batchFrom = date.minusDays(BATCH_HISTORY_DAYS);
+      LocalDate userFrom = date.minusDays(USER_HISTORY_DAYS);
+      payments =
+          lake.reader(lake.silverPath())
+              .read(
+                  DeltaTable.dateBetween(Lakehouse.EVENT_DATE, batchFrom, paymentsTo), SILVER_READ);
+      geo = bronze(Topics.GEO_EVENTS.name(), userFrom, date, GEO_READ);
+      devices = bronze(Topics.DEVICES.name(), userFrom, date, DEVICE_READ);
+      refunds = bronze(Topics.REFUNDS.name(), batchFrom, refundsTo, REFUND_READ);
+      refundTypes = new RefundType[refunds.size()];
+      for (int r = 0; r < refundTypes.length; r++) {
+        String t = refunds.getString(r, 5);
+        refundTypes[r] =
+            t == null ? null : parse("RefundEvent", "refund_type", t, RefundType::valueOf);
       }
+      geoStart = payments.size();
+      deviceStart = geoStart + geo.size();
+      refundStart = deviceStart + devices.size();
+      size = refundStart + refunds.size();
     }
-    return lo;
+
+    private Columns bronze(String topic, LocalDate from, LocalDate to, StructType columns) {
+      return lake.reader(lake.root() + "/bronze/" + topic)
+          .read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns);
+    }
+
+    boolean isRefund(int g) {
+      return g >= refundStart;
+    }
+
+    boolean isChargeback(int g) {
+      return g >= refundStart && refundTypes[g - refundStart] == RefundType.CHARGEBACK;
+    }
+
+    /** Event time in milliseconds (0 when missing: such an event is rejected, never folded). */
+    long time(int g) {
+      Columns c = source(g);
+      int r = row(g);
+      return c.isNull(r, EVENT_TIME) ? 0 : Math.floorDiv(c.getLong(r, EVENT_TIME), 1000L);
+    }
+
+    /** The events {@code g} of {@code order} at positions {@code [from, to)}, made as read. */
+    Iterable<SpecificRecord> events(Order order, int from, int to) {
+      return () ->
+          new Iterator<>() {
+            private int i = from;
+
+            @Override
+            public boolean hasNext() {
+              return i < to;
+            }
+
+            @Override
+            public SpecificRecord next() {
+              if (i >= to) {
+                throw new NoSuchElementException();
+              }
+              return event(order.event(i++));
+            }
+          };
+    }
+
+    /** The events {@code g} that {@code keep} accepts, by event time, ties in read order. */
+    Order order(IntPredicate keep) {
+      int[] kept = new int[size];
+      long[] times = new long[size];
+      int n = 0;
+      for (int g = 0; g < size; g++) {
+        if (keep.test(g)) {
+          kept[n] = g;
+          times[n++] = time(g);
+        }
+      }
+      return Order.of(Arrays.copyOf(kept, n), Arrays.copyOf(times, n));
+    }
+
+    SpecificRecord event(int g) {
+      if (g < geoStart) {
+        return payment(g);
+      }
+      Columns c = source(g);
+      int r = row(g);
+      UUID id =
+          uuid(
+              c, r, g < deviceStart ? "GeoEvent" : g < refundStart ? "DeviceEvent" : "RefundEvent");
+      Instant time = instant(c, r);
+      if (g < deviceStart) {
+        return new GeoEvent(
+            id,
+            time,
+            c.getString(r, 2),
+            c.getString(r, 3),
+            c.getDouble(r, 4),
+            c.getDouble(r, 5),
+            c.getString(r, 6),
+            c.getString(r, 7),
+            0f,
+            null);
+      } else if (g < refundStart) {
+        return new DeviceEvent(
+            id,
+            time,
+            c.getString(r, 3),
+            c.getString(r, 2),
+            null,
+            null,
+            c.getString(r, 4),
+            c.getString(r, 5),
+            false,
+            false);
+      }
+      return new RefundEvent(
+          id,
+          time,
+          null,
+          c.getString(r, 2),
+          null,
+          c.getString(r, 3),
+          null,
+          c.getLong(r, 4),
+          null,
+          refundTypes[r],
+          null,
+          c.getString(r, 6));
+    }
+
+    /** The payment of silver row {@code r}. */
+    PaymentEvent payment(int r) {
+      Columns c = payments;
+      return new SilverPayment(
+          r,
+          uuid(c, r, "PaymentEvent"),
+          instant(c, r),
+          c.getString(r, 2),
+          c.getString(r, 3),
+          c.getString(r, 4),
+          c.getString(r, 5),
+          c.getString(r, 6),
+          c.getString(r, 7),
+          c.getString(r, 8),
+          c.getString(r, 9),
+          c.isNull(r, 10) ? null : c.getDouble(r, 10),
+          c.isNull(r, 11) ? null : c.getDouble(r, 11),
+          c.getLong(r, 12));
+    }
+
+    private Columns source(int g) {
+      return g < geoStart ? payments : g < deviceStart ? geo : g < refundStart ? devices : refunds;
+    }
+
+    private int row(int g) {
+      return g < geoStart
+          ? g
+          : g < deviceStart ? g - geoStart : g < refundStart ? g - deviceStart : g - refundStart;
+    }
   }
 
-  private List<SpecificRecord> readBronze(
-      String topic,
-      org.apache.avro.Schema schema,
-      List<String> columns,
-      LocalDate from,
-      LocalDate to) {
-    EventRows rows = new EventRows(schema, columns);
-    List<SpecificRecord> out = new ArrayList<>();
-    DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/" + topic)
-        .scan(
-            DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to),
-            columns,
-            r -> out.add(rows.event(r)));
-    return out;
+  /**
+   * Events sorted by event time, ties in read order: position {@code i} holds event {@link
+   * #event(int)} at {@link #time(int)} milliseconds.
+   */
+  static final class Order {
+    private final int[] events;
+    private final long[] times;
+
+    private Order(int[] events, long[] times) {
+      this.events = events;
+      this.times = times;
+    }
+
+    /**
+     * Sorts events {@code ids} (distinct, non-negative, increasing) by {@code times}, equal times
+     * by id: a stable sort, as a sort of the events in read order by time would give.
+     */
+    static Order of(int[] ids, long[] times) {
+      int n = ids.length;
+      if (n == 0) {
+        return new Order(ids, times);
+      }
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (long t : times) {
+        min = Math.min(min, t);
+        max = Math.max(max, t);
+      }
+      int idBits = 32 - Integer.numberOfLeadingZeros(Math.max(ids[n - 1], 1));
+      long span = max - min;
+      int[] sortedIds = new int[n];
+      long[] sortedTimes = new long[n];
+      if (span >= 0 && span < 1L << (63 - idBits)) {
+        // One primitive sort of (time - min, id) packed into a long.
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+          keys[i] = (times[i] - min) << idBits | ids[i];
+        }
+        Arrays.parallelSort(keys);
+        long mask = (1L << idBits) - 1;
+        for (int i = 0; i < n; i++) {
+          sortedIds[i] = (int) (keys[i] & mask);
+          sortedTimes[i] = (keys[i] >>> idBits) + min;
+        }
+      } else {
+        Integer[] at = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          at[i] = i;
+        }
+        Arrays.sort(at, Comparator.comparingLong((Integer i) -> times[i]));
+        for (int i = 0; i < n; i++) {
+          sortedIds[i] = ids[at[i]];
+          sortedTimes[i] = times[at[i]];
+        }
+      }
+      return new Order(sortedIds, sortedTimes);
+    }
+
+    int size() {
+      return events.length;
+    }
+
+    int event(int i) {
+      return events[i];
+    }
+
+    long time(int i) {
+      return times[i];
+    }
+
+    /** The first position whose time is at or after {@code time}. */
+    int firstAtOrAfter(long time) {
+      int lo = 0;
+      int hi = events.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (times[mid] < time) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
   }
 
-  private static Object[] row(PaymentEvent p, double[] v, OfflineFeatures.Label l, LocalDate date) {
-    int n = FeatureCatalog.size();
-    Object[] r = new Object[n + 9];
-    r[0] = p.getEventId().toString();
-    r[1] = p.getPaymentId();
-    r[2] = p.getUserId();
-    r[3] = p.getEventTime();
-    for (int i = 0; i < n; i++) {
-      r[4 + i] = v[i];
+  private static UUID uuid(Columns c, int r, String event) {
+    String v = c.getString(r, EVENT_ID);
+    return v == null ? null : parse(event, "event_id", v, UUID::fromString);
+  }
+
+  private static Instant instant(Columns c, int r) {
+    return c.isNull(r, EVENT_TIME) ? null : (Instant) c.value(r, EVENT_TIME);
+  }
+
+  /** Parses a value read from a table, naming the event and field when it does not parse. */
+  private static <T> T parse(String event, String field, String v, Function<String, T> parser) {
+    try {
+      return parser.apply(v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(event + "." + field + ": cannot read '" + v + "'", e);
     }
-    r[n + 4] = l.fraud();
-    r[n + 5] = l.scenario();
-    r[n + 6] = l.availableAt();
-    r[n + 7] = FeatureCatalog.VERSION;
-    r[n + 8] = date;
-    return r;
   }
 
   /** Why the offline computation emitted no vector for a payment (its validation, in order). */
@@ -439,19 +748,20 @@ public final class TrainingFeaturesJob {
     if (p.getEventId() == null) {
       return "event_id is null";
     }
-    if (p.getEventTime().toEpochMilli() <= 0) {
+    if (p.getEventTime() == null || p.getEventTime().toEpochMilli() <= 0) {
       return "event_time is not positive";
     }
     return "duplicate of an event already folded for the user (same event time and event id hash)";
   }
 
   private static String json(PaymentEvent p) {
-    Object[] values = new Object[PAYMENT_COLUMNS.size()];
+    List<String> columns = SILVER_READ.fieldNames().subList(0, PAYMENT_FIELDS);
+    Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
-      Object v = p.get(PaymentEvent.getClassSchema().getField(PAYMENT_COLUMNS.get(i)).pos());
+      Object v = p.get(PaymentEvent.getClassSchema().getField(columns.get(i)).pos());
       values[i] = v == null || v instanceof Number || v instanceof Instant ? v : v.toString();
     }
-    return QualityGate.rowJson(PAYMENT_COLUMNS, values);
+    return QualityGate.rowJson(columns, values);
   }
 
   /**

@@ -410,6 +410,65 @@ class BronzeIngesterTest {
   }
 
   @Test
+  void aMemberJoiningMidStreamTakesPartitionsFromOneHoldingABufferAndNothingIsLostOrDoubled()
+      throws Exception {
+    Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
+    Map<String, Set<String>> produced = produce(7, 1, 30);
+    ExecutorService exec = Executors.newFixedThreadPool(2);
+    try (BronzeIngester first =
+            ingester(lake).buffer(1_000_000, Duration.ofHours(1)).groupId("joined").build();
+        BronzeIngester joiner = ingester(lake).groupId("joined").build()) {
+      Future<?> firstRun = exec.submit(first::run);
+      Future<?> joinerRun = null;
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (first.counts().read() < total(produced) && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(first.counts().buffered()).isEqualTo(total(produced));
+        assertThat(bronze(lake)).isEmpty();
+
+        // The second member joins while the first holds everything and more is being produced:
+        // the group rebalances mid-stream, and the first writes its buffer before giving up
+        // partitions (its buffer is never full, so only a revocation writes it).
+        joinerRun = exec.submit(joiner::run);
+        add(produced, produce(8, 1, 30));
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (first.counts().written() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(first.counts().written()).as("written by the revocation").isPositive();
+        // More data after the rebalance: whoever owns a partition now resumes from the Delta log.
+        add(produced, produce(9, 1, 30));
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (first.counts().read() + joiner.counts().read() < total(produced)
+            && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(joiner.counts().read()).as("records the joiner read").isPositive();
+      } finally {
+        joiner.shutdown();
+        first.shutdown();
+        if (joinerRun != null) {
+          joinerRun.get(60, TimeUnit.SECONDS);
+        }
+        firstRun.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(first.counts().reconciles()).isTrue();
+      assertThat(joiner.counts().reconciles()).isTrue();
+      assertThat(first.counts().buffered() + joiner.counts().buffered()).isZero();
+      assertThat(first.counts().written() + joiner.counts().written()).isEqualTo(total(produced));
+    } finally {
+      exec.shutdownNow();
+    }
+    assertBronzeHolds(lake, produced);
+  }
+
+  private static void add(Map<String, Set<String>> to, Map<String, Set<String>> more) {
+    more.forEach((t, ids) -> to.computeIfAbsent(t, k -> new HashSet<>()).addAll(ids));
+  }
+
+  @Test
   void theBuilderNamesWhatIsMissingOrWrong() {
     Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
     assertThatThrownBy(() -> BronzeIngester.builder().build())

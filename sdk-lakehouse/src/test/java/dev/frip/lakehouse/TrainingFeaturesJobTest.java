@@ -143,6 +143,10 @@ class TrainingFeaturesJobTest {
       assertThat(row.get("feature_version")).isEqualTo(FeatureCatalog.VERSION);
       assertThat(row.get("user_id")).isEqualTo(e.getValue().payment().getUserId());
       assertThat(row.get("event_id")).isEqualTo(e.getValue().payment().getEventId().toString());
+      assertThat(row.get("payment_id")).isEqualTo(e.getKey());
+      assertThat(row.get("event_time")).isEqualTo(e.getValue().payment().getEventTime());
+      assertThat(row.get(Lakehouse.EVENT_DATE)).isEqualTo(day);
+      assertThat(row).containsOnlyKeys(TrainingFeaturesJob.columns());
       frauds += l.fraud() ? 1 : 0;
       batchValues += Double.isNaN(got[FeatureCatalog.BATCH_IDX]) ? 0 : 1;
       // What a scorer loads for the day gives each payment the batch features it trained on.
@@ -285,6 +289,29 @@ class TrainingFeaturesJobTest {
     assertThat(q.get(0).get("rule")).isEqualTo("offline_features: user_id is null or blank");
     assertThat((String) q.get(0).get("row_json")).contains("\"payment_id\":\"p9\"");
     assertThat(byPayment(lake, D)).doesNotContainKey("p9");
+  }
+
+  @Test
+  void eventsSortByTimeWithTiesInReadOrderWhateverTheTimeSpan() {
+    int[] ids = {0, 1, 2, 3, 7};
+    long[] near = {5, 3, 5, 3, 1};
+    long[] far = {Long.MAX_VALUE / 2, 3, Long.MAX_VALUE / 2, 3, -Long.MAX_VALUE / 2};
+
+    for (long[] times : List.of(near, far)) {
+      TrainingFeaturesJob.Order o = TrainingFeaturesJob.Order.of(ids, times);
+
+      int[] got = new int[o.size()];
+      for (int i = 0; i < got.length; i++) {
+        got[i] = o.event(i);
+      }
+      assertThat(got).containsExactly(7, 1, 3, 0, 2);
+      assertThat(o.time(0)).isEqualTo(times[4]);
+      assertThat(o.time(4)).isEqualTo(times[2]);
+      assertThat(o.firstAtOrAfter(3)).isEqualTo(1);
+      assertThat(o.firstAtOrAfter(4)).isEqualTo(3);
+      assertThat(o.firstAtOrAfter(Long.MAX_VALUE)).isEqualTo(5);
+    }
+    assertThat(TrainingFeaturesJob.Order.of(new int[0], new long[0]).size()).isZero();
   }
 
   @Test

@@ -181,6 +181,27 @@ public final class Columns {
     return v;
   }
 
+  /**
+   * Keeps the first {@code rows} rows and drops the others (the arrays keep their length), e.g.
+   * after filling fewer rows than {@link #allocate}d.
+   *
+   * @throws IllegalArgumentException when {@code rows} is negative or more than the size
+   */
+  public void truncate(int rows) {
+    if (rows < 0 || rows > size) {
+      throw new IllegalArgumentException("cannot truncate " + size + " rows to " + rows);
+    }
+    for (int c = 0; c < data.length; c++) {
+      if (kinds[c] == STRING) {
+        Arrays.fill((String[]) data[c], rows, size, null);
+      }
+      if (nulls[c] != null) {
+        Arrays.fill(nulls[c], rows, size, false);
+      }
+    }
+    size = rows;
+  }
+
   /** True when the value is null. */
   public boolean isNull(int row, int col) {
     boolean[] f = nulls[col];

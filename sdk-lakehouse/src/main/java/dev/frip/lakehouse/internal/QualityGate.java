@@ -158,6 +158,23 @@ public final class QualityGate {
       Instant runAt,
       String quarantinePath,
       String resultsDir) {
+    return check(dataset, date, rows, List.of(), suite, runAt, quarantinePath, resultsDir);
+  }
+
+  /**
+   * As {@link #check(String, LocalDate, Columns, ExpectationSuite, Instant, String, String)}, also
+   * quarantining {@code rejected} input rows, as {@link #check(String, LocalDate, List, List, List,
+   * ExpectationSuite, Instant, String, String)} does.
+   */
+  public ColumnarDecision check(
+      String dataset,
+      LocalDate date,
+      Columns rows,
+      List<Rejected> rejected,
+      ExpectationSuite suite,
+      Instant runAt,
+      String quarantinePath,
+      String resultsDir) {
     List<String> columns = rows.columnNames();
     Outcome o =
         gate(
@@ -166,7 +183,7 @@ public final class QualityGate {
             columns,
             RowSet.of(columns, rows.size(), rows::value),
             rows::row,
-            List.of(),
+            rejected,
             suite,
             runAt,
             quarantinePath,
