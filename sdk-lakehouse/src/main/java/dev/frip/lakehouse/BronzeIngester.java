@@ -416,7 +416,7 @@ public final class BronzeIngester implements AutoCloseable {
     for (String name : names) {
       BronzeBuffer b = buffers.get(name);
       if (b != null) {
-        timedFlush(name, b).ifPresent(c -> committed(name, c));
+        flushNow(name, b).ifPresent(c -> committed(name, c));
       }
     }
   }
@@ -425,7 +425,7 @@ public final class BronzeIngester implements AutoCloseable {
     awaitDeadLetters();
     finishWrite();
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
-      timedFlush(e.getKey(), e.getValue()).ifPresent(c -> committed(e.getKey(), c));
+      flushNow(e.getKey(), e.getValue()).ifPresent(c -> committed(e.getKey(), c));
     }
   }
 
@@ -453,26 +453,26 @@ public final class BronzeIngester implements AutoCloseable {
         "writing bronze " + topic + " failed, nothing of it was committed: " + cause, cause);
   }
 
-  /** Flushes a buffer, timing the write when there was one. */
-  private Optional<BronzeCommit> timedFlush(String topic, BronzeBuffer buffer) {
+  /**
+   * Writes a buffer now, on the polling thread, timing the write when there was one. The records
+   * move from the buffer to {@code inFlightRecords} under the lock that {@link #counts()} takes,
+   * and {@link #committed} moves them to {@code written} under it again, so the counts reconcile at
+   * every instant (a failed write leaves them counted as buffered: read, not written).
+   */
+  private Optional<BronzeCommit> flushNow(String topic, BronzeBuffer buffer) {
+    List<BronzeRecord> batch;
+    synchronized (this) {
+      if (buffer.size() == 0) {
+        return Optional.empty();
+      }
+      batch = buffer.drain();
+      inFlightRecords = batch.size();
+    }
     try {
-      return timedFlushUnchecked(topic, buffer);
+      return Optional.of(timed(topic, () -> buffer.writer().write(batch)));
     } catch (RuntimeException e) {
       throw writeFailed(topic, e);
     }
-  }
-
-  private Optional<BronzeCommit> timedFlushUnchecked(String topic, BronzeBuffer buffer) {
-    TopicMeters m = topicMeters.get(topic);
-    if (m == null) {
-      return buffer.flush();
-    }
-    long t0 = System.nanoTime();
-    Optional<BronzeCommit> c = buffer.flush();
-    if (c.isPresent()) {
-      m.writeTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-    }
-    return c;
   }
 
   private void committed(String topic, BronzeCommit c) {
