@@ -2,6 +2,7 @@ package dev.frip.core.internal.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class UserEventsTest {
     }
 
     assertThat(e.size()).isBetween(30, 32);
-    assertThat(e.retainedBytes()).isLessThan(40 + 16 + 4L * 12 * 64 + 1);
+    assertThat(e.retainedBytes()).isLessThanOrEqualTo(72 + 48L * 32); // 32 slots
     assertThat(e.droppedForCapacity()).isZero();
   }
 
@@ -85,6 +86,62 @@ class UserEventsTest {
       }
       assertThat(e.lowerBound(time, idHash)).as("time %d id %d", time, idHash).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void theRingKeepsEveryEventWithinRetentionSortedAcrossWrapsGrowthAndLateInserts() {
+    Random rnd = new Random(11);
+    long lateness = 6 * 3_600_000L;
+    long retention = 3 * DAY + lateness;
+    UserEvents e = new UserEvents();
+    java.util.TreeMap<Long, Integer> kept = new java.util.TreeMap<>(); // time -> id, distinct times
+    long newest = Long.MIN_VALUE;
+    for (int n = 0; n < 3000; n++) {
+      // mostly in order, a quarter up to the lateness behind the newest; rates change so the ring
+      // grows, wraps and expires at varying positions
+      long step = n < 1000 ? 3_600_000L : n < 2000 ? 1_200_000L : 7_200_000L;
+      long time =
+          newest == Long.MIN_VALUE
+              ? DAY
+              : rnd.nextInt(4) == 0
+                  ? newest - rnd.nextInt((int) lateness)
+                  : newest + 1 + rnd.nextInt((int) step);
+      if (kept.containsKey(time)) {
+        continue;
+      }
+      int id = rnd.nextInt();
+      int flags = UserEvents.KIND_PAYMENT | UserEvents.HAS_DEVICE;
+      assertThat(
+              e.insert(
+                  time, id, flags, time * 3, 1, id, 3, 4, 1f, 2f, lateness, retention, 100_000))
+          .isEqualTo(UserEvents.INSERTED);
+      kept.put(time, id);
+      newest = Math.max(newest, time);
+      assertThat(
+              e.insert(
+                  time, id, flags, time * 3, 1, id, 3, 4, 1f, 2f, lateness, retention, 100_000))
+          .isEqualTo(UserEvents.DUPLICATE);
+
+      // every event within the retention is held, in order, with its own attributes
+      java.util.NavigableMap<Long, Integer> due = kept.tailMap(newest - retention + 1, true);
+      int first = e.size() - due.size();
+      assertThat(first).isGreaterThanOrEqualTo(0);
+      int i = first;
+      for (Map.Entry<Long, Integer> d : due.entrySet()) {
+        assertThat(e.time(i)).isEqualTo(d.getKey());
+        assertThat(e.idHash(i)).isEqualTo(d.getValue());
+        assertThat(e.device(i)).isEqualTo(d.getValue());
+        assertThat(e.amount(i)).isEqualTo(d.getKey() * 3);
+        assertThat(e.flags(i)).isEqualTo(flags);
+        i++;
+      }
+      for (int j = 1; j < first; j++) {
+        assertThat(e.time(j)).isGreaterThan(e.time(j - 1));
+      }
+    }
+    UserEvents r = UserEvents.restore(e.packed(), e.maxTime(), e.droppedForCapacity());
+    assertThat(r.packed()).isEqualTo(e.packed());
+    assertThat(e.retainedBytes()).isLessThanOrEqualTo(72 + 48L * 1024);
   }
 
   @Test
