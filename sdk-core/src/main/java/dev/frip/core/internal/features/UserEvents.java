@@ -2,11 +2,12 @@ package dev.frip.core.internal.features;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * One user's recent events, sorted by (event time, event-id hash), in a ring of {@code capacity}
- * slots (a power of two) stored column by column in one {@code long[]}: six sections of {@code
- * capacity} longs each, 48 bytes per event slot, plus one array header and this object (72 bytes).
+ * rows (a power of two) of six longs, 48 bytes per event slot, in one {@code long[]} that also
+ * holds 40 bytes of running totals; plus the array header and this object (72 bytes). A row holds:
  *
  * <ul>
  *   <li>time (ms);
@@ -17,11 +18,11 @@ import java.lang.invoke.VarHandle;
  *   <li>latitude and longitude (float bits).
  * </ul>
  *
- * <p>Columns rather than one row per event because a read scans 30 days back but needs every
- * attribute only for the last 7: the older events cost it the time, flags and amount columns, 24
- * bytes each instead of 48. A ring because expiry then moves nothing: the oldest entries, those
- * older than the longest window plus the allowed lateness behind the user's newest event time, are
- * dropped by advancing the head when the ring is full, found by walking forward from the head.
+ * <p>A ring because expiry then moves nothing: the oldest entries, those older than the longest
+ * window plus the allowed lateness behind the user's newest event time, are dropped by advancing
+ * the head when the ring is full, found by walking forward from the head. The running totals
+ * (payments, amounts, squared amounts, refunds over every event held) let a read take its 30-day
+ * totals without scanning 30 days back ({@link #totals}).
  *
  * <p>Not thread-safe: the online store locks on the instance; the offline path owns its instances.
  */
@@ -43,7 +44,7 @@ public final class UserEvents {
   private static final int LAT = 10;
   private static final int LON = 11;
 
-  /** Column sections of {@link #cols}, in units of {@link #capacity}. */
+  /** Positions within a row of {@link #cols}. */
   private static final int C_TIME = 0;
 
   private static final int C_AMOUNT = 1;
@@ -52,6 +53,19 @@ public final class UserEvents {
   private static final int C_CI = 4; // country << 32 | ip
   private static final int C_LOC = 5; // lat bits << 32 | lon bits
   private static final int COLUMNS = 6;
+
+  /**
+   * Running totals over every event held, after the rows ({@code cols[COLUMNS * capacity ..]}), so
+   * that a read takes its 30-day totals as these minus the few events outside its window instead of
+   * scanning 30 days back. Integers, hence exact whatever the order of insertion and expiry.
+   */
+  static final int T_PAYMENTS = 0;
+
+  static final int T_REFUNDS = 1;
+  static final int T_AMOUNT_SUM = 2;
+  static final int T_SQUARES_HI = 3; // sum of squared payment amounts, 128 bits
+  static final int T_SQUARES_LO = 4;
+  static final int TOTALS = 5;
 
   /** Event kinds, in the low three bits of the flags. */
   public static final int KIND_PAYMENT = 0;
@@ -106,7 +120,7 @@ public final class UserEvents {
   private void allocate(int slots) {
     capacity = slots;
     mask = slots - 1;
-    cols = new long[COLUMNS * slots];
+    cols = new long[COLUMNS * slots + TOTALS];
   }
 
   /**
@@ -162,25 +176,74 @@ public final class UserEvents {
     for (int j = size; j > pos; j--) { // an event within the lateness: shift the newer ones
       int to = (head + j) & mask;
       int from = (head + j - 1) & mask;
-      for (int c = 0; c < COLUMNS; c++) {
-        cols[c * capacity + to] = cols[c * capacity + from];
-      }
+      System.arraycopy(cols, from * COLUMNS, cols, to * COLUMNS, COLUMNS);
     }
     int at = (head + pos) & mask;
     long[] cs = cols;
     int cap = capacity;
-    cs[C_TIME * cap + at] = time;
-    cs[C_AMOUNT * cap + at] = amount;
-    cs[C_KEY * cap + at] = (long) idHash << 32 | (flags & LOW);
-    cs[C_MD * cap + at] = (long) merchant << 32 | (device & LOW);
-    cs[C_CI * cap + at] = (long) country << 32 | (ip & LOW);
-    cs[C_LOC * cap + at] =
+    cs[at * COLUMNS + C_TIME] = time;
+    cs[at * COLUMNS + C_AMOUNT] = amount;
+    cs[at * COLUMNS + C_KEY] = (long) idHash << 32 | (flags & LOW);
+    cs[at * COLUMNS + C_MD] = (long) merchant << 32 | (device & LOW);
+    cs[at * COLUMNS + C_CI] = (long) country << 32 | (ip & LOW);
+    cs[at * COLUMNS + C_LOC] =
         (long) Float.floatToRawIntBits(lat) << 32 | (Float.floatToRawIntBits(lon) & LOW);
     size++;
+    addTo(cs, COLUMNS * cap, at, 1);
     if (time > maxTime) {
       maxTime = time;
     }
     return INSERTED;
+  }
+
+  /**
+   * Adds ({@code sign} 1) or subtracts ({@code sign} -1) the event in ring slot {@code at} to the
+   * totals at {@code t[base .. base + TOTALS)}.
+   */
+  private void addTo(long[] t, int base, int at, int sign) {
+    long key = cols[at * COLUMNS + C_KEY];
+    int kind = (int) key & KIND_MASK;
+    if (kind == KIND_PAYMENT) {
+      long a = cols[at * COLUMNS + C_AMOUNT];
+      long lo = a * a;
+      long hi = Math.multiplyHigh(a, a);
+      long sqLo = t[base + T_SQUARES_LO];
+      t[base + T_PAYMENTS] += sign;
+      t[base + T_AMOUNT_SUM] += sign * a;
+      if (sign > 0) {
+        long sum = sqLo + lo;
+        t[base + T_SQUARES_HI] += hi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
+        t[base + T_SQUARES_LO] = sum;
+      } else {
+        t[base + T_SQUARES_HI] -= hi + (Long.compareUnsigned(sqLo, lo) < 0 ? 1 : 0);
+        t[base + T_SQUARES_LO] = sqLo - lo;
+      }
+    } else if (kind == KIND_REFUND) {
+      t[base + T_REFUNDS] += sign;
+    }
+  }
+
+  /**
+   * Totals of the events at indices {@code [from, end)} into {@code out[0 .. TOTALS)}: payments,
+   * their amount sum and 128-bit sum of squared amounts, refunds. Taken as the running totals minus
+   * the events outside the range, or summed directly when that is the shorter walk; the result is
+   * the same.
+   */
+  void totals(int from, int end, long[] out) {
+    if (end - from <= from + size - end) {
+      Arrays.fill(out, 0, TOTALS, 0L);
+      for (int i = from; i < end; i++) {
+        addTo(out, 0, slot(i), 1);
+      }
+      return;
+    }
+    System.arraycopy(cols, COLUMNS * capacity, out, 0, TOTALS);
+    for (int i = 0; i < from; i++) {
+      addTo(out, 0, slot(i), -1);
+    }
+    for (int i = end; i < size; i++) {
+      addTo(out, 0, slot(i), -1);
+    }
   }
 
   /** Number of leading events older than {@code cut}: a walk from the head, where they are. */
@@ -193,6 +256,9 @@ public final class UserEvents {
   }
 
   private void dropFirst(int n) {
+    for (int i = 0; i < n; i++) {
+      addTo(cols, COLUMNS * capacity, slot(i), -1);
+    }
     head = (head + n) & mask;
     size -= n;
   }
@@ -203,13 +269,23 @@ public final class UserEvents {
     int oldCapacity = capacity;
     int first = Math.min(size, oldCapacity - head); // events before the ring wraps
     allocate(oldCapacity * 2);
-    for (int c = 0; c < COLUMNS; c++) {
-      int from = c * oldCapacity;
-      int to = c * capacity;
-      System.arraycopy(old, from + head, cols, to, first);
-      System.arraycopy(old, from, cols, to + first, size - first);
-    }
+    System.arraycopy(old, head * COLUMNS, cols, 0, first * COLUMNS);
+    System.arraycopy(old, 0, cols, first * COLUMNS, (size - first) * COLUMNS);
+    System.arraycopy(old, COLUMNS * oldCapacity, cols, COLUMNS * capacity, TOTALS);
     head = 0;
+  }
+
+  /**
+   * Loads a word of each of the {@code n} events before index {@code end} and of the oldest event,
+   * the rows a read is about to scan, so that their cache lines, when cold, are fetched together
+   * instead of one after another as the scan reaches them. The caller consumes the result.
+   */
+  long prefetch(int end, int n) {
+    long x = size > 0 ? cols[slot(0) * COLUMNS] : 0;
+    for (int i = Math.max(0, end - n); i < end; i++) {
+      x += cols[slot(i) * COLUMNS];
+    }
+    return x;
   }
 
   /** Events {@link #lowerBound} checks backwards from the end before it searches. */
@@ -285,43 +361,43 @@ public final class UserEvents {
   }
 
   long time(int i) {
-    return cols[C_TIME * capacity + slot(i)];
+    return cols[slot(i) * COLUMNS + C_TIME];
   }
 
   int idHash(int i) {
-    return (int) (cols[C_KEY * capacity + slot(i)] >> 32);
+    return (int) (cols[slot(i) * COLUMNS + C_KEY] >> 32);
   }
 
   int flags(int i) {
-    return (int) cols[C_KEY * capacity + slot(i)];
+    return (int) cols[slot(i) * COLUMNS + C_KEY];
   }
 
   long amount(int i) {
-    return cols[C_AMOUNT * capacity + slot(i)];
+    return cols[slot(i) * COLUMNS + C_AMOUNT];
   }
 
   int merchant(int i) {
-    return (int) (cols[C_MD * capacity + slot(i)] >> 32);
+    return (int) (cols[slot(i) * COLUMNS + C_MD] >> 32);
   }
 
   int device(int i) {
-    return (int) cols[C_MD * capacity + slot(i)];
+    return (int) cols[slot(i) * COLUMNS + C_MD];
   }
 
   int country(int i) {
-    return (int) (cols[C_CI * capacity + slot(i)] >> 32);
+    return (int) (cols[slot(i) * COLUMNS + C_CI] >> 32);
   }
 
   int ip(int i) {
-    return (int) cols[C_CI * capacity + slot(i)];
+    return (int) cols[slot(i) * COLUMNS + C_CI];
   }
 
   float lat(int i) {
-    return Float.intBitsToFloat((int) (cols[C_LOC * capacity + slot(i)] >> 32));
+    return Float.intBitsToFloat((int) (cols[slot(i) * COLUMNS + C_LOC] >> 32));
   }
 
   float lon(int i) {
-    return Float.intBitsToFloat((int) cols[C_LOC * capacity + slot(i)]);
+    return Float.intBitsToFloat((int) cols[slot(i) * COLUMNS + C_LOC]);
   }
 
   /**
@@ -365,14 +441,17 @@ public final class UserEvents {
     int cap = e.capacity;
     for (int i = 0; i < n; i++) {
       int at = i * STRIDE;
-      cs[C_TIME * cap + i] = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
-      cs[C_AMOUNT * cap + i] = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
-      cs[C_KEY * cap + i] = (long) packed[at + TB] << 32 | (packed[at + FLAGS] & LOW);
-      cs[C_MD * cap + i] = (long) packed[at + MERCHANT] << 32 | (packed[at + DEVICE] & LOW);
-      cs[C_CI * cap + i] = (long) packed[at + COUNTRY] << 32 | (packed[at + IP] & LOW);
-      cs[C_LOC * cap + i] = (long) packed[at + LAT] << 32 | (packed[at + LON] & LOW);
+      cs[i * COLUMNS + C_TIME] = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
+      cs[i * COLUMNS + C_AMOUNT] = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
+      cs[i * COLUMNS + C_KEY] = (long) packed[at + TB] << 32 | (packed[at + FLAGS] & LOW);
+      cs[i * COLUMNS + C_MD] = (long) packed[at + MERCHANT] << 32 | (packed[at + DEVICE] & LOW);
+      cs[i * COLUMNS + C_CI] = (long) packed[at + COUNTRY] << 32 | (packed[at + IP] & LOW);
+      cs[i * COLUMNS + C_LOC] = (long) packed[at + LAT] << 32 | (packed[at + LON] & LOW);
     }
     e.size = n;
+    for (int i = 0; i < n; i++) {
+      e.addTo(cs, COLUMNS * cap, i, 1);
+    }
     e.maxTime = maxTime;
     e.droppedForCapacity = droppedForCapacity;
     return e;
