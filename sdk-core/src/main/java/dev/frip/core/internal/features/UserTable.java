@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
  * evicted buffer and be lost; the bounds are meant to drop users who have gone quiet.
  *
  * <p>Replaces a Caffeine cache whose per-access bookkeeping (read buffer, frequency sketch, moving
- * the node within its LRU deque, which touches two more cold nodes) was about 38% of an update +
- * read of a user not in the CPU cache (JFR, {@code benchmarks/RESULTS.md}).
+ * the node within its LRU deque, which touches two more nodes) held 38% of the JFR samples of an
+ * update + read of users not in the CPU cache (see {@code benchmarks/RESULTS.md}).
  */
 final class UserTable {
 
