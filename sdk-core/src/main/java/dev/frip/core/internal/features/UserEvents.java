@@ -44,7 +44,7 @@ public final class UserEvents {
   private static final int LAT = 10;
   private static final int LON = 11;
 
-  /** Positions within a row of {@link #cols}. */
+  /** Positions within a row of {@link #data}. */
   private static final int C_TIME = 0;
 
   private static final int C_AMOUNT = 1;
@@ -52,11 +52,11 @@ public final class UserEvents {
   private static final int C_MD = 3; // merchant << 32 | device
   private static final int C_CI = 4; // country << 32 | ip
   private static final int C_LOC = 5; // lat bits << 32 | lon bits
-  private static final int COLUMNS = 6;
+  private static final int ROW = 6; // longs per event
 
   /**
-   * Running totals over every event held, after the rows ({@code cols[COLUMNS * capacity ..]}), so
-   * that a read takes its 30-day totals as these minus the few events outside its window instead of
+   * Running totals over every event held, after the rows ({@code data[ROW * capacity ..]}), so that
+   * a read takes its 30-day totals as these minus the few events outside its window instead of
    * scanning 30 days back. Integers, hence exact whatever the order of insertion and expiry.
    */
   static final int T_PAYMENTS = 0;
@@ -103,7 +103,7 @@ public final class UserEvents {
     }
   }
 
-  private long[] cols;
+  private long[] data;
   private int capacity;
   private int mask;
   private int head; // slot of the oldest event
@@ -120,7 +120,7 @@ public final class UserEvents {
   private void allocate(int slots) {
     capacity = slots;
     mask = slots - 1;
-    cols = new long[COLUMNS * slots + TOTALS];
+    data = new long[ROW * slots + TOTALS];
   }
 
   /**
@@ -176,20 +176,20 @@ public final class UserEvents {
     for (int j = size; j > pos; j--) { // an event within the lateness: shift the newer ones
       int to = (head + j) & mask;
       int from = (head + j - 1) & mask;
-      System.arraycopy(cols, from * COLUMNS, cols, to * COLUMNS, COLUMNS);
+      System.arraycopy(data, from * ROW, data, to * ROW, ROW);
     }
     int at = (head + pos) & mask;
-    long[] cs = cols;
+    long[] d = data;
     int cap = capacity;
-    cs[at * COLUMNS + C_TIME] = time;
-    cs[at * COLUMNS + C_AMOUNT] = amount;
-    cs[at * COLUMNS + C_KEY] = (long) idHash << 32 | (flags & LOW);
-    cs[at * COLUMNS + C_MD] = (long) merchant << 32 | (device & LOW);
-    cs[at * COLUMNS + C_CI] = (long) country << 32 | (ip & LOW);
-    cs[at * COLUMNS + C_LOC] =
+    d[at * ROW + C_TIME] = time;
+    d[at * ROW + C_AMOUNT] = amount;
+    d[at * ROW + C_KEY] = (long) idHash << 32 | (flags & LOW);
+    d[at * ROW + C_MD] = (long) merchant << 32 | (device & LOW);
+    d[at * ROW + C_CI] = (long) country << 32 | (ip & LOW);
+    d[at * ROW + C_LOC] =
         (long) Float.floatToRawIntBits(lat) << 32 | (Float.floatToRawIntBits(lon) & LOW);
     size++;
-    addTo(cs, COLUMNS * cap, at, 1);
+    addTo(d, ROW * cap, at, 1);
     if (time > maxTime) {
       maxTime = time;
     }
@@ -201,10 +201,10 @@ public final class UserEvents {
    * totals at {@code t[base .. base + TOTALS)}.
    */
   private void addTo(long[] t, int base, int at, int sign) {
-    long key = cols[at * COLUMNS + C_KEY];
+    long key = data[at * ROW + C_KEY];
     int kind = (int) key & KIND_MASK;
     if (kind == KIND_PAYMENT) {
-      long a = cols[at * COLUMNS + C_AMOUNT];
+      long a = data[at * ROW + C_AMOUNT];
       long lo = a * a;
       long hi = Math.multiplyHigh(a, a);
       long sqLo = t[base + T_SQUARES_LO];
@@ -237,7 +237,7 @@ public final class UserEvents {
       }
       return;
     }
-    System.arraycopy(cols, COLUMNS * capacity, out, 0, TOTALS);
+    System.arraycopy(data, ROW * capacity, out, 0, TOTALS);
     for (int i = 0; i < from; i++) {
       addTo(out, 0, slot(i), -1);
     }
@@ -257,7 +257,7 @@ public final class UserEvents {
 
   private void dropFirst(int n) {
     for (int i = 0; i < n; i++) {
-      addTo(cols, COLUMNS * capacity, slot(i), -1);
+      addTo(data, ROW * capacity, slot(i), -1);
     }
     head = (head + n) & mask;
     size -= n;
@@ -265,13 +265,13 @@ public final class UserEvents {
 
   /** Doubles the ring, its events moved to slots 0 .. size-1. */
   private void grow() {
-    long[] old = cols;
+    long[] old = data;
     int oldCapacity = capacity;
     int first = Math.min(size, oldCapacity - head); // events before the ring wraps
     allocate(oldCapacity * 2);
-    System.arraycopy(old, head * COLUMNS, cols, 0, first * COLUMNS);
-    System.arraycopy(old, 0, cols, first * COLUMNS, (size - first) * COLUMNS);
-    System.arraycopy(old, COLUMNS * oldCapacity, cols, COLUMNS * capacity, TOTALS);
+    System.arraycopy(old, head * ROW, data, 0, first * ROW);
+    System.arraycopy(old, 0, data, first * ROW, (size - first) * ROW);
+    System.arraycopy(old, ROW * oldCapacity, data, ROW * capacity, TOTALS);
     head = 0;
   }
 
@@ -281,9 +281,9 @@ public final class UserEvents {
    * instead of one after another as the scan reaches them. The caller consumes the result.
    */
   long prefetch(int end, int n) {
-    long x = size > 0 ? cols[slot(0) * COLUMNS] : 0;
+    long x = size > 0 ? data[slot(0) * ROW] : 0;
     for (int i = Math.max(0, end - n); i < end; i++) {
-      x += cols[slot(i) * COLUMNS];
+      x += data[slot(i) * ROW];
     }
     return x;
   }
@@ -353,7 +353,7 @@ public final class UserEvents {
 
   /** Bytes held by this buffer, object headers included (compressed oops assumed). */
   public long retainedBytes() {
-    return 56L + 16L + 8L * cols.length;
+    return 56L + 16L + 8L * data.length;
   }
 
   private int slot(int i) {
@@ -361,43 +361,43 @@ public final class UserEvents {
   }
 
   long time(int i) {
-    return cols[slot(i) * COLUMNS + C_TIME];
+    return data[slot(i) * ROW + C_TIME];
   }
 
   int idHash(int i) {
-    return (int) (cols[slot(i) * COLUMNS + C_KEY] >> 32);
+    return (int) (data[slot(i) * ROW + C_KEY] >> 32);
   }
 
   int flags(int i) {
-    return (int) cols[slot(i) * COLUMNS + C_KEY];
+    return (int) data[slot(i) * ROW + C_KEY];
   }
 
   long amount(int i) {
-    return cols[slot(i) * COLUMNS + C_AMOUNT];
+    return data[slot(i) * ROW + C_AMOUNT];
   }
 
   int merchant(int i) {
-    return (int) (cols[slot(i) * COLUMNS + C_MD] >> 32);
+    return (int) (data[slot(i) * ROW + C_MD] >> 32);
   }
 
   int device(int i) {
-    return (int) cols[slot(i) * COLUMNS + C_MD];
+    return (int) data[slot(i) * ROW + C_MD];
   }
 
   int country(int i) {
-    return (int) (cols[slot(i) * COLUMNS + C_CI] >> 32);
+    return (int) (data[slot(i) * ROW + C_CI] >> 32);
   }
 
   int ip(int i) {
-    return (int) cols[slot(i) * COLUMNS + C_CI];
+    return (int) data[slot(i) * ROW + C_CI];
   }
 
   float lat(int i) {
-    return Float.intBitsToFloat((int) (cols[slot(i) * COLUMNS + C_LOC] >> 32));
+    return Float.intBitsToFloat((int) (data[slot(i) * ROW + C_LOC] >> 32));
   }
 
   float lon(int i) {
-    return Float.intBitsToFloat((int) cols[slot(i) * COLUMNS + C_LOC]);
+    return Float.intBitsToFloat((int) data[slot(i) * ROW + C_LOC]);
   }
 
   /**
@@ -437,20 +437,20 @@ public final class UserEvents {
     if (n > INITIAL_EVENTS) {
       e.allocate(Integer.highestOneBit(n - 1) << 1);
     }
-    long[] cs = e.cols;
+    long[] d = e.data;
     int cap = e.capacity;
     for (int i = 0; i < n; i++) {
       int at = i * STRIDE;
-      cs[i * COLUMNS + C_TIME] = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
-      cs[i * COLUMNS + C_AMOUNT] = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
-      cs[i * COLUMNS + C_KEY] = (long) packed[at + TB] << 32 | (packed[at + FLAGS] & LOW);
-      cs[i * COLUMNS + C_MD] = (long) packed[at + MERCHANT] << 32 | (packed[at + DEVICE] & LOW);
-      cs[i * COLUMNS + C_CI] = (long) packed[at + COUNTRY] << 32 | (packed[at + IP] & LOW);
-      cs[i * COLUMNS + C_LOC] = (long) packed[at + LAT] << 32 | (packed[at + LON] & LOW);
+      d[i * ROW + C_TIME] = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
+      d[i * ROW + C_AMOUNT] = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
+      d[i * ROW + C_KEY] = (long) packed[at + TB] << 32 | (packed[at + FLAGS] & LOW);
+      d[i * ROW + C_MD] = (long) packed[at + MERCHANT] << 32 | (packed[at + DEVICE] & LOW);
+      d[i * ROW + C_CI] = (long) packed[at + COUNTRY] << 32 | (packed[at + IP] & LOW);
+      d[i * ROW + C_LOC] = (long) packed[at + LAT] << 32 | (packed[at + LON] & LOW);
     }
     e.size = n;
     for (int i = 0; i < n; i++) {
-      e.addTo(cs, COLUMNS * cap, i, 1);
+      e.addTo(d, ROW * cap, i, 1);
     }
     e.maxTime = maxTime;
     e.droppedForCapacity = droppedForCapacity;
