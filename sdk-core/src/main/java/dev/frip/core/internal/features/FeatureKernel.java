@@ -21,7 +21,6 @@ import static dev.frip.core.internal.features.UserEvents.HAS_IP;
 import static dev.frip.core.internal.features.UserEvents.HAS_LOC;
 import static dev.frip.core.internal.features.UserEvents.HAS_MERCHANT;
 import static dev.frip.core.internal.features.UserEvents.KIND_PAYMENT;
-import static dev.frip.core.internal.features.UserEvents.KIND_REFUND;
 
 import dev.frip.core.BatchFeatures;
 import dev.frip.core.FeatureCatalog;
@@ -36,9 +35,11 @@ import dev.frip.core.events.PaymentEvent;
  * whether later events (or the payment itself) were folded already. The payment's own contribution
  * to its windows comes from the payment argument.
  *
- * <p>One backward pass from the payment over at most 30 days of events, in two phases: the last 7
- * days feed every feature, 7 to 30 days back only the 30-day totals and the look-ups (device,
- * country, location) not answered yet. No allocation.
+ * <p>One backward pass from the payment over the last 7 days of events, which feed every window up
+ * to 7 days and the distinct counts; the 30-day count, sum, z-score and refund ratio come from the
+ * buffer's running totals less the few events outside the window ({@link UserEvents#totals}), all
+ * in exact integers; 7 to 30 days back is read only for the look-ups (device, country, location,
+ * last payment) not answered yet. No allocation.
  */
 public final class FeatureKernel {
 
@@ -52,6 +53,7 @@ public final class FeatureKernel {
   private static final long DISTINCT_LONG = 7 * DAY;
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final long MIN_ELAPSED_MS = 1000L;
+  private static final int PREFETCH_EVENTS = 16;
 
   private FeatureKernel() {}
 
@@ -79,6 +81,10 @@ public final class FeatureKernel {
     boolean pHasLoc = latBox != null && lonBox != null;
 
     int end = events == null ? 0 : events.lowerBound(t, Hashing.of(p.getEventId()));
+    if (events != null) {
+      // About a week of events at two payments a day (the Handbook's mean), and the oldest one.
+      s.sink += events.prefetch(end, PREFETCH_EVENTS);
+    }
     s.reset(end + 1);
     s.merchants.add(pMerchant);
     s.countries.add(pCountry);
@@ -89,14 +95,13 @@ public final class FeatureKernel {
       s.ips.add(Hashing.of(ipId));
     }
 
-    // One backward pass: dt only grows, so each window's totals are taken as dt crosses its
-    // length (window w holds the events with dt < length(w)).
+    // One backward pass over the last 7 days: dt only grows, so each window's totals are taken as
+    // dt crosses its length (window w holds the events with dt < length(w)).
     long[] counts = s.counts;
     long[] sums = s.sums;
     int window = 0;
     long prior = 0;
     long priorSum = 0;
-    double priorSquares = 0; // of (prior amount - current amount), for the z-score
     long lastPaymentTime = Long.MIN_VALUE;
     boolean seenDevice = false;
     boolean seenCountry = false;
@@ -104,13 +109,11 @@ public final class FeatureKernel {
     float prevLat = 0f;
     float prevLon = 0f;
     long prevLocTime = 0;
-    long refunds = 0;
     int merchants24 = -1;
     int devices24 = -1;
     int countries24 = -1;
     int ips24 = -1;
     int i = end - 1;
-    // Phase 1, the last 7 days: every feature reads these events.
     for (; i >= 0; i--) {
       long time = events.time(i);
       long dt = t - time;
@@ -151,18 +154,12 @@ public final class FeatureKernel {
         prevLon = events.lon(i);
         prevLocTime = time;
       }
-      int kind = f & UserEvents.KIND_MASK;
-      if (kind == KIND_PAYMENT) {
-        long a = events.amount(i);
+      if ((f & UserEvents.KIND_MASK) == KIND_PAYMENT) {
         prior++;
-        priorSum += a;
-        double d = a - amount;
-        priorSquares += d * d;
+        priorSum += events.amount(i);
         if (lastPaymentTime == Long.MIN_VALUE) {
           lastPaymentTime = time;
         }
-      } else if (kind == KIND_REFUND) {
-        refunds++;
       }
     }
     while (window < SHORT_WINDOWS) { // close the windows up to 7 days
@@ -176,47 +173,50 @@ public final class FeatureKernel {
       }
       window++;
     }
-    // Phase 2, 7 to 30 days back: only the 30-day totals and the look-ups still unanswered.
-    boolean lookingUp = !(seenDevice || !pHasDevice) || !seenCountry || !locFound;
-    for (; i >= 0; i--) {
+    // 30 days: from the buffer's running totals, less the few events outside the window.
+    long[] totals = s.totals;
+    if (events == null) {
+      java.util.Arrays.fill(totals, 0L);
+    } else {
+      int from = 0;
+      while (from < end && t - events.time(from) >= LONGEST) {
+        from++;
+      }
+      events.totals(from, end, totals);
+    }
+    // 7 to 30 days back only for the look-ups still unanswered, usually none.
+    for (;
+        i >= 0
+            && (!(seenDevice || !pHasDevice)
+                || !seenCountry
+                || !locFound
+                || lastPaymentTime == Long.MIN_VALUE);
+        i--) {
       long time = events.time(i);
       if (t - time >= LONGEST) {
         break;
       }
       int f = events.flags(i);
-      int kind = f & UserEvents.KIND_MASK;
-      if (kind == KIND_PAYMENT) {
-        long a = events.amount(i);
-        prior++;
-        priorSum += a;
-        double d = a - amount;
-        priorSquares += d * d;
-        if (lastPaymentTime == Long.MIN_VALUE) {
-          lastPaymentTime = time;
-        }
-      } else if (kind == KIND_REFUND) {
-        refunds++;
+      if (lastPaymentTime == Long.MIN_VALUE && (f & UserEvents.KIND_MASK) == KIND_PAYMENT) {
+        lastPaymentTime = time;
       }
-      if (lookingUp) {
-        if ((f & HAS_DEVICE) != 0 && events.device(i) == pDevice) {
-          seenDevice = true;
-        }
-        if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
-          seenCountry = true;
-        }
-        if (!locFound && (f & HAS_LOC) != 0) {
-          locFound = true;
-          prevLat = events.lat(i);
-          prevLon = events.lon(i);
-          prevLocTime = time;
-        }
-        lookingUp = !(seenDevice || !pHasDevice) || !seenCountry || !locFound;
+      if ((f & HAS_DEVICE) != 0 && events.device(i) == pDevice) {
+        seenDevice = true;
+      }
+      if ((f & HAS_COUNTRY) != 0 && events.country(i) == pCountry) {
+        seenCountry = true;
+      }
+      if (!locFound && (f & HAS_LOC) != 0) {
+        locFound = true;
+        prevLat = events.lat(i);
+        prevLon = events.lon(i);
+        prevLocTime = time;
       }
     }
-    for (; window < TXN_WINDOWS.length; window++) {
-      counts[window] = 1 + prior;
-      sums[window] = amount + priorSum;
-    }
+    long prior30 = totals[UserEvents.T_PAYMENTS];
+    long priorSum30 = totals[UserEvents.T_AMOUNT_SUM];
+    counts[4] = 1 + prior30;
+    sums[4] = amount + priorSum30;
     if (merchants24 < 0) {
       merchants24 = s.merchants.size();
       devices24 = s.devices.size();
@@ -232,7 +232,16 @@ public final class FeatureKernel {
     for (int w = 0; w < 3; w++) { // 24h, 7d, 30d are the last three count windows
       out[AMOUNT_AVG_IDX + w] = sums[w + 2] / (100.0 * counts[w + 2]);
     }
-    out[ZSCORE_IDX] = zScore(prior, priorSum - prior * amount, priorSquares);
+    out[ZSCORE_IDX] =
+        zScore(
+            prior30,
+            priorSum30 - prior30 * amount,
+            shiftedSquares(
+                prior30,
+                priorSum30,
+                totals[UserEvents.T_SQUARES_HI],
+                totals[UserEvents.T_SQUARES_LO],
+                amount));
     out[SINCE_LAST_IDX] =
         lastPaymentTime == Long.MIN_VALUE ? Double.NaN : (t - lastPaymentTime) / 1000.0;
     out[DISTINCT_IDX] = merchants24;
@@ -254,7 +263,7 @@ public final class FeatureKernel {
                 (float) lonBox.doubleValue(),
                 t - prevLocTime)
             : Double.NaN;
-    out[REFUND_RATIO_IDX] = refunds / (double) counts[4];
+    out[REFUND_RATIO_IDX] = totals[UserEvents.T_REFUNDS] / (double) counts[4];
     long msOfDay = Math.floorMod(t, DAY);
     int hour = (int) (msOfDay / HOUR);
     long dayOfWeek = Math.floorMod(Math.floorDiv(t, DAY) + 3, 7); // 1970-01-01 was a Thursday
@@ -284,6 +293,36 @@ public final class FeatureKernel {
       return Double.NaN;
     }
     return -meanShift / Math.sqrt(variance);
+  }
+
+  /**
+   * {@code sum((a - b)^2)} over {@code n} amounts from their sum {@code s} and 128-bit sum of
+   * squares {@code (sqHi, sqLo)}: {@code sq - 2bs + nb^2}, exact in 128-bit integers (for amounts
+   * below 2^58 in magnitude), so the subtraction loses nothing, then rounded once to a double.
+   */
+  static double shiftedSquares(long n, long s, long sqHi, long sqLo, long b) {
+    // 2bs, signed 128 bits
+    long bsHi = Math.multiplyHigh(b, s);
+    long bsLo = b * s;
+    long twoBsHi = bsHi << 1 | bsLo >>> 63;
+    long twoBsLo = bsLo << 1;
+    // n * b^2: b^2 is non-negative, n >= 0
+    long b2Hi = Math.multiplyHigh(b, b);
+    long b2Lo = b * b;
+    long nb2Lo = n * b2Lo;
+    long nb2Hi = n * b2Hi + unsignedMultiplyHigh(n, b2Lo);
+    // sq - 2bs
+    long rLo = sqLo - twoBsLo;
+    long rHi = sqHi - twoBsHi - (Long.compareUnsigned(sqLo, twoBsLo) < 0 ? 1 : 0);
+    // + n b^2
+    long sumLo = rLo + nb2Lo;
+    long sumHi = rHi + nb2Hi + (Long.compareUnsigned(sumLo, rLo) < 0 ? 1 : 0);
+    return sumHi * 0x1p64 + ((sumLo >>> 1) * 2.0 + (sumLo & 1));
+  }
+
+  /** High 64 bits of the unsigned 128-bit product (Java 18's Math.unsignedMultiplyHigh). */
+  private static long unsignedMultiplyHigh(long x, long y) {
+    return Math.multiplyHigh(x, y) + ((x >> 63) & y) + ((y >> 63) & x);
   }
 
   /** Great-circle speed between two fixes, with at least one second elapsed. */

@@ -1,7 +1,5 @@
 package dev.frip.core.internal.features;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.frip.core.BatchFeatures;
 import dev.frip.core.FeatureCatalog;
 import dev.frip.core.FeatureStore;
@@ -17,6 +15,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,15 +27,15 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The in-process {@link FeatureStore}: a Caffeine cache of {@link UserEvents} per user, each locked
- * while it is updated or read, and the shared {@link FeatureKernel} for reads.
+ * The in-process {@link FeatureStore}: a bounded {@link UserTable} of {@link UserEvents} per user,
+ * each locked while it is updated or read, and the shared {@link FeatureKernel} for reads.
  */
 public final class InMemoryFeatureStore implements FeatureStore {
 
   private static final int SNAPSHOT_MAGIC = 0x4652_4653; // "FRFS"
   private static final int SNAPSHOT_FORMAT = 1;
 
-  private final Cache<String, UserEvents> users;
+  private final UserTable users;
   private final long lateness;
   private final long retention;
   private final long futureSkew;
@@ -56,16 +55,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
       BatchFeatures batch,
       MeterRegistry meters) {
     this.clock = clock;
-    this.users =
-        Caffeine.newBuilder()
-            .maximumSize(maximumUsers)
-            .expireAfterAccess(expireAfterIdle)
-            .ticker(() -> clock.millis() * 1_000_000L)
-            // Maintenance (LRU reordering, eviction) on the calling thread, amortised over its
-            // buffers: handing it to the common pool cost a thread wake-up (futex) per drain,
-            // about a quarter of an update + read in the JMH stack profile.
-            .executor(Runnable::run)
-            .build();
+    this.users = new UserTable(maximumUsers, expireAfterIdle.toMillis());
     this.lateness = allowedLateness.toMillis();
     this.retention = FeatureCatalog.LONGEST_WINDOW_MS + lateness;
     this.futureSkew = maximumFutureSkew.toMillis();
@@ -81,7 +71,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
             .tag("outcome", r.name().toLowerCase(Locale.ROOT))
             .register(meters);
       }
-      Gauge.builder("frip.features.users", users, Cache::estimatedSize)
+      Gauge.builder("frip.features.users", users, UserTable::size)
           .description("Users whose state the feature store holds")
           .register(meters);
     }
@@ -98,14 +88,16 @@ public final class InMemoryFeatureStore implements FeatureStore {
     if (event == null) {
       return ObserveResult.REJECTED_MISSING_KEY;
     }
-    ObserveResult check = EventFold.check(event, clock.millis() + futureSkew);
+    long now = clock.millis();
+    ObserveResult check = EventFold.check(event, now + futureSkew);
     if (check != ObserveResult.ACCEPTED) {
       return check;
     }
-    UserEvents state = users.get(EventFold.userId(event), k -> new UserEvents());
+    UserEvents state = users.getOrCreate(EventFold.userId(event), now);
     int folded;
     synchronized (state) {
       folded = EventFold.fold(event, state, lateness, retention, maxEvents);
+      state.touch(now);
     }
     switch (folded) {
       case UserEvents.INSERTED:
@@ -133,9 +125,8 @@ public final class InMemoryFeatureStore implements FeatureStore {
       throw new IllegalArgumentException(
           "payment " + payment.getPaymentId() + " cannot be featurised: " + check);
     }
-    // Quietly: a read is not activity (idle means no event folded), and Caffeine's access
-    // bookkeeping on every read was the source of a 15-20 µs p99 (benchmarks/RESULTS.md).
-    UserEvents state = users.policy().getIfPresentQuietly(payment.getUserId());
+    // A read is not activity: idle means no event folded.
+    UserEvents state = users.get(payment.getUserId(), clock.millis());
     Scratch scratch = Scratch.get();
     if (state == null) {
       FeatureKernel.compute(null, payment, batch, scratch, out);
@@ -162,8 +153,8 @@ public final class InMemoryFeatureStore implements FeatureStore {
 
   @Override
   public long trackedUsers() {
-    users.cleanUp();
-    return users.estimatedSize();
+    users.cleanUp(clock.millis());
+    return users.size();
   }
 
   @Override
@@ -177,24 +168,33 @@ public final class InMemoryFeatureStore implements FeatureStore {
       data.writeUTF(e.getKey());
       data.writeLong(e.getValue());
     }
-    for (Map.Entry<String, UserEvents> e : users.asMap().entrySet()) {
-      UserEvents state = e.getValue();
-      int[] packed;
-      long maxTime;
-      long dropped;
-      synchronized (state) {
-        packed = state.packed();
-        maxTime = state.maxTime();
-        dropped = state.droppedForCapacity();
-      }
-      data.writeBoolean(true);
-      data.writeUTF(e.getKey());
-      data.writeLong(maxTime);
-      data.writeLong(dropped);
-      data.writeInt(packed.length);
-      for (int v : packed) {
-        data.writeInt(v);
-      }
+    try {
+      users.forEachActive(
+          clock.millis(),
+          (user, state) -> {
+            int[] packed;
+            long maxTime;
+            long dropped;
+            synchronized (state) {
+              packed = state.packed();
+              maxTime = state.maxTime();
+              dropped = state.droppedForCapacity();
+            }
+            try {
+              data.writeBoolean(true);
+              data.writeUTF(user);
+              data.writeLong(maxTime);
+              data.writeLong(dropped);
+              data.writeInt(packed.length);
+              for (int v : packed) {
+                data.writeInt(v);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     data.writeBoolean(false);
     data.flush();
@@ -235,7 +235,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
       for (int i = 0; i < packed.length; i++) {
         packed[i] = data.readInt();
       }
-      users.put(user, UserEvents.restore(packed, maxTime, dropped));
+      users.put(user, UserEvents.restore(packed, maxTime, dropped), clock.millis());
     }
     return Collections.unmodifiableMap(offsets);
   }

@@ -2,8 +2,8 @@ package dev.frip.core.internal.features;
 
 /**
  * Per-thread working memory of {@link FeatureKernel}, so a vector read allocates nothing: four
- * open-addressing sets for the distinct counts, cleared in O(1) by bumping a stamp, and the window
- * accumulators.
+ * open-addressing sets for the distinct counts, cleared in O(1) by bumping a stamp, the window
+ * accumulators and the 30-day totals.
  */
 public final class Scratch {
 
@@ -15,6 +15,8 @@ public final class Scratch {
   final IntSet ips = new IntSet();
   final long[] counts = new long[5];
   final long[] sums = new long[5];
+  final long[] totals = new long[UserEvents.TOTALS];
+  long sink; // consumes UserEvents.prefetch's loads
 
   /** The calling thread's scratch. */
   public static Scratch get() {

@@ -1,18 +1,36 @@
 package dev.frip.core.internal.features;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * One user's recent events, sorted by (event time, event-id hash) and packed into a single {@code
- * int[]}: 12 ints = 48 bytes per event, plus one array header and this object (about 40 bytes).
- * Entries older than the longest window plus the allowed lateness, behind the user's newest event
- * time, are dropped when the array would otherwise grow.
+ * One user's recent events, sorted by (event time, event-id hash), in a ring of {@code capacity}
+ * rows (a power of two) of six longs, 48 bytes per event slot, in one {@code long[]} that also
+ * holds 40 bytes of running totals; plus the array header and this object (72 bytes). A row holds:
+ *
+ * <ul>
+ *   <li>time (ms);
+ *   <li>amount (minor units);
+ *   <li>event-id hash (high half) and kind and presence flags (low half);
+ *   <li>merchant and device hashes;
+ *   <li>country and IP hashes;
+ *   <li>latitude and longitude (float bits).
+ * </ul>
+ *
+ * <p>A ring because expiry then moves nothing: the oldest entries, those older than the longest
+ * window plus the allowed lateness behind the user's newest event time, are dropped by advancing
+ * the head when the ring is full, found by walking forward from the head. The running totals
+ * (payments, amounts, squared amounts, refunds over every event held) let a read take its 30-day
+ * totals without scanning 30 days back ({@link #totals}).
  *
  * <p>Not thread-safe: the online store locks on the instance; the offline path owns its instances.
  */
 public final class UserEvents {
 
+  /** Ints per event in {@link #packed()} (the snapshot's row format). */
   static final int STRIDE = 12;
+
   private static final int T_HI = 0;
   private static final int T_LO = 1;
   private static final int TB = 2;
@@ -25,6 +43,29 @@ public final class UserEvents {
   private static final int IP = 9;
   private static final int LAT = 10;
   private static final int LON = 11;
+
+  /** Positions within a row of {@link #data}. */
+  private static final int C_TIME = 0;
+
+  private static final int C_AMOUNT = 1;
+  private static final int C_KEY = 2; // id hash << 32 | flags
+  private static final int C_MD = 3; // merchant << 32 | device
+  private static final int C_CI = 4; // country << 32 | ip
+  private static final int C_LOC = 5; // lat bits << 32 | lon bits
+  private static final int ROW = 6; // longs per event
+
+  /**
+   * Running totals over every event held, after the rows ({@code data[ROW * capacity ..]}), so that
+   * a read takes its 30-day totals as these minus the few events outside its window instead of
+   * scanning 30 days back. Integers, hence exact whatever the order of insertion and expiry.
+   */
+  static final int T_PAYMENTS = 0;
+
+  static final int T_REFUNDS = 1;
+  static final int T_AMOUNT_SUM = 2;
+  static final int T_SQUARES_HI = 3; // sum of squared payment amounts, 128 bits
+  static final int T_SQUARES_LO = 4;
+  static final int TOTALS = 5;
 
   /** Event kinds, in the low three bits of the flags. */
   public static final int KIND_PAYMENT = 0;
@@ -49,22 +90,37 @@ public final class UserEvents {
   public static final int TOO_LATE = 2;
 
   private static final int INITIAL_EVENTS = 4;
+  private static final long LOW = 0xFFFF_FFFFL;
 
-  private int[] data;
+  private static final VarHandle LAST_ACTIVE;
+
+  static {
+    try {
+      LAST_ACTIVE =
+          MethodHandles.lookup().findVarHandle(UserEvents.class, "lastActive", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private long[] data;
+  private int capacity;
+  private int mask;
+  private int head; // slot of the oldest event
   private int size;
   private long maxTime = Long.MIN_VALUE;
   private long droppedForCapacity;
+  private long lastActive; // through LAST_ACTIVE: written under the lock, read by the table's sweep
 
   /** An empty buffer. */
   public UserEvents() {
-    data = new int[INITIAL_EVENTS * STRIDE];
+    allocate(INITIAL_EVENTS);
   }
 
-  private UserEvents(int[] data, int size, long maxTime, long dropped) {
-    this.data = data;
-    this.size = size;
-    this.maxTime = maxTime;
-    this.droppedForCapacity = dropped;
+  private void allocate(int slots) {
+    capacity = slots;
+    mask = slots - 1;
+    data = new long[ROW * slots + TOTALS];
   }
 
   /**
@@ -101,49 +157,135 @@ public final class UserEvents {
     if (size > 0 && time < maxTime - lateness) {
       return TOO_LATE;
     }
-    if (size * STRIDE == data.length) {
-      long newest = Math.max(maxTime, time);
-      int expired = lowerBound(newest - retention + 1, Integer.MIN_VALUE);
+    if (size == capacity || size >= maxEvents) {
+      int expired = countBefore(Math.max(maxTime, time) - retention + 1);
       if (expired > 0) {
-        removeFirst(expired);
+        dropFirst(expired);
         pos -= Math.min(pos, expired);
       } else if (size < maxEvents) {
-        data = Arrays.copyOf(data, Math.min(maxEvents, size * 2) * STRIDE);
+        grow();
       } else {
         droppedForCapacity++;
         if (pos == 0) {
           return INSERTED; // older than everything kept: it would be dropped at once
         }
-        removeFirst(1);
+        dropFirst(1);
         pos--;
       }
     }
-    int at = pos * STRIDE;
-    if (pos < size) {
-      System.arraycopy(data, at, data, at + STRIDE, (size - pos) * STRIDE);
+    for (int j = size; j > pos; j--) { // an event within the lateness: shift the newer ones
+      int to = (head + j) & mask;
+      int from = (head + j - 1) & mask;
+      System.arraycopy(data, from * ROW, data, to * ROW, ROW);
     }
-    data[at + T_HI] = (int) (time >>> 32);
-    data[at + T_LO] = (int) time;
-    data[at + TB] = idHash;
-    data[at + FLAGS] = flags;
-    data[at + A_HI] = (int) (amount >>> 32);
-    data[at + A_LO] = (int) amount;
-    data[at + MERCHANT] = merchant;
-    data[at + DEVICE] = device;
-    data[at + COUNTRY] = country;
-    data[at + IP] = ip;
-    data[at + LAT] = Float.floatToRawIntBits(lat);
-    data[at + LON] = Float.floatToRawIntBits(lon);
+    int at = (head + pos) & mask;
+    long[] d = data;
+    int cap = capacity;
+    d[at * ROW + C_TIME] = time;
+    d[at * ROW + C_AMOUNT] = amount;
+    d[at * ROW + C_KEY] = (long) idHash << 32 | (flags & LOW);
+    d[at * ROW + C_MD] = (long) merchant << 32 | (device & LOW);
+    d[at * ROW + C_CI] = (long) country << 32 | (ip & LOW);
+    d[at * ROW + C_LOC] =
+        (long) Float.floatToRawIntBits(lat) << 32 | (Float.floatToRawIntBits(lon) & LOW);
     size++;
+    addTo(d, ROW * cap, at, 1);
     if (time > maxTime) {
       maxTime = time;
     }
     return INSERTED;
   }
 
-  private void removeFirst(int n) {
-    System.arraycopy(data, n * STRIDE, data, 0, (size - n) * STRIDE);
+  /**
+   * Adds ({@code sign} 1) or subtracts ({@code sign} -1) the event in ring slot {@code at} to the
+   * totals at {@code t[base .. base + TOTALS)}.
+   */
+  private void addTo(long[] t, int base, int at, int sign) {
+    long key = data[at * ROW + C_KEY];
+    int kind = (int) key & KIND_MASK;
+    if (kind == KIND_PAYMENT) {
+      long a = data[at * ROW + C_AMOUNT];
+      long lo = a * a;
+      long hi = Math.multiplyHigh(a, a);
+      long sqLo = t[base + T_SQUARES_LO];
+      t[base + T_PAYMENTS] += sign;
+      t[base + T_AMOUNT_SUM] += sign * a;
+      if (sign > 0) {
+        long sum = sqLo + lo;
+        t[base + T_SQUARES_HI] += hi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
+        t[base + T_SQUARES_LO] = sum;
+      } else {
+        t[base + T_SQUARES_HI] -= hi + (Long.compareUnsigned(sqLo, lo) < 0 ? 1 : 0);
+        t[base + T_SQUARES_LO] = sqLo - lo;
+      }
+    } else if (kind == KIND_REFUND) {
+      t[base + T_REFUNDS] += sign;
+    }
+  }
+
+  /**
+   * Totals of the events at indices {@code [from, end)} into {@code out[0 .. TOTALS)}: payments,
+   * their amount sum and 128-bit sum of squared amounts, refunds. Taken as the running totals minus
+   * the events outside the range, or summed directly when that is the shorter walk; the result is
+   * the same.
+   */
+  void totals(int from, int end, long[] out) {
+    if (end - from <= from + size - end) {
+      Arrays.fill(out, 0, TOTALS, 0L);
+      for (int i = from; i < end; i++) {
+        addTo(out, 0, slot(i), 1);
+      }
+      return;
+    }
+    System.arraycopy(data, ROW * capacity, out, 0, TOTALS);
+    for (int i = 0; i < from; i++) {
+      addTo(out, 0, slot(i), -1);
+    }
+    for (int i = end; i < size; i++) {
+      addTo(out, 0, slot(i), -1);
+    }
+  }
+
+  /** Number of leading events older than {@code cut}: a walk from the head, where they are. */
+  private int countBefore(long cut) {
+    int n = 0;
+    while (n < size && time(n) < cut) {
+      n++;
+    }
+    return n;
+  }
+
+  private void dropFirst(int n) {
+    for (int i = 0; i < n; i++) {
+      addTo(data, ROW * capacity, slot(i), -1);
+    }
+    head = (head + n) & mask;
     size -= n;
+  }
+
+  /** Doubles the ring, its events moved to slots 0 .. size-1. */
+  private void grow() {
+    long[] old = data;
+    int oldCapacity = capacity;
+    int first = Math.min(size, oldCapacity - head); // events before the ring wraps
+    allocate(oldCapacity * 2);
+    System.arraycopy(old, head * ROW, data, 0, first * ROW);
+    System.arraycopy(old, 0, data, first * ROW, (size - first) * ROW);
+    System.arraycopy(old, ROW * oldCapacity, data, ROW * capacity, TOTALS);
+    head = 0;
+  }
+
+  /**
+   * Loads a word of each of the {@code n} events before index {@code end} and of the oldest event,
+   * the rows a read is about to scan, so that their cache lines, when cold, are fetched together
+   * instead of one after another as the scan reaches them. The caller consumes the result.
+   */
+  long prefetch(int end, int n) {
+    long x = size > 0 ? data[slot(0) * ROW] : 0;
+    for (int i = Math.max(0, end - n); i < end; i++) {
+      x += data[slot(i) * ROW];
+    }
+    return x;
   }
 
   /** Events {@link #lowerBound} checks backwards from the end before it searches. */
@@ -181,6 +323,19 @@ public final class UserEvents {
     return lo;
   }
 
+  /**
+   * Records the store's clock when an event of this user was folded, for idle expiry and eviction.
+   * An opaque write: atomic without a fence; the table's readers need no ordering.
+   */
+  void touch(long now) {
+    LAST_ACTIVE.setOpaque(this, now);
+  }
+
+  /** The clock at the last {@link #touch}. */
+  long lastActive() {
+    return (long) LAST_ACTIVE.getOpaque(this);
+  }
+
   /** Number of events held. */
   public int size() {
     return size;
@@ -198,58 +353,77 @@ public final class UserEvents {
 
   /** Bytes held by this buffer, object headers included (compressed oops assumed). */
   public long retainedBytes() {
-    return 40L + 16L + 4L * data.length;
+    return 56L + 16L + 8L * data.length;
+  }
+
+  private int slot(int i) {
+    return (head + i) & mask;
   }
 
   long time(int i) {
-    int at = i * STRIDE;
-    return ((long) data[at + T_HI] << 32) | (data[at + T_LO] & 0xFFFF_FFFFL);
+    return data[slot(i) * ROW + C_TIME];
   }
 
   int idHash(int i) {
-    return data[i * STRIDE + TB];
+    return (int) (data[slot(i) * ROW + C_KEY] >> 32);
   }
 
   int flags(int i) {
-    return data[i * STRIDE + FLAGS];
-  }
-
-  int kind(int i) {
-    return data[i * STRIDE + FLAGS] & KIND_MASK;
+    return (int) data[slot(i) * ROW + C_KEY];
   }
 
   long amount(int i) {
-    int at = i * STRIDE;
-    return ((long) data[at + A_HI] << 32) | (data[at + A_LO] & 0xFFFF_FFFFL);
+    return data[slot(i) * ROW + C_AMOUNT];
   }
 
   int merchant(int i) {
-    return data[i * STRIDE + MERCHANT];
+    return (int) (data[slot(i) * ROW + C_MD] >> 32);
   }
 
   int device(int i) {
-    return data[i * STRIDE + DEVICE];
+    return (int) data[slot(i) * ROW + C_MD];
   }
 
   int country(int i) {
-    return data[i * STRIDE + COUNTRY];
+    return (int) (data[slot(i) * ROW + C_CI] >> 32);
   }
 
   int ip(int i) {
-    return data[i * STRIDE + IP];
+    return (int) data[slot(i) * ROW + C_CI];
   }
 
   float lat(int i) {
-    return Float.intBitsToFloat(data[i * STRIDE + LAT]);
+    return Float.intBitsToFloat((int) (data[slot(i) * ROW + C_LOC] >> 32));
   }
 
   float lon(int i) {
-    return Float.intBitsToFloat(data[i * STRIDE + LON]);
+    return Float.intBitsToFloat((int) data[slot(i) * ROW + C_LOC]);
   }
 
-  /** The packed entries, for snapshots: {@code size() * 12} ints. */
+  /**
+   * The entries in the snapshot's row format, oldest first: {@code size() * 12} ints of time (high,
+   * low), id hash, flags, amount (high, low), merchant, device, country, IP, lat and lon bits.
+   */
   public int[] packed() {
-    return Arrays.copyOf(data, size * STRIDE);
+    int[] data = new int[size * STRIDE];
+    for (int i = 0; i < size; i++) {
+      int at = i * STRIDE;
+      long time = time(i);
+      long amount = amount(i);
+      data[at + T_HI] = (int) (time >>> 32);
+      data[at + T_LO] = (int) time;
+      data[at + TB] = idHash(i);
+      data[at + FLAGS] = flags(i);
+      data[at + A_HI] = (int) (amount >>> 32);
+      data[at + A_LO] = (int) amount;
+      data[at + MERCHANT] = merchant(i);
+      data[at + DEVICE] = device(i);
+      data[at + COUNTRY] = country(i);
+      data[at + IP] = ip(i);
+      data[at + LAT] = Float.floatToRawIntBits(lat(i));
+      data[at + LON] = Float.floatToRawIntBits(lon(i));
+    }
+    return data;
   }
 
   /** A buffer restored from {@link #packed()} and the other accessors. */
@@ -259,7 +433,27 @@ public final class UserEvents {
           "packed events length " + packed.length + " is not a multiple of " + STRIDE);
     }
     int n = packed.length / STRIDE;
-    int[] data = Arrays.copyOf(packed, Math.max(INITIAL_EVENTS, n) * STRIDE);
-    return new UserEvents(data, n, maxTime, droppedForCapacity);
+    UserEvents e = new UserEvents();
+    if (n > INITIAL_EVENTS) {
+      e.allocate(Integer.highestOneBit(n - 1) << 1);
+    }
+    long[] d = e.data;
+    int cap = e.capacity;
+    for (int i = 0; i < n; i++) {
+      int at = i * STRIDE;
+      d[i * ROW + C_TIME] = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
+      d[i * ROW + C_AMOUNT] = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
+      d[i * ROW + C_KEY] = (long) packed[at + TB] << 32 | (packed[at + FLAGS] & LOW);
+      d[i * ROW + C_MD] = (long) packed[at + MERCHANT] << 32 | (packed[at + DEVICE] & LOW);
+      d[i * ROW + C_CI] = (long) packed[at + COUNTRY] << 32 | (packed[at + IP] & LOW);
+      d[i * ROW + C_LOC] = (long) packed[at + LAT] << 32 | (packed[at + LON] & LOW);
+    }
+    e.size = n;
+    for (int i = 0; i < n; i++) {
+      e.addTo(d, ROW * cap, i, 1);
+    }
+    e.maxTime = maxTime;
+    e.droppedForCapacity = droppedForCapacity;
+    return e;
   }
 }

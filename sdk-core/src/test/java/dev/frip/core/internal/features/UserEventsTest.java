@@ -2,6 +2,8 @@ package dev.frip.core.internal.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class UserEventsTest {
     }
 
     assertThat(e.size()).isBetween(30, 32);
-    assertThat(e.retainedBytes()).isLessThan(40 + 16 + 4L * 12 * 64 + 1);
+    assertThat(e.retainedBytes()).isLessThanOrEqualTo(72 + 40 + 48L * 32); // 32 slots
     assertThat(e.droppedForCapacity()).isZero();
   }
 
@@ -84,6 +86,128 @@ class UserEventsTest {
         expected++;
       }
       assertThat(e.lowerBound(time, idHash)).as("time %d id %d", time, idHash).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theRingKeepsEveryEventWithinRetentionSortedAcrossWrapsGrowthAndLateInserts() {
+    Random rnd = new Random(11);
+    long lateness = 6 * 3_600_000L;
+    long retention = 3 * DAY + lateness;
+    UserEvents e = new UserEvents();
+    java.util.TreeMap<Long, Integer> kept = new java.util.TreeMap<>(); // time -> id, distinct times
+    long newest = Long.MIN_VALUE;
+    for (int n = 0; n < 3000; n++) {
+      // mostly in order, a quarter up to the lateness behind the newest; rates change so the ring
+      // grows, wraps and expires at varying positions
+      long step = n < 1000 ? 3_600_000L : n < 2000 ? 1_200_000L : 7_200_000L;
+      long time =
+          newest == Long.MIN_VALUE
+              ? DAY
+              : rnd.nextInt(4) == 0
+                  ? newest - rnd.nextInt((int) lateness)
+                  : newest + 1 + rnd.nextInt((int) step);
+      if (kept.containsKey(time)) {
+        continue;
+      }
+      int id = rnd.nextInt();
+      int flags = flags(id);
+      assertThat(
+              e.insert(
+                  time, id, flags, time * 3, 1, id, 3, 4, 1f, 2f, lateness, retention, 100_000))
+          .isEqualTo(UserEvents.INSERTED);
+      kept.put(time, id);
+      newest = Math.max(newest, time);
+      assertThat(
+              e.insert(
+                  time, id, flags, time * 3, 1, id, 3, 4, 1f, 2f, lateness, retention, 100_000))
+          .isEqualTo(UserEvents.DUPLICATE);
+
+      // every event within the retention is held, in order, with its own attributes
+      java.util.NavigableMap<Long, Integer> due = kept.tailMap(newest - retention + 1, true);
+      int first = e.size() - due.size();
+      assertThat(first).isGreaterThanOrEqualTo(0);
+      int i = first;
+      for (Map.Entry<Long, Integer> d : due.entrySet()) {
+        assertThat(e.time(i)).isEqualTo(d.getKey());
+        assertThat(e.idHash(i)).isEqualTo(d.getValue());
+        assertThat(e.device(i)).isEqualTo(d.getValue());
+        assertThat(e.amount(i)).isEqualTo(d.getKey() * 3);
+        assertThat(e.flags(i)).isEqualTo(flags(d.getValue()));
+        i++;
+      }
+      for (int j = 1; j < first; j++) {
+        assertThat(e.time(j)).isGreaterThan(e.time(j - 1));
+      }
+      int from = rnd.nextInt(e.size() + 1);
+      assertTotals(e, from, from + rnd.nextInt(e.size() - from + 1));
+    }
+    UserEvents r = UserEvents.restore(e.packed(), e.maxTime(), e.droppedForCapacity());
+    assertThat(r.packed()).isEqualTo(e.packed());
+    assertThat(e.retainedBytes()).isLessThanOrEqualTo(72 + 40 + 48L * 1024);
+  }
+
+  private static int flags(int id) {
+    return (id & 3) == 0 ? UserEvents.KIND_REFUND : UserEvents.KIND_PAYMENT | UserEvents.HAS_DEVICE;
+  }
+
+  /** {@link UserEvents#totals} against sums of the accessors, in BigInteger. */
+  private static void assertTotals(UserEvents e, int from, int end) {
+    long payments = 0;
+    long refunds = 0;
+    long sum = 0;
+    BigInteger squares = BigInteger.ZERO;
+    for (int i = from; i < end; i++) {
+      if ((e.flags(i) & UserEvents.KIND_MASK) == UserEvents.KIND_PAYMENT) {
+        payments++;
+        sum += e.amount(i);
+        squares = squares.add(BigInteger.valueOf(e.amount(i)).pow(2));
+      } else {
+        refunds++;
+      }
+    }
+    long[] out = new long[UserEvents.TOTALS];
+    e.totals(from, end, out);
+    assertThat(out[UserEvents.T_PAYMENTS]).as("payments [%d, %d)", from, end).isEqualTo(payments);
+    assertThat(out[UserEvents.T_REFUNDS]).isEqualTo(refunds);
+    assertThat(out[UserEvents.T_AMOUNT_SUM]).isEqualTo(sum);
+    assertThat(
+            BigInteger.valueOf(out[UserEvents.T_SQUARES_HI])
+                .shiftLeft(64)
+                .add(new BigInteger(Long.toUnsignedString(out[UserEvents.T_SQUARES_LO]))))
+        .isEqualTo(squares);
+  }
+
+  @Test
+  void shiftedSquaresAreExactInIntegersThenRoundedOnce() {
+    Random rnd = new Random(13);
+    for (int k = 0; k < 20_000; k++) {
+      int n = 1 + rnd.nextInt(2000);
+      long bound = k % 3 == 0 ? 1L << 40 : k % 3 == 1 ? 100_000 : 1L << 50;
+      long s = 0;
+      BigInteger sq = BigInteger.ZERO;
+      long[] amounts = new long[n];
+      for (int i = 0; i < n; i++) {
+        amounts[i] = (rnd.nextLong() % bound) * (k % 5 == 0 ? 1 : Long.signum(rnd.nextLong()));
+        s += amounts[i];
+        sq = sq.add(BigInteger.valueOf(amounts[i]).pow(2));
+      }
+      long b = rnd.nextBoolean() ? amounts[0] : rnd.nextLong() % bound;
+      BigInteger expected = BigInteger.ZERO;
+      for (long a : amounts) {
+        expected = expected.add(BigInteger.valueOf(a - b).pow(2));
+      }
+      double got =
+          FeatureKernel.shiftedSquares(
+              n,
+              s,
+              sq.shiftRight(64).longValue(),
+              sq.longValue(), // low 64 bits
+              b);
+      double want = expected.doubleValue();
+      assertThat(Math.abs(got - want))
+          .as("n %d b %d", n, b)
+          .isLessThanOrEqualTo(2 * Math.ulp(want));
     }
   }
 

@@ -1,0 +1,93 @@
+package dev.frip.core.internal.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UserTableTest {
+
+  private static final long IDLE = 1000;
+
+  @Test
+  void anIdleUserIsAbsentBeforeAnySweepAndIsReplacedByAnEmptyBuffer() {
+    UserTable users = new UserTable(10, IDLE);
+    UserEvents alice = users.getOrCreate("alice", 0);
+    alice.insert(5, 1, UserEvents.KIND_PAYMENT, 100, 1, 2, 3, 4, 0f, 0f, 0, 10_000, 16);
+
+    assertThat(users.get("alice", IDLE)).isSameAs(alice);
+    assertThat(users.get("alice", IDLE + 1)).isNull();
+    UserEvents again = users.getOrCreate("alice", IDLE + 1);
+    assertThat(again).isNotSameAs(alice);
+    assertThat(again.size()).isZero();
+    assertThat(users.getOrCreate("alice", IDLE + 2)).isSameAs(again);
+    assertThat(users.size()).isEqualTo(1);
+  }
+
+  @Test
+  void cleanUpRemovesIdleUsersOnly() {
+    UserTable users = new UserTable(10, IDLE);
+    users.getOrCreate("old", 0);
+    users.getOrCreate("recent", 900);
+
+    users.cleanUp(1500);
+
+    assertThat(users.size()).isEqualTo(1);
+    assertThat(users.get("recent", 1500)).isNotNull();
+    assertThat(users.get("old", 1500)).isNull();
+  }
+
+  @Test
+  void overTheBoundTheLeastRecentlyActiveOfTheSampleIsEvicted() {
+    UserTable users = new UserTable(4, 1_000_000);
+    for (int u = 1; u <= 4; u++) {
+      users.getOrCreate("u" + u, u);
+    }
+    users.get("u1", 5).touch(5); // an event of u1 folded
+
+    users.getOrCreate("u5", 6); // five users, fewer than the sample: exact LRU
+
+    assertThat(users.size()).isEqualTo(4);
+    assertThat(users.get("u2", 7)).isNull();
+    assertThat(users.get("u1", 7)).isNotNull();
+    assertThat(users.get("u5", 7)).isNotNull();
+  }
+
+  @Test
+  void theUserJustAddedIsNeverTheVictimEvenWhenAllAreEquallyOld() {
+    UserTable users = new UserTable(1, 1_000_000);
+    for (int u = 0; u < 50; u++) {
+      UserEvents added = users.getOrCreate("u" + u, 0);
+
+      assertThat(users.get("u" + u, 0)).isSameAs(added);
+      assertThat(users.size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRestoredUserCountsAgainstTheBound() {
+    UserTable users = new UserTable(2, 1_000_000);
+    users.getOrCreate("a", 1);
+    users.getOrCreate("b", 2);
+
+    users.put("c", new UserEvents(), 3);
+
+    assertThat(users.size()).isEqualTo(2);
+    assertThat(users.get("c", 3)).isNotNull();
+    assertThat(users.get("a", 3)).isNull();
+  }
+
+  @Test
+  void forEachActiveSkipsIdleUsers() {
+    UserTable users = new UserTable(10, IDLE);
+    UserEvents old = users.getOrCreate("old", 0);
+    UserEvents recent = users.getOrCreate("recent", 900);
+    Map<String, UserEvents> seen = new HashMap<>();
+
+    users.forEachActive(1500, seen::put);
+
+    assertThat(seen).containsExactly(Map.entry("recent", recent));
+    assertThat(seen).doesNotContainValue(old);
+  }
+}
