@@ -133,7 +133,10 @@ public final class BatchFeatures {
       throw new IllegalArgumentException("to " + to + " is before from " + from);
     }
     Dictionary ids = new Dictionary();
-    List<long[]> payments = new ArrayList<>(); // time, terminal, merchant, device, card, payment
+    // time, terminal, merchant, device, card (dictionary ids), and the index of the payment's id in
+    // paymentIds: payment ids are unique, so interning them would only grow the dictionary.
+    List<long[]> payments = new ArrayList<>();
+    List<String> paymentIds = new ArrayList<>();
     List<long[]> sightings = new ArrayList<>(); // time, ip, user
     Map<String, Long> chargebacks = new HashMap<>();
     for (SpecificRecord r : events) {
@@ -146,8 +149,9 @@ public final class BatchFeatures {
               ids.id(p.getMerchantId()),
               ids.id(p.getDeviceId()),
               ids.id(p.getCardId()),
-              ids.id(p.getPaymentId())
+              paymentIds.size()
             });
+        paymentIds.add(p.getPaymentId());
         sight(sightings, ids, t, p.getIp(), p.getUserId());
       } else if (r instanceof DeviceEvent d && d.getEventTime() != null) {
         sight(sightings, ids, d.getEventTime().toEpochMilli(), d.getIp(), d.getUserId());
@@ -164,7 +168,7 @@ public final class BatchFeatures {
     sightings.sort((a, b) -> Long.compare(a[0], b[0]));
     long[] labelAt = new long[payments.size()];
     for (int i = 0; i < labelAt.length; i++) {
-      Long cb = chargebacks.get(ids.name((int) payments.get(i)[5]));
+      Long cb = chargebacks.get(paymentIds.get((int) payments.get(i)[5]));
       labelAt[i] = cb == null ? Long.MAX_VALUE : cb;
     }
     NavigableMap<Long, Day> days = new TreeMap<>();
