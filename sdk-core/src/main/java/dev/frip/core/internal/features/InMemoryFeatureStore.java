@@ -89,11 +89,14 @@ public final class InMemoryFeatureStore implements FeatureStore {
       return ObserveResult.REJECTED_MISSING_KEY;
     }
     long now = clock.millis();
-    ObserveResult check = EventFold.check(event, now + futureSkew);
+    ObserveResult check = EventFold.checkExceptBlankUser(event, now + futureSkew);
     if (check != ObserveResult.ACCEPTED) {
-      return check;
+      return check == ObserveResult.IGNORED ? check : EventFold.check(event, now + futureSkew);
     }
     UserEvents state = users.getOrCreate(EventFold.userId(event), now);
+    if (state == null) {
+      return ObserveResult.REJECTED_MISSING_KEY; // a blank user id
+    }
     int folded;
     synchronized (state) {
       folded = EventFold.fold(event, state, lateness, retention, maxEvents);
@@ -120,21 +123,30 @@ public final class InMemoryFeatureStore implements FeatureStore {
               + " needs "
               + FeatureCatalog.size());
     }
-    ObserveResult check = EventFold.check(payment, Long.MAX_VALUE);
-    if (check != ObserveResult.ACCEPTED) {
-      throw new IllegalArgumentException(
-          "payment " + payment.getPaymentId() + " cannot be featurised: " + check);
+    if (EventFold.checkExceptBlankUser(payment, Long.MAX_VALUE) != ObserveResult.ACCEPTED) {
+      throw notFeaturised(payment);
     }
     // A read is not activity: idle means no event folded.
     UserEvents state = users.get(payment.getUserId(), clock.millis());
     Scratch scratch = Scratch.get();
     if (state == null) {
+      if (payment.getUserId().isBlank()) {
+        throw notFeaturised(payment); // a held user passed this test when added
+      }
       FeatureKernel.compute(null, payment, batch, scratch, out);
       return;
     }
     synchronized (state) {
       FeatureKernel.compute(state, payment, batch, scratch, out);
     }
+  }
+
+  private static IllegalArgumentException notFeaturised(PaymentEvent payment) {
+    return new IllegalArgumentException(
+        "payment "
+            + payment.getPaymentId()
+            + " cannot be featurised: "
+            + EventFold.check(payment, Long.MAX_VALUE));
   }
 
   @Override

@@ -276,12 +276,13 @@ public final class UserEvents {
   }
 
   /**
-   * Loads a word of each of the {@code n} events before index {@code end} and of the oldest event,
-   * the rows a read is about to scan, so that their cache lines, when cold, are fetched together
-   * instead of one after another as the scan reaches them. The caller consumes the result.
+   * Loads a word of each of the {@code n} events before index {@code end}, of the oldest event and
+   * of the running totals, the words a read is about to use, so that their cache lines, when cold,
+   * are fetched together instead of one after another as the read reaches them. The caller consumes
+   * the result.
    */
   long prefetch(int end, int n) {
-    long x = size > 0 ? data[slot(0) * ROW] : 0;
+    long x = data[ROW * capacity] + (size > 0 ? data[slot(0) * ROW] : 0);
     for (int i = Math.max(0, end - n); i < end; i++) {
       x += data[slot(i) * ROW];
     }

@@ -48,13 +48,17 @@ final class UserTable {
   }
 
   /**
-   * The user's buffer, created (and the bounds enforced) when absent or idle. The caller folds into
+   * The user's buffer, created (and the bounds enforced) when absent or idle; {@code null} for a
+   * blank user id, which is never added (so a held user needs no such test). The caller folds into
    * it and then calls {@link UserEvents#touch}; a fresh buffer is touched already.
    */
   UserEvents getOrCreate(String user, long now) {
     UserEvents e = map.get(user);
     if (e != null && !idle(e, now)) {
       return e;
+    }
+    if (user.isBlank()) {
+      return null;
     }
     UserEvents fresh = new UserEvents();
     fresh.touch(now);

@@ -224,4 +224,46 @@ class UserEventsTest {
     assertThat(FeatureKernel.asin(0.5)).isEqualTo(Math.asin(0.5));
     assertThat(FeatureKernel.asin(1)).isEqualTo(Math.PI / 2);
   }
+
+  @Test
+  void theSineSeriesMatchesMathSinWhereItIsUsed() {
+    Random rnd = new Random(11);
+    for (int i = 0; i < 100_000; i++) {
+      double x = (rnd.nextDouble() * 2 - 1) * 0x1p-4 * (i % 2 == 0 ? 1 : rnd.nextDouble() * 1e-3);
+      assertThat(Math.abs(FeatureKernel.sin(x) - Math.sin(x)))
+          .as("sin(%s)", x)
+          .isLessThanOrEqualTo(Math.ulp(Math.sin(x)));
+    }
+    assertThat(FeatureKernel.sin(0)).isZero();
+    assertThat(FeatureKernel.sin(1)).isEqualTo(Math.sin(1));
+  }
+
+  @Test
+  void theSpeedMatchesTheTextbookHaversine() {
+    Random rnd = new Random(12);
+    for (int i = 0; i < 100_000; i++) {
+      float lat1 = (float) (rnd.nextDouble() * 170 - 85);
+      float lon1 = (float) (rnd.nextDouble() * 360 - 180);
+      double spread = i % 3 == 0 ? 180 : i % 3 == 1 ? 1 : 1e-3; // far, regional, same city
+      float lat2 =
+          (float) Math.max(-89.9, Math.min(89.9, lat1 + (rnd.nextDouble() * 2 - 1) * spread));
+      float lon2 = (float) (lon1 + (rnd.nextDouble() * 2 - 1) * spread);
+      long ms = 1_000 + rnd.nextInt(86_400_000);
+      double p1 = Math.toRadians(lat1);
+      double p2 = Math.toRadians(lat2);
+      double dl = Math.toRadians((double) lon2 - lon1);
+      double h =
+          Math.pow(Math.sin((p2 - p1) / 2), 2)
+              + Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(dl / 2), 2);
+      double want = 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h))) / (ms / 3_600_000.0);
+      double got = FeatureKernel.kmPerHour(lat1, lon1, lat2, lon2, ms);
+      assertThat(got)
+          .as("%s,%s -> %s,%s", lat1, lon1, lat2, lon2)
+          .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9 * want + 1e-12));
+    }
+    assertThat(FeatureKernel.kmPerHour(48.85f, 2.35f, 48.85f, 2.35f, 60_000)).isZero();
+    // Half the circumference in one hour.
+    assertThat(FeatureKernel.kmPerHour(0f, 0f, 0f, 180f, 3_600_000))
+        .isCloseTo(Math.PI * 6371.0088, org.assertj.core.data.Offset.offset(1e-6));
+  }
 }
