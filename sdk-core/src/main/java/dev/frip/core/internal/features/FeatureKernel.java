@@ -53,7 +53,9 @@ public final class FeatureKernel {
   private static final long DISTINCT_LONG = 7 * DAY;
   private static final double EARTH_RADIUS_KM = 6371.0088;
   private static final long MIN_ELAPSED_MS = 1000L;
-  private static final int PREFETCH_EVENTS = 16;
+
+  /** Events before the newest whose rows a read touches first: about a week at two a day. */
+  public static final int PREFETCH_EVENTS = 16;
 
   private FeatureKernel() {}
 

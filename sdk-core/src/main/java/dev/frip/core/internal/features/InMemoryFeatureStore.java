@@ -99,6 +99,11 @@ public final class InMemoryFeatureStore implements FeatureStore {
     }
     int folded;
     synchronized (state) {
+      if (event instanceof PaymentEvent) {
+        // A payment's vector is read around its fold (before, to score it; after, in a replay):
+        // fetch the rows that read touches together with the ones the fold touches.
+        Scratch.get().sink += state.prefetch(state.size(), FeatureKernel.PREFETCH_EVENTS);
+      }
       folded = EventFold.fold(event, state, lateness, retention, maxEvents);
       state.touch(now);
     }
