@@ -90,4 +90,79 @@ class UserTableTest {
     assertThat(seen).containsExactly(Map.entry("recent", recent));
     assertThat(seen).doesNotContainValue(old);
   }
+
+  @Test
+  void concurrentCreatorsOfTheSameUsersGetOneBufferEach() throws Exception {
+    int n = 20_000;
+    UserTable users = new UserTable(1_000_000, 1_000_000);
+    UserEvents[][] got = new UserEvents[4][n];
+    Thread[] threads = new Thread[got.length];
+    for (int w = 0; w < threads.length; w++) {
+      int id = w;
+      threads[w] =
+          new Thread(
+              () -> {
+                java.util.List<Integer> order = new java.util.ArrayList<>();
+                for (int u = 0; u < n; u++) {
+                  order.add(u);
+                }
+                java.util.Collections.shuffle(order, new java.util.Random(id));
+                for (int u : order) {
+                  got[id][u] = users.getOrCreate("u" + u, 1);
+                }
+              });
+      threads[w].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(users.size()).isEqualTo(n);
+    for (int u = 0; u < n; u++) {
+      UserEvents held = users.get("u" + u, 1);
+      assertThat(held).as("u%d", u).isNotNull();
+      for (UserEvents[] g : got) {
+        assertThat(g[u]).as("u%d", u).isSameAs(held);
+      }
+    }
+  }
+
+  @Test
+  void aReaderNeverMissesAUserAddedBeforeItsLookUpWhileTheTableGrows() throws Exception {
+    int n = 100_000;
+    UserTable users = new UserTable(1_000_000, 1_000_000);
+    java.util.concurrent.atomic.AtomicInteger added =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    Thread[] readers = new Thread[2];
+    for (int r = 0; r < readers.length; r++) {
+      long seed = r;
+      readers[r] =
+          new Thread(
+              () -> {
+                java.util.Random rnd = new java.util.Random(seed);
+                while (added.get() < n) {
+                  int upTo = added.get();
+                  if (upTo == 0) {
+                    continue;
+                  }
+                  if (users.get("u" + rnd.nextInt(upTo), 1) == null) {
+                    misses.incrementAndGet();
+                  }
+                  reads.incrementAndGet();
+                }
+              });
+      readers[r].start();
+    }
+    for (int u = 0; u < n; u++) {
+      users.getOrCreate("u" + u, 1);
+      added.set(u + 1);
+    }
+    for (Thread t : readers) {
+      t.join();
+    }
+    assertThat(reads.get()).isPositive();
+    assertThat(misses.get()).isZero();
+    assertThat(users.size()).isEqualTo(n);
+  }
 }
