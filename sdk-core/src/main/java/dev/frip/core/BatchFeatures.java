@@ -11,12 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -132,31 +130,19 @@ public final class BatchFeatures {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("to " + to + " is before from " + from);
     }
-    Dictionary ids = new Dictionary();
-    // time, terminal, merchant, device, card (dictionary ids), and the index of the payment's id in
-    // paymentIds: payment ids are unique, so interning them would only grow the dictionary.
-    List<long[]> payments = new ArrayList<>();
-    List<String> paymentIds = new ArrayList<>();
-    List<long[]> sightings = new ArrayList<>(); // time, ip, user
+    // Everything is held in primitive arrays and int-coded ids, one dictionary per kind of id: the
+    // history is millions of events, and an object per event or per id would be most of the work.
+    History h = new History();
     Map<String, Long> chargebacks = new HashMap<>();
     for (SpecificRecord r : events) {
       if (r instanceof PaymentEvent p && p.getEventTime() != null) {
         long t = p.getEventTime().toEpochMilli();
-        payments.add(
-            new long[] {
-              t,
-              ids.id(p.getTerminalId()),
-              ids.id(p.getMerchantId()),
-              ids.id(p.getDeviceId()),
-              ids.id(p.getCardId()),
-              paymentIds.size()
-            });
-        paymentIds.add(p.getPaymentId());
-        sight(sightings, ids, t, p.getIp(), p.getUserId());
+        h.payment(t, p);
+        h.sight(t, p.getIp(), p.getUserId());
       } else if (r instanceof DeviceEvent d && d.getEventTime() != null) {
-        sight(sightings, ids, d.getEventTime().toEpochMilli(), d.getIp(), d.getUserId());
+        h.sight(d.getEventTime().toEpochMilli(), d.getIp(), d.getUserId());
       } else if (r instanceof GeoEvent g && g.getEventTime() != null) {
-        sight(sightings, ids, g.getEventTime().toEpochMilli(), g.getIp(), g.getUserId());
+        h.sight(g.getEventTime().toEpochMilli(), g.getIp(), g.getUserId());
       } else if (r instanceof RefundEvent f
           && f.getRefundType() == RefundType.CHARGEBACK
           && f.getEventTime() != null
@@ -164,99 +150,193 @@ public final class BatchFeatures {
         chargebacks.merge(f.getPaymentId(), f.getEventTime().toEpochMilli(), Math::min);
       }
     }
-    payments.sort((a, b) -> Long.compare(a[0], b[0]));
-    sightings.sort((a, b) -> Long.compare(a[0], b[0]));
-    long[] labelAt = new long[payments.size()];
-    for (int i = 0; i < labelAt.length; i++) {
-      Long cb = chargebacks.get(paymentIds.get((int) payments.get(i)[5]));
-      labelAt[i] = cb == null ? Long.MAX_VALUE : cb;
-    }
+    h.sort(chargebacks);
     NavigableMap<Long, Day> days = new TreeMap<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       long asOf = d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-      days.put(asOf, computeDay(asOf, payments, labelAt, sightings, ids));
+      days.put(asOf, h.day(asOf));
     }
     return new BatchFeatures(days);
   }
 
-  private static void sight(List<long[]> out, Dictionary ids, long t, String ip, String user) {
-    if (ip != null && user != null) {
-      out.add(new long[] {t, ids.id(ip), ids.id(user)});
+  /**
+   * The events {@link #compute} reads, column by column: payments (time, terminal, merchant, device
+   * and card ids, payment id) and sightings (time, IP, user) of an IP, each sorted by time.
+   */
+  private static final class History {
+    private final Dictionary terminalIds = new Dictionary();
+    private final Dictionary merchantIds = new Dictionary();
+    private final Dictionary deviceIds = new Dictionary();
+    private final Dictionary cardIds = new Dictionary();
+    private final Dictionary ipIds = new Dictionary();
+    private final Dictionary userIds = new Dictionary();
+
+    private int payments;
+    private long[] paymentTime = new long[1024];
+    private int[] terminal = new int[1024];
+    private int[] merchant = new int[1024];
+    private int[] device = new int[1024];
+    private int[] card = new int[1024];
+    // Payment ids are unique: kept in a list for the chargeback look-up, never interned.
+    private String[] paymentId = new String[1024];
+    private long[] labelAt;
+
+    private int sightings;
+    private long[] sightingTime = new long[1024];
+    private int[] ip = new int[1024];
+    private int[] user = new int[1024];
+
+    void payment(long t, PaymentEvent p) {
+      if (payments == paymentTime.length) {
+        int n = payments * 2;
+        paymentTime = Arrays.copyOf(paymentTime, n);
+        terminal = Arrays.copyOf(terminal, n);
+        merchant = Arrays.copyOf(merchant, n);
+        device = Arrays.copyOf(device, n);
+        card = Arrays.copyOf(card, n);
+        paymentId = Arrays.copyOf(paymentId, n);
+      }
+      int i = payments++;
+      paymentTime[i] = t;
+      terminal[i] = terminalIds.id(p.getTerminalId());
+      merchant[i] = merchantIds.id(p.getMerchantId());
+      device[i] = deviceIds.id(p.getDeviceId());
+      card[i] = cardIds.id(p.getCardId());
+      paymentId[i] = p.getPaymentId();
+    }
+
+    void sight(long t, String ipAddress, String userId) {
+      if (ipAddress == null || userId == null) {
+        return;
+      }
+      if (sightings == sightingTime.length) {
+        int n = sightings * 2;
+        sightingTime = Arrays.copyOf(sightingTime, n);
+        ip = Arrays.copyOf(ip, n);
+        user = Arrays.copyOf(user, n);
+      }
+      int i = sightings++;
+      sightingTime[i] = t;
+      ip[i] = ipIds.id(ipAddress);
+      user[i] = userIds.id(userId);
+    }
+
+    /** Sorts both by time and finds each payment's earliest chargeback time. */
+    void sort(Map<String, Long> chargebacks) {
+      int[] order = byTime(paymentTime, payments);
+      paymentTime = permute(paymentTime, order);
+      terminal = permute(terminal, order);
+      merchant = permute(merchant, order);
+      device = permute(device, order);
+      card = permute(card, order);
+      labelAt = new long[payments];
+      for (int i = 0; i < payments; i++) {
+        Long cb = chargebacks.get(paymentId[order[i]]);
+        labelAt[i] = cb == null ? Long.MAX_VALUE : cb;
+      }
+      paymentId = null;
+      order = byTime(sightingTime, sightings);
+      sightingTime = permute(sightingTime, order);
+      ip = permute(ip, order);
+      user = permute(user, order);
+    }
+
+    Day day(long asOf) {
+      long riskEnd = asOf - LABEL_DELAY;
+      // Per terminal and merchant: count7, fraud7, count30, fraud30.
+      long[] terminals = new long[4 * terminalIds.size()];
+      long[] merchants = new long[4 * merchantIds.size()];
+      // The Handbook's right-closed windows (D - (7 + n)d, D - 7d].
+      int lo = firstAtOrAfter(paymentTime, payments, riskEnd - RISK_WINDOWS[1] + 1);
+      int hi = firstAtOrAfter(paymentTime, payments, riskEnd + 1);
+      for (int i = lo; i < hi; i++) {
+        boolean fraud = labelAt[i] < asOf;
+        boolean in7 = paymentTime[i] > riskEnd - RISK_WINDOWS[0];
+        if (terminal[i] >= 0) {
+          tally(terminals, terminal[i], fraud, in7);
+        }
+        if (merchant[i] >= 0) {
+          tally(merchants, merchant[i], fraud, in7);
+        }
+      }
+      lo = firstAtOrAfter(paymentTime, payments, asOf - ENTITY_WINDOW);
+      hi = firstAtOrAfter(paymentTime, payments, asOf);
+      long[] pairs = new long[hi - lo];
+      int n = 0;
+      for (int i = lo; i < hi; i++) {
+        if (device[i] >= 0 && card[i] >= 0) {
+          pairs[n++] = (long) device[i] << 32 | card[i];
+        }
+      }
+      Map<String, Integer> cards = distinct(pairs, n, deviceIds);
+      lo = firstAtOrAfter(sightingTime, sightings, asOf - ENTITY_WINDOW);
+      hi = firstAtOrAfter(sightingTime, sightings, asOf);
+      pairs = new long[hi - lo];
+      for (int i = lo; i < hi; i++) {
+        pairs[i - lo] = (long) ip[i] << 32 | user[i];
+      }
+      Map<String, Integer> users = distinct(pairs, pairs.length, ipIds);
+      return new Day(risks(terminals, terminalIds), risks(merchants, merchantIds), cards, users);
     }
   }
 
-  private static Day computeDay(
-      long asOf, List<long[]> payments, long[] labelAt, List<long[]> sightings, Dictionary ids) {
-    long riskEnd = asOf - LABEL_DELAY;
-    Map<Long, long[]> terminals = new HashMap<>(); // id -> count7, fraud7, count30, fraud30
-    Map<Long, long[]> merchants = new HashMap<>();
-    // The Handbook's right-closed windows (D - (7 + n)d, D - 7d].
-    int lo = firstAtOrAfter(payments, riskEnd - RISK_WINDOWS[1] + 1);
-    int hi = firstAtOrAfter(payments, riskEnd + 1);
-    for (int i = lo; i < hi; i++) {
-      long[] p = payments.get(i);
-      boolean fraud = labelAt[i] < asOf;
-      boolean in7 = p[0] > riskEnd - RISK_WINDOWS[0];
-      if (p[1] >= 0) {
-        tally(terminals.computeIfAbsent(p[1], k -> new long[4]), fraud, in7);
-      }
-      if (p[2] >= 0) {
-        tally(merchants.computeIfAbsent(p[2], k -> new long[4]), fraud, in7);
-      }
-    }
-    Map<String, Set<Long>> cards = new HashMap<>();
-    for (int i = firstAtOrAfter(payments, asOf - ENTITY_WINDOW);
-        i < firstAtOrAfter(payments, asOf);
-        i++) {
-      long[] p = payments.get(i);
-      if (p[3] >= 0 && p[4] >= 0) {
-        cards.computeIfAbsent(ids.name((int) p[3]), k -> new HashSet<>()).add(p[4]);
-      }
-    }
-    Map<String, Set<Long>> users = new HashMap<>();
-    for (int i = firstAtOrAfter(sightings, asOf - ENTITY_WINDOW);
-        i < firstAtOrAfter(sightings, asOf);
-        i++) {
-      long[] s = sightings.get(i);
-      users.computeIfAbsent(ids.name((int) s[1]), k -> new HashSet<>()).add(s[2]);
-    }
-    return new Day(risks(terminals, ids), risks(merchants, ids), sizes(cards), sizes(users));
-  }
-
-  private static void tally(long[] c, boolean fraud, boolean in7) {
-    c[2]++;
-    c[3] += fraud ? 1 : 0;
+  private static void tally(long[] counts, int id, boolean fraud, boolean in7) {
+    int c = 4 * id;
+    counts[c + 2]++;
+    counts[c + 3] += fraud ? 1 : 0;
     if (in7) {
-      c[0]++;
-      c[1] += fraud ? 1 : 0;
+      counts[c]++;
+      counts[c + 1] += fraud ? 1 : 0;
     }
   }
 
-  private static Map<String, double[]> risks(Map<Long, long[]> counts, Dictionary ids) {
+  /** The risks of every id that had a payment in the window (count30 > 0). */
+  private static Map<String, double[]> risks(long[] counts, Dictionary ids) {
     Map<String, double[]> out = new HashMap<>();
-    for (Map.Entry<Long, long[]> e : counts.entrySet()) {
-      long[] c = e.getValue();
-      out.put(
-          ids.name(e.getKey().intValue()),
-          new double[] {
-            c[0] == 0 ? 0.0 : c[1] / (double) c[0], c[2] == 0 ? 0.0 : c[3] / (double) c[2]
-          });
+    for (int id = 0; id < ids.size(); id++) {
+      int c = 4 * id;
+      if (counts[c + 2] > 0) {
+        out.put(
+            ids.name(id),
+            new double[] {
+              counts[c] == 0 ? 0.0 : counts[c + 1] / (double) counts[c],
+              counts[c + 3] / (double) counts[c + 2]
+            });
+      }
     }
     return out;
   }
 
-  private static Map<String, Integer> sizes(Map<String, Set<Long>> sets) {
+  /**
+   * Distinct values per key of the first {@code n} of {@code pairs} (key in the high half, value in
+   * the low half, both dictionary ids): sorted, then counted run by run.
+   */
+  private static Map<String, Integer> distinct(long[] pairs, int n, Dictionary keys) {
+    Arrays.sort(pairs, 0, n);
     Map<String, Integer> out = new HashMap<>();
-    sets.forEach((k, v) -> out.put(k, v.size()));
+    int i = 0;
+    while (i < n) {
+      int key = (int) (pairs[i] >>> 32);
+      int count = 0;
+      long previous = -1;
+      for (; i < n && (int) (pairs[i] >>> 32) == key; i++) {
+        if (pairs[i] != previous) {
+          count++;
+          previous = pairs[i];
+        }
+      }
+      out.put(keys.name(key), count);
+    }
     return out;
   }
 
-  private static int firstAtOrAfter(List<long[]> sorted, long time) {
+  /** The first of the {@code n} sorted {@code times} at or after {@code time}. */
+  private static int firstAtOrAfter(long[] times, int n, long time) {
     int lo = 0;
-    int hi = sorted.size();
+    int hi = n;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (sorted.get(mid)[0] < time) {
+      if (times[mid] < time) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -265,25 +345,123 @@ public final class BatchFeatures {
     return lo;
   }
 
-  /** Interns ids to dense ints; -1 for null. */
-  private static final class Dictionary {
-    private final Map<String, Integer> ids = new HashMap<>();
-    private final List<String> names = new ArrayList<>();
+  /** The positions of the first {@code n} {@code times} in time order, ties in position order. */
+  private static int[] byTime(long[] times, int n) {
+    int[] order = new int[n];
+    if (n == 0) {
+      return order;
+    }
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, times[i]);
+      max = Math.max(max, times[i]);
+    }
+    int indexBits = 32 - Integer.numberOfLeadingZeros(n);
+    long span = max - min;
+    if (span >= 0 && span < 1L << (63 - indexBits)) {
+      // One primitive sort of (time - min, position) packed into a long.
+      long[] keys = new long[n];
+      for (int i = 0; i < n; i++) {
+        keys[i] = (times[i] - min) << indexBits | i;
+      }
+      Arrays.sort(keys);
+      long mask = (1L << indexBits) - 1;
+      for (int i = 0; i < n; i++) {
+        order[i] = (int) (keys[i] & mask);
+      }
+    } else {
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, (a, b) -> Long.compare(times[a], times[b]));
+      for (int i = 0; i < n; i++) {
+        order[i] = boxed[i];
+      }
+    }
+    return order;
+  }
 
-    long id(String s) {
+  private static long[] permute(long[] values, int[] order) {
+    long[] out = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      out[i] = values[order[i]];
+    }
+    return out;
+  }
+
+  private static int[] permute(int[] values, int[] order) {
+    int[] out = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      out[i] = values[order[i]];
+    }
+    return out;
+  }
+
+  /**
+   * Interns ids to dense ints, -1 for null: open addressing over the strings themselves, compared
+   * by identity first (ids read from a table are often one shared instance), no boxing.
+   */
+  private static final class Dictionary {
+    private String[] slots = new String[1024];
+    private int[] slotIds = new int[1024];
+    private String[] names = new String[1024];
+    private int size;
+
+    int id(String s) {
       if (s == null) {
         return -1;
       }
-      return ids.computeIfAbsent(
-          s,
-          k -> {
-            names.add(k);
-            return names.size() - 1;
-          });
+      int mask = slots.length - 1;
+      for (int i = spread(s.hashCode()) & mask; ; i = (i + 1) & mask) {
+        String k = slots[i];
+        if (k == null) {
+          break;
+        }
+        if (k == s || k.equals(s)) {
+          return slotIds[i];
+        }
+      }
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+      }
+      names[size] = s;
+      if (size + 1 > slots.length >>> 1) {
+        rehash(slots.length * 2);
+      }
+      put(s, size);
+      return size++;
+    }
+
+    private void put(String s, int id) {
+      int mask = slots.length - 1;
+      int i = spread(s.hashCode()) & mask;
+      while (slots[i] != null) {
+        i = (i + 1) & mask;
+      }
+      slots[i] = s;
+      slotIds[i] = id;
+    }
+
+    private void rehash(int capacity) {
+      slots = new String[capacity];
+      slotIds = new int[capacity];
+      for (int id = 0; id < size; id++) {
+        put(names[id], id);
+      }
+    }
+
+    private static int spread(int h) {
+      return h * 0x9E37_79B9 >>> 7 ^ h;
+    }
+
+    int size() {
+      return size;
     }
 
     String name(int id) {
-      return names.get(id);
+      return names[id];
     }
   }
 

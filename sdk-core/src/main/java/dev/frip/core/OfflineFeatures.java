@@ -139,8 +139,8 @@ public final class OfflineFeatures {
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(vectorFor, "vectorFor");
     Map<String, Label> labels = labels(labelEvents);
-    Map<String, UserEvents> users = new HashMap<>();
-    Map<ObserveResult, Long> outcomes = new EnumMap<>(ObserveResult.class);
+    Users users = new Users();
+    long[] counts = new long[ObserveResult.values().length]; // by outcome, no boxing per event
     double[] vector = new double[FeatureCatalog.size()];
     Scratch scratch = Scratch.get();
     long previous = Long.MIN_VALUE;
@@ -167,7 +167,7 @@ public final class OfflineFeatures {
           rows += flush(pending, pendingStates, labels, scratch, vector, sink);
         }
         previous = time;
-        UserEvents state = users.computeIfAbsent(EventFold.userId(e), k -> new UserEvents());
+        UserEvents state = users.get(EventFold.userId(e));
         int folded = EventFold.fold(e, state, 0L, FeatureCatalog.LONGEST_WINDOW_MS, maxEvents);
         if (folded == UserEvents.DUPLICATE) {
           check = ObserveResult.DUPLICATE;
@@ -176,9 +176,15 @@ public final class OfflineFeatures {
           pendingStates.add(state);
         }
       }
-      outcomes.merge(check, 1L, Long::sum);
+      counts[check.ordinal()]++;
     }
     rows += flush(pending, pendingStates, labels, scratch, vector, sink);
+    Map<ObserveResult, Long> outcomes = new EnumMap<>(ObserveResult.class);
+    for (ObserveResult o : ObserveResult.values()) {
+      if (counts[o.ordinal()] > 0) {
+        outcomes.put(o, counts[o.ordinal()]);
+      }
+    }
     return new Summary(rows, Collections.unmodifiableMap(outcomes));
   }
 
@@ -220,6 +226,58 @@ public final class OfflineFeatures {
       }
     }
     return labels;
+  }
+
+  /**
+   * Each user's events, by user id: open addressing over the ids themselves, compared by identity
+   * first (ids read from a table are often one shared instance, their hash cached), with no node
+   * per user. Millions of users are looked up once per event.
+   */
+  private static final class Users {
+    private String[] ids = new String[16];
+    private UserEvents[] states = new UserEvents[16];
+    private int size;
+
+    /** The user's events, created empty on first sight. */
+    UserEvents get(String id) {
+      int mask = ids.length - 1;
+      int i = slot(id, mask);
+      for (String k = ids[i]; k != null; i = (i + 1) & mask, k = ids[i]) {
+        if (k == id || k.equals(id)) {
+          return states[i];
+        }
+      }
+      UserEvents created = new UserEvents();
+      ids[i] = id;
+      states[i] = created;
+      if (++size > ids.length >>> 1) {
+        grow();
+      }
+      return created;
+    }
+
+    private void grow() {
+      String[] oldIds = ids;
+      UserEvents[] oldStates = states;
+      ids = new String[oldIds.length * 2];
+      states = new UserEvents[oldIds.length * 2];
+      int mask = ids.length - 1;
+      for (int j = 0; j < oldIds.length; j++) {
+        if (oldIds[j] != null) {
+          int i = slot(oldIds[j], mask);
+          while (ids[i] != null) {
+            i = (i + 1) & mask;
+          }
+          ids[i] = oldIds[j];
+          states[i] = oldStates[j];
+        }
+      }
+    }
+
+    private static int slot(String id, int mask) {
+      int h = id.hashCode() * 0x9E37_79B9;
+      return (h ^ h >>> 16) & mask;
+    }
   }
 
   private static long eventTime(SpecificRecord e) {

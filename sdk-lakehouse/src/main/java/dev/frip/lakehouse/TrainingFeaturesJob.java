@@ -14,6 +14,7 @@ import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.QualityGate;
+import dev.frip.lakehouse.internal.StringPool;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DateType;
 import io.delta.kernel.types.DoubleType;
@@ -30,9 +31,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -144,6 +147,10 @@ public final class TrainingFeaturesJob {
           .add("amount_minor", LongType.LONG)
           .add("refund_type", StringType.STRING)
           .add("fraud_scenario", StringType.STRING);
+
+  /** Id columns of the read schemas whose values recur across rows, files and tables. */
+  private static final List<String> ID_COLUMNS =
+      List.of("user_id", "card_id", "merchant_id", "terminal_id", "device_id", "ip");
 
   /** Every read schema starts with these two columns. */
   private static final int EVENT_ID = 0;
@@ -475,13 +482,21 @@ public final class TrainingFeaturesJob {
     History(LocalDate date, LocalDate paymentsTo, LocalDate refundsTo) {
       LocalDate batchFrom = date.minusDays(BATCH_HISTORY_DAYS);
       LocalDate userFrom = date.minusDays(USER_HISTORY_DAYS);
+      // Ids recur across days and tables: one instance each (a user's id once, not once per
+      // event) keeps the history's live set, and the collectors' time, down.
+      Map<String, StringPool> ids = new HashMap<>();
+      for (String column : ID_COLUMNS) {
+        ids.put(column, new StringPool());
+      }
       payments =
           lake.reader(lake.silverPath())
               .read(
-                  DeltaTable.dateBetween(Lakehouse.EVENT_DATE, batchFrom, paymentsTo), SILVER_READ);
-      geo = bronze(Topics.GEO_EVENTS.name(), userFrom, date, GEO_READ);
-      devices = bronze(Topics.DEVICES.name(), userFrom, date, DEVICE_READ);
-      refunds = bronze(Topics.REFUNDS.name(), batchFrom, refundsTo, REFUND_READ);
+                  DeltaTable.dateBetween(Lakehouse.EVENT_DATE, batchFrom, paymentsTo),
+                  SILVER_READ,
+                  ids);
+      geo = bronze(Topics.GEO_EVENTS.name(), userFrom, date, GEO_READ, ids);
+      devices = bronze(Topics.DEVICES.name(), userFrom, date, DEVICE_READ, ids);
+      refunds = bronze(Topics.REFUNDS.name(), batchFrom, refundsTo, REFUND_READ, ids);
       refundTypes = new RefundType[refunds.size()];
       for (int r = 0; r < refundTypes.length; r++) {
         String t = refunds.getString(r, 5);
@@ -494,9 +509,14 @@ public final class TrainingFeaturesJob {
       size = refundStart + refunds.size();
     }
 
-    private Columns bronze(String topic, LocalDate from, LocalDate to, StructType columns) {
+    private Columns bronze(
+        String topic,
+        LocalDate from,
+        LocalDate to,
+        StructType columns,
+        Map<String, StringPool> ids) {
       return lake.reader(lake.root() + "/bronze/" + topic)
-          .read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns);
+          .read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns, ids);
     }
 
     boolean isRefund(int g) {

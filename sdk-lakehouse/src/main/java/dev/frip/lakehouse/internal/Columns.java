@@ -182,6 +182,21 @@ public final class Columns {
   }
 
   /**
+   * Replaces the strings of each column that has a pool in {@code pools} (one per column, null for
+   * none) by the pool's instance.
+   */
+  void intern(StringPool[] pools) {
+    for (int c = 0; c < data.length; c++) {
+      if (pools[c] != null && kinds[c] == STRING) {
+        String[] s = (String[]) data[c];
+        for (int r = 0; r < size; r++) {
+          s[r] = pools[c].intern(s[r]);
+        }
+      }
+    }
+  }
+
+  /**
    * Keeps the first {@code rows} rows and drops the others (the arrays keep their length), e.g.
    * after filling fewer rows than {@link #allocate}d.
    *

@@ -42,7 +42,7 @@ import org.apache.parquet.schema.Type;
  * by column, with parquet-mr's column readers: no record assembly and no Kernel column vectors in
  * between. Partition columns (absent from the file) take the file's partition value. Repeated
  * strings of a column share one {@code String} (decoded once), as {@link Columns#append} shares
- * them.
+ * them; a column given a {@link StringPool} takes its strings from the pool instead, without limit.
  *
  * <p>Only files whose columns have exactly the physical types Kernel's writer gives the read types
  * are read this way; {@link #read} returns empty for any other file, and the caller reads it with
@@ -63,8 +63,11 @@ final class ColumnsParquetReader {
    * Reads all rows of the file at {@code path}, projected to {@code readSchema}; columns named in
    * {@code partitionValues} (serialized dates, or null) are filled from there. Empty when a column
    * is missing from the file or stored with another physical type.
+   *
+   * @param pools per read column, the pool its strings come from, or null (the array too)
    */
-  Optional<Columns> read(String path, StructType readSchema, Map<String, String> partitionValues) {
+  Optional<Columns> read(
+      String path, StructType readSchema, Map<String, String> partitionValues, StringPool[] pools) {
     try (ParquetFileReader r =
         ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       MessageType fileSchema = r.getFooter().getFileMetaData().getSchema();
@@ -118,7 +121,13 @@ final class ColumnsParquetReader {
         for (int c = 0; c < n; c++) {
           if (fileColumn[c] >= 0) {
             readColumn(
-                store.getColumnReader(descriptors.get(fileColumn[c])), out, c, base, rows, shared);
+                store.getColumnReader(descriptors.get(fileColumn[c])),
+                out,
+                c,
+                base,
+                rows,
+                shared,
+                pools == null ? null : pools[c]);
           }
         }
         base += rows;
@@ -171,13 +180,21 @@ final class ColumnsParquetReader {
 
   /** Reads one column chunk of {@code rows} values into rows {@code base..} of column {@code c}. */
   private static void readColumn(
-      ColumnReader cr, Columns out, int c, int base, int rows, Map<Binary, String>[] shared) {
+      ColumnReader cr,
+      Columns out,
+      int c,
+      int base,
+      int rows,
+      Map<Binary, String>[] shared,
+      StringPool pool) {
     int maxDef = cr.getDescriptor().getMaxDefinitionLevel();
     Object data = out.data(c);
     if (data instanceof String[] s) {
       for (int i = 0; i < rows; i++, cr.consume()) {
         if (cr.getCurrentDefinitionLevel() < maxDef) {
           out.setNull(base + i, c);
+        } else if (pool != null) {
+          s[base + i] = pool.intern(cr.getBinary().toStringUsingUTF8());
         } else {
           s[base + i] = string(cr.getBinary(), shared, c);
         }

@@ -416,6 +416,15 @@ public final class DeltaTable {
    * column the table lacks or holds with another type is an error.
    */
   public Columns read(Predicate filter, StructType columns) {
+    return read(filter, columns, Map.of());
+  }
+
+  /**
+   * As {@link #read(Predicate, StructType)}, with the strings of the columns named in {@code pools}
+   * taken from their pool: one instance per distinct value across every file read (and every read
+   * given the same pool), for id columns that repeat across files.
+   */
+  public Columns read(Predicate filter, StructType columns, Map<String, StringPool> pools) {
     Optional<Snapshot> snap = snapshot();
     if (snap.isEmpty()) {
       return Columns.empty(columns, 0);
@@ -438,6 +447,10 @@ public final class DeltaTable {
     Row scanState = scan.getScanState(engine);
     List<Row> files = scanFiles(scan);
     boolean direct = columnsReader != null && columnMappingOff(scanState, readSchema, snap.get());
+    StringPool[] byColumn = new StringPool[readSchema.length()];
+    for (int c = 0; c < byColumn.length; c++) {
+      byColumn[c] = pools.get(readSchema.at(c).getName());
+    }
     // Files are read in parallel and concatenated in scan order, as a sequential read would.
     List<Columns> parts =
         files.parallelStream()
@@ -448,13 +461,15 @@ public final class DeltaTable {
                         columnsReader.read(
                             KernelActions.fileStatus(f).getPath(),
                             readSchema,
-                            KernelActions.partitionValues(f));
+                            KernelActions.partitionValues(f),
+                            byColumn);
                     if (read.isPresent()) {
                       return read.get();
                     }
                   }
                   Columns part = Columns.empty(readSchema, 1024);
                   readFile(scanState, f, readSchema, part::append);
+                  part.intern(byColumn);
                   return part;
                 })
             .toList();

@@ -205,16 +205,16 @@ class ColumnsParquetWriterTest {
     String file = KernelActions.fileStatus(scanFiles(engine, t).get(0)).getPath();
     ColumnsParquetReader reader = new ColumnsParquetReader(conf());
     StructType missing = new StructType().add("absent", LongType.LONG, true);
-    assertThat(reader.read(file, missing, Map.of())).isEmpty();
+    assertThat(reader.read(file, missing, Map.of(), null)).isEmpty();
     StructType otherType = new StructType().add("n", LongType.LONG, true);
-    assertThat(reader.read(file, otherType, Map.of())).isEmpty();
+    assertThat(reader.read(file, otherType, Map.of(), null)).isEmpty();
     StructType stringPartition = new StructType().add("event_date", StringType.STRING, true);
-    assertThat(reader.read(file, stringPartition, Map.of("event_date", "x"))).isEmpty();
+    assertThat(reader.read(file, stringPartition, Map.of("event_date", "x"), null)).isEmpty();
     StructType some =
         new StructType().add("count", LongType.LONG, false).add("event_date", DateType.DATE, true);
     Map<String, String> nullPartition = new HashMap<>();
     nullPartition.put("event_date", null);
-    Columns read = reader.read(file, some, nullPartition).orElseThrow();
+    Columns read = reader.read(file, some, nullPartition, null).orElseThrow();
     assertThat(read.size()).isEqualTo(100);
     assertThat(read.row(7)).containsExactly(7L, null);
   }

@@ -129,6 +129,37 @@ class DeltaTableTest {
   }
 
   @Test
+  void pooledColumnsShareOneInstancePerValueAcrossFilesAndTables() {
+    DeltaTable t = table(SCHEMA);
+    t.append(rows(row("u1", 1, D1), row("u2", 2, D1)), Map.of());
+    t.append(rows(row("u1", 3, D2), row("u2", 4, D2), row("u3", 5, D2)), Map.of());
+    DeltaTable other =
+        new DeltaTable(engine, dir.resolve("o").toString(), SCHEMA, "event_date", 0, conf);
+    other.replacePartition(D1, columns(3, D1), 1);
+    StringPool pool = new StringPool();
+    Columns read = t.read(null, SCHEMA, Map.of("id", pool));
+    Columns plain = t.read(null, SCHEMA);
+    Columns more = other.read(null, SCHEMA, Map.of("id", pool));
+
+    assertThat(read.size()).isEqualTo(5);
+    for (int r = 0; r < read.size(); r++) {
+      assertThat(read.row(r)).containsExactly(plain.row(r)); // same rows, same order
+      assertThat(read.getString(r, 0)).isSameAs(pool.intern(new String(read.getString(r, 0))));
+    }
+    assertThat(pool.size()).isEqualTo(3 + 3); // u1..u3, c0..c2
+    assertThat(more.getString(0, 0)).isSameAs(pool.intern("c0"));
+    // Rows read with Kernel (a file with a deletion vector, or not written by Kernel) are pooled
+    // after the read, the same way.
+    Columns kernelRead = Columns.allocate(SCHEMA, 3);
+    kernelRead.setString(0, 0, new String("u1"));
+    kernelRead.setString(1, 0, new String("u9"));
+    kernelRead.intern(new StringPool[] {pool, null, null, null, null, null, null, null});
+    assertThat(kernelRead.getString(0, 0)).isSameAs(read.getString(0, 0));
+    assertThat(kernelRead.getString(1, 0)).isSameAs(pool.intern(new String("u9")));
+    assertThat(kernelRead.getString(2, 0)).isNull(); // never set: stays null
+  }
+
+  @Test
   void columnarReplaceRefusesAnotherPartitionANullInARequiredColumnAndAnotherSchema() {
     DeltaTable t = table(SCHEMA);
     assertThatThrownBy(() -> t.replacePartition(D2, columns(2, D1)))

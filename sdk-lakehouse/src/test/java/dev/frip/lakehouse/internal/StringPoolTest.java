@@ -1,0 +1,47 @@
+package dev.frip.lakehouse.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class StringPoolTest {
+
+  @Test
+  void equalValuesBecomeTheFirstInstanceAndNullStaysNull() {
+    StringPool pool = new StringPool();
+    String a = new String("user-1");
+    String b = new String("user-1");
+    assertThat(pool.intern(a)).isSameAs(a);
+    assertThat(pool.intern(b)).isSameAs(a);
+    assertThat(pool.intern(null)).isNull();
+    assertThat(pool.size()).isEqualTo(1);
+  }
+
+  @Test
+  void manyValuesFromSeveralThreadsKeepOneInstanceEach() {
+    StringPool pool = new StringPool();
+    int distinct = 50_000;
+    // Every value interned by four threads at once (segments grow while others probe).
+    List<String> seen = new ArrayList<>();
+    ConcurrentHashMap<String, String> first = new ConcurrentHashMap<>();
+    IntStream.range(0, 4 * distinct)
+        .parallel()
+        .forEach(
+            i -> {
+              String v = pool.intern(new String("id-" + (i % distinct)));
+              String was = first.putIfAbsent(v, v);
+              assertThat(was == null || was == v).isTrue();
+            });
+    assertThat(pool.size()).isEqualTo(distinct);
+    for (int i = 0; i < distinct; i++) {
+      String v = pool.intern(new String("id-" + i));
+      assertThat(v).isEqualTo("id-" + i).isSameAs(first.get(v));
+      seen.add(v);
+    }
+    assertThat(seen).doesNotHaveDuplicates();
+  }
+}
