@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.HadoopReadOptions;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
@@ -65,12 +63,9 @@ final class ColumnsParquetReader {
   private static final int SHARING_TRIAL = 1024;
 
   private final Configuration conf;
-  private final ParquetReadOptions options;
 
   ColumnsParquetReader(Configuration conf) {
     this.conf = conf;
-    // Built once: building them per file reads a dozen Hadoop settings each time.
-    this.options = HadoopReadOptions.builder(conf).build();
   }
 
   /**
@@ -80,7 +75,7 @@ final class ColumnsParquetReader {
    */
   Optional<Columns> read(String path, StructType readSchema, Map<String, String> partitionValues) {
     try (ParquetFileReader r =
-        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf), options)) {
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       MessageType fileSchema = r.getFooter().getFileMetaData().getSchema();
       int n = readSchema.length();
       List<Type> projected = new ArrayList<>();
