@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
@@ -74,8 +75,13 @@ final class ColumnsParquetReader {
    * is missing from the file or stored with another physical type.
    */
   Optional<Columns> read(String path, StructType readSchema, Map<String, String> partitionValues) {
+    // Options from this configuration: open(InputFile) alone builds them from a new Hadoop
+    // Configuration, parsing its default resources again for every file. Built per file, since
+    // they hold the codec factory, whose decompressors must not be shared between threads.
     try (ParquetFileReader r =
-        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(new Path(path), conf),
+            HadoopReadOptions.builder(conf).build())) {
       MessageType fileSchema = r.getFooter().getFileMetaData().getSchema();
       int n = readSchema.length();
       List<Type> projected = new ArrayList<>();
