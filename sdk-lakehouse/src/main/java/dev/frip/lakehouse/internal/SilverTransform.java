@@ -254,7 +254,8 @@ public final class SilverTransform {
         }
       }
       for (int i = 0; i < u; i++) {
-        orderRow[i] = first[orderIds.id(i)];
+        int k = orderIds.id(i);
+        orderRow[i] = k < 0 ? -1 : first[k];
       }
     }
 
@@ -297,7 +298,8 @@ public final class SilverTransform {
         }
       }
       for (int i = 0; i < u; i++) {
-        chargebackRow[i] = earliest[paymentIds.id(i)];
+        int k = paymentIds.id(i);
+        chargebackRow[i] = k < 0 ? -1 : earliest[k];
       }
     }
 
