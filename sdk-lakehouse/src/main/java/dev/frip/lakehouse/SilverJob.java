@@ -2,12 +2,10 @@ package dev.frip.lakehouse;
 
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
-import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.QualityGate;
 import dev.frip.lakehouse.internal.ReferenceData;
 import dev.frip.lakehouse.internal.SilverTransform;
-import io.delta.kernel.types.StructType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Builds {@code silver/enriched_transactions/event_date=D} from the bronze tables: each payment of
@@ -68,24 +65,8 @@ public final class SilverJob {
     Objects.requireNonNull(date, "date");
     SilverTransform.Output out =
         transform.run(
-            new SilverTransform.BronzeSource() {
-              @Override
-              public void scan(
-                  String topic,
-                  LocalDate from,
-                  LocalDate to,
-                  List<String> columns,
-                  Consumer<Object[]> sink) {
-                bronze(topic)
-                    .scan(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns, sink);
-              }
-
-              @Override
-              public Columns read(String topic, LocalDate from, LocalDate to, StructType columns) {
-                return bronze(topic)
-                    .read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns);
-              }
-            },
+            (topic, from, to, columns) ->
+                bronze(topic).read(DeltaTable.dateBetween(Lakehouse.EVENT_DATE, from, to), columns),
             date);
     ExpectationSuite suite = suite(out.bronzeEventIds());
     QualityGate gate =

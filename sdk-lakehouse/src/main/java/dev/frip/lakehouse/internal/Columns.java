@@ -326,7 +326,10 @@ public final class Columns {
     return r;
   }
 
-  /** Copies {@code src}'s column {@code srcCol} rows {@code rows[i]} into this column's rows i. */
+  /**
+   * Copies {@code src}'s column {@code srcCol} rows {@code rows[i]} into this column's rows i; a
+   * negative {@code rows[i]} sets row i to null.
+   */
   public void gather(int col, Columns src, int srcCol, int[] rows) {
     if (kinds[col] != src.kinds[srcCol]) {
       throw new IllegalArgumentException(
@@ -337,47 +340,59 @@ public final class Columns {
     }
     Object from = src.data[srcCol];
     Object to = data[col];
+    boolean missing = false;
     switch (kinds[col]) {
       case STRING -> {
         String[] f = (String[]) from;
         String[] t = (String[]) to;
         for (int i = 0; i < rows.length; i++) {
-          t[i] = f[rows[i]];
+          int r = rows[i];
+          missing |= r < 0;
+          t[i] = r < 0 ? null : f[r];
         }
       }
       case LONG -> {
         long[] f = (long[]) from;
         long[] t = (long[]) to;
         for (int i = 0; i < rows.length; i++) {
-          t[i] = f[rows[i]];
+          int r = rows[i];
+          missing |= r < 0;
+          t[i] = r < 0 ? 0 : f[r];
         }
       }
       case INT -> {
         int[] f = (int[]) from;
         int[] t = (int[]) to;
         for (int i = 0; i < rows.length; i++) {
-          t[i] = f[rows[i]];
+          int r = rows[i];
+          missing |= r < 0;
+          t[i] = r < 0 ? 0 : f[r];
         }
       }
       case DOUBLE -> {
         double[] f = (double[]) from;
         double[] t = (double[]) to;
         for (int i = 0; i < rows.length; i++) {
-          t[i] = f[rows[i]];
+          int r = rows[i];
+          missing |= r < 0;
+          t[i] = r < 0 ? 0 : f[r];
         }
       }
       default -> {
         boolean[] f = (boolean[]) from;
         boolean[] t = (boolean[]) to;
         for (int i = 0; i < rows.length; i++) {
-          t[i] = f[rows[i]];
+          int r = rows[i];
+          missing |= r < 0;
+          t[i] = r >= 0 && f[r];
         }
       }
     }
     boolean[] fn = src.nulls[srcCol];
-    if (fn != null) {
+    if (fn != null || missing) {
       for (int i = 0; i < rows.length; i++) {
-        if (fn[rows[i]]) {
+        int r = rows[i];
+        if (r < 0 || (fn != null && fn[r])) {
           setNull(i, col);
         }
       }

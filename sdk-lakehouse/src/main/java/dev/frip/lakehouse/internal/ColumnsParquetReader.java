@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -42,7 +44,10 @@ import org.apache.parquet.schema.Type;
  * by column, with parquet-mr's column readers: no record assembly and no Kernel column vectors in
  * between. Partition columns (absent from the file) take the file's partition value. Repeated
  * strings of a column share one {@code String} (decoded once), as {@link Columns#append} shares
- * them; a column given a {@link StringPool} takes its strings from the pool instead, without limit.
+ * them: values of dictionary-encoded pages are decoded once per dictionary entry of the column
+ * chunk, looked up by dictionary id (no hashing); values of plain pages are shared through a map
+ * while the column repeats them. A column given a {@link StringPool} takes its strings from the
+ * pool instead, without limit.
  *
  * <p>Only files whose columns have exactly the physical types Kernel's writer gives the read types
  * are read this way; {@link #read} returns empty for any other file, and the caller reads it with
@@ -50,8 +55,14 @@ import org.apache.parquet.schema.Type;
  */
 final class ColumnsParquetReader {
 
-  /** Distinct values up to which a string column shares one copy per value. */
+  /** Distinct plain-encoded values up to which a string column shares one copy per value. */
   private static final int SHARED_STRINGS = 1 << 16;
+
+  /**
+   * Plain-encoded values after which a column whose values are mostly distinct (at least half)
+   * stops sharing them: an id column, where sharing would only cost a map entry per value.
+   */
+  private static final int SHARING_TRIAL = 1024;
 
   private final Configuration conf;
 
@@ -68,8 +79,13 @@ final class ColumnsParquetReader {
    */
   Optional<Columns> read(
       String path, StructType readSchema, Map<String, String> partitionValues, StringPool[] pools) {
+    // Options from this configuration: open(InputFile) alone builds them from a new Hadoop
+    // Configuration, parsing its default resources again for every file. Built per file, since
+    // they hold the codec factory, whose decompressors must not be shared between threads.
     try (ParquetFileReader r =
-        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(new Path(path), conf),
+            HadoopReadOptions.builder(conf).build())) {
       MessageType fileSchema = r.getFooter().getFileMetaData().getSchema();
       int n = readSchema.length();
       List<Type> projected = new ArrayList<>();
@@ -104,29 +120,29 @@ final class ColumnsParquetReader {
       Columns out = Columns.allocate(readSchema, (int) total);
       List<ColumnDescriptor> descriptors = projection.getColumns();
       String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
-      @SuppressWarnings("unchecked")
-      Map<Binary, String>[] shared = new Map[n];
+      PlainStrings[] plain = new PlainStrings[projected.size()];
       for (int c = 0; c < n; c++) {
         if (fileColumn[c] >= 0 && readSchema.at(c).getDataType() instanceof StringType) {
-          shared[c] = new HashMap<>();
+          plain[fileColumn[c]] = new PlainStrings();
         }
       }
       int base = 0;
       PageReadStore pages;
       while ((pages = r.readNextRowGroup()) != null) {
+        ColumnConverters converters = new ColumnConverters(plain);
         ColumnReadStoreImpl store =
-            new ColumnReadStoreImpl(
-                pages, new NoConverter(projected.size()), projection, createdBy);
+            new ColumnReadStoreImpl(pages, converters, projection, createdBy);
         int rows = (int) pages.getRowCount();
         for (int c = 0; c < n; c++) {
-          if (fileColumn[c] >= 0) {
+          int f = fileColumn[c];
+          if (f >= 0) {
             readColumn(
-                store.getColumnReader(descriptors.get(fileColumn[c])),
+                store.getColumnReader(descriptors.get(f)),
+                converters.strings[f],
                 out,
                 c,
                 base,
                 rows,
-                shared,
                 pools == null ? null : pools[c]);
           }
         }
@@ -181,11 +197,11 @@ final class ColumnsParquetReader {
   /** Reads one column chunk of {@code rows} values into rows {@code base..} of column {@code c}. */
   private static void readColumn(
       ColumnReader cr,
+      StringConverter strings,
       Columns out,
       int c,
       int base,
       int rows,
-      Map<Binary, String>[] shared,
       StringPool pool) {
     int maxDef = cr.getDescriptor().getMaxDefinitionLevel();
     Object data = out.data(c);
@@ -193,10 +209,9 @@ final class ColumnsParquetReader {
       for (int i = 0; i < rows; i++, cr.consume()) {
         if (cr.getCurrentDefinitionLevel() < maxDef) {
           out.setNull(base + i, c);
-        } else if (pool != null) {
-          s[base + i] = pool.intern(cr.getBinary().toStringUsingUTF8());
         } else {
-          s[base + i] = string(cr.getBinary(), shared, c);
+          cr.writeCurrentValueToConverter();
+          s[base + i] = pool == null ? strings.value : pool.intern(strings.value);
         }
       }
     } else if (data instanceof long[] l) {
@@ -238,41 +253,99 @@ final class ColumnsParquetReader {
   }
 
   /**
-   * The string of a value, shared with earlier equal values of the column while it has at most
-   * {@value #SHARED_STRINGS} distinct values (then every value is decoded on its own).
+   * Sharing of one string column's plain-encoded values, across the file's row groups: while the
+   * column has at most {@value #SHARED_STRINGS} distinct values, and unless its first {@value
+   * #SHARING_TRIAL} values were mostly distinct.
    */
-  private static String string(Binary b, Map<Binary, String>[] shared, int c) {
-    Map<Binary, String> m = shared[c];
-    if (m == null) {
-      return b.toStringUsingUTF8();
-    }
-    String s = m.get(b);
-    if (s == null) {
-      s = b.toStringUsingUTF8();
-      if (m.size() >= SHARED_STRINGS) {
-        shared[c] = null;
-      } else {
-        // A copy: the value may be a view of a page buffer that is reused.
-        m.put(Binary.fromConstantByteArray(b.getBytes()), s);
+  private static final class PlainStrings {
+    private Map<Binary, String> shared = new HashMap<>();
+    private int seen;
+
+    String of(Binary b) {
+      Map<Binary, String> m = shared;
+      if (m == null) {
+        return b.toStringUsingUTF8();
       }
+      String s = m.get(b);
+      if (s == null) {
+        s = b.toStringUsingUTF8();
+        if (m.size() >= SHARED_STRINGS) {
+          shared = null;
+        } else {
+          // A copy: the value may be a view of a page buffer that is reused.
+          m.put(Binary.fromConstantByteArray(b.getBytes()), s);
+        }
+      }
+      if (++seen == SHARING_TRIAL && m.size() * 2 >= seen) {
+        shared = null;
+      }
+      return s;
     }
-    return s;
   }
 
-  /** Column readers need a converter tree; values are read with the getters, never converted. */
-  private static final class NoConverter extends GroupConverter {
-    private final int fields;
+  /**
+   * Receives the current value of a string column: from a dictionary-encoded page by id, each entry
+   * of the chunk's dictionary decoded once; from a plain page through {@link PlainStrings}.
+   */
+  private static final class StringConverter extends PrimitiveConverter {
+    private final PlainStrings plain;
+    private Dictionary dictionary;
+    private String[] decoded;
+    String value;
 
-    NoConverter(int fields) {
-      this.fields = fields;
+    StringConverter(PlainStrings plain) {
+      this.plain = plain;
+    }
+
+    @Override
+    public boolean hasDictionarySupport() {
+      return true;
+    }
+
+    @Override
+    public void setDictionary(Dictionary dictionary) {
+      this.dictionary = dictionary;
+      this.decoded = new String[dictionary.getMaxId() + 1];
+    }
+
+    @Override
+    public void addValueFromDictionary(int id) {
+      String s = decoded[id];
+      if (s == null) {
+        s = dictionary.decodeToBinary(id).toStringUsingUTF8();
+        decoded[id] = s;
+      }
+      value = s;
+    }
+
+    @Override
+    public void addBinary(Binary b) {
+      value = plain.of(b);
+    }
+  }
+
+  /**
+   * The converter tree column readers need: a {@link StringConverter} for each string column, whose
+   * values are read through it; the other columns are read with the getters, never converted.
+   */
+  private static final class ColumnConverters extends GroupConverter {
+    final StringConverter[] strings;
+
+    ColumnConverters(PlainStrings[] plain) {
+      strings = new StringConverter[plain.length];
+      for (int f = 0; f < plain.length; f++) {
+        if (plain[f] != null) {
+          strings[f] = new StringConverter(plain[f]);
+        }
+      }
     }
 
     @Override
     public Converter getConverter(int fieldIndex) {
-      if (fieldIndex < 0 || fieldIndex >= fields) {
+      if (fieldIndex < 0 || fieldIndex >= strings.length) {
         throw new IndexOutOfBoundsException(fieldIndex);
       }
-      return new PrimitiveConverter() {};
+      return strings[fieldIndex] != null ? strings[fieldIndex] : new PrimitiveConverter() {};
     }
 
     @Override

@@ -13,17 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -53,10 +48,6 @@ public final class SilverTransform {
 
   /** Reads projections of a bronze topic's date range. */
   public interface BronzeSource {
-    /** Passes each row of {@code columns} of the range to {@code sink}. */
-    void scan(
-        String topic, LocalDate from, LocalDate to, List<String> columns, Consumer<Object[]> sink);
-
     /** The rows of the range, column by column, projected to {@code columns}. */
     Columns read(String topic, LocalDate from, LocalDate to, StructType columns);
   }
@@ -69,6 +60,59 @@ public final class SilverTransform {
 
   /** The columns read from {@code bronze/payments}: silver's payment columns, Kafka coordinates. */
   private static final StructType PAYMENTS;
+
+  /** The columns read from {@code bronze/orders}. */
+  private static final StructType ORDERS =
+      new StructType()
+          .add("order_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("channel", StringType.STRING)
+          .add("item_count", IntegerType.INTEGER)
+          .add("shipping_country", StringType.STRING)
+          .add("amount_minor", LongType.LONG);
+
+  /** The columns read from {@code bronze/users}. */
+  private static final StructType USERS =
+      new StructType()
+          .add("user_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("country", StringType.STRING)
+          .add("home_lat", DoubleType.DOUBLE)
+          .add("home_lon", DoubleType.DOUBLE)
+          .add("account_created_at", TimestampType.TIMESTAMP)
+          .add("kyc_verified", BooleanType.BOOLEAN)
+          .add("email_domain", StringType.STRING);
+
+  /** The columns read from {@code bronze/devices}. */
+  private static final StructType DEVICES =
+      new StructType()
+          .add("user_id", StringType.STRING)
+          .add("device_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("device_type", StringType.STRING)
+          .add("os", StringType.STRING)
+          .add("is_emulator", BooleanType.BOOLEAN);
+
+  /** The columns read from {@code bronze/geo_events}. */
+  private static final StructType GEO =
+      new StructType()
+          .add("user_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("lat", DoubleType.DOUBLE)
+          .add("lon", DoubleType.DOUBLE)
+          .add("country", StringType.STRING);
+
+  /** The columns read from {@code bronze/refunds}. */
+  private static final StructType REFUNDS =
+      new StructType()
+          .add("payment_id", StringType.STRING)
+          .add("event_time", TimestampType.TIMESTAMP)
+          .add("refund_type", StringType.STRING)
+          .add("reason", StringType.STRING)
+          .add("fraud_scenario", StringType.STRING);
+
+  /** A day in microseconds: a device first seen less than this before the payment is new. */
+  private static final long DAY_MICROS = 86_400_000_000L;
 
   private static final int KAFKA_PARTITION = PAYMENT_COLUMNS;
   private static final int KAFKA_OFFSET = PAYMENT_COLUMNS + 1;
@@ -188,102 +232,126 @@ public final class SilverTransform {
     unique = Arrays.copyOf(unique, u);
     int duplicates = n - u;
 
-    // Keys of the day's payments, each built when a reference row first needs it.
-    KeySet users = new KeySet(payments, unique, 4);
-    KeySet orderIds = new KeySet(payments, unique, 3);
-    KeySet paymentIds = new KeySet(payments, unique, 2);
-
-    // Orders: the payment's order, placed the same day or the day before.
-    Map<String, Object[]> orders = new HashMap<>();
-    bronze.scan(
-        "orders",
-        date.minusDays(1),
-        date,
-        List.of(
-            "order_id", "event_time", "channel", "item_count", "shipping_country", "amount_minor"),
-        r -> {
-          if (orderIds.contains((String) r[0])) {
-            orders.putIfAbsent((String) r[0], r);
-          }
-        });
-
-    // Users: every profile version up to the day, per user, by time.
-    Map<String, List<Object[]>> userVersions = new HashMap<>();
-    bronze.scan(
-        "users",
-        LocalDate.of(1970, 1, 1),
-        date,
-        List.of(
-            "user_id",
-            "event_time",
-            "country",
-            "home_lat",
-            "home_lon",
-            "account_created_at",
-            "kyc_verified",
-            "email_domain"),
-        r -> {
-          if (users.contains((String) r[0])) {
-            userVersions.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(r);
-          }
-        });
-    sortByTime(userVersions.values(), 1);
-
-    // Devices: every sighting up to the day, per user and device.
-    Map<String, Map<String, List<Object[]>>> deviceSightings = new HashMap<>();
-    bronze.scan(
-        "devices",
-        LocalDate.of(1970, 1, 1),
-        date,
-        List.of("user_id", "device_id", "event_time", "device_type", "os", "is_emulator"),
-        r -> {
-          if (users.contains((String) r[0])) {
-            deviceSightings
-                .computeIfAbsent((String) r[0], k -> new HashMap<>())
-                .computeIfAbsent((String) r[1], k -> new ArrayList<>())
-                .add(r);
-          }
-        });
-    for (Map<String, List<Object[]>> m : deviceSightings.values()) {
-      sortByTime(m.values(), 2);
-    }
-
-    // Geo fixes of the lookback window, per user.
-    Map<String, List<Object[]>> geo = new HashMap<>();
-    long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
-    bronze.scan(
-        "geo_events",
-        date.minusDays(lookbackDays),
-        date,
-        List.of("user_id", "event_time", "lat", "lon", "country"),
-        r -> {
-          if (users.contains((String) r[0])) {
-            geo.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(r);
-          }
-        });
-    sortByTime(geo.values(), 1);
-
-    // Chargebacks from the day on: the earliest one per payment is the label.
-    Map<String, Object[]> chargebacks = new HashMap<>();
-    bronze.scan(
-        "refunds",
-        date,
-        date.plusDays(chargebackHorizonDays),
-        List.of("payment_id", "event_time", "refund_type", "reason", "fraud_scenario"),
-        r -> {
-          if ("CHARGEBACK".equals(r[2]) && paymentIds.contains((String) r[0])) {
-            chargebacks.merge(
-                (String) r[0], r, (a, b) -> ((Instant) a[1]).isAfter((Instant) b[1]) ? b : a);
-          }
-        });
-
     Columns out = Columns.allocate(SCHEMA, u);
     for (int c = 0; c < PAYMENT_COLUMNS; c++) {
       out.gather(c, payments, c, unique);
     }
-    Joined joined = new Joined(orders, userVersions, deviceSightings, geo, chargebacks);
+    // Keys of the day's payments (silver rows), each index built when a reference table has rows.
+    KeyIndex users = new KeyIndex(out, 4, -1);
+
+    // Orders: the payment's order, placed the same day or the day before; the first one read wins.
+    Columns orders = bronze.read("orders", date.minusDays(1), date, ORDERS);
+    int[] orderRow = new int[u];
+    Arrays.fill(orderRow, -1);
+    if (orders.size() > 0) {
+      KeyIndex orderIds = new KeyIndex(out, 3, -1);
+      int[] first = new int[orderIds.size()];
+      Arrays.fill(first, -1);
+      for (int r = 0; r < orders.size(); r++) {
+        int k = orderIds.get(orders.getString(r, 0), null);
+        if (k >= 0 && first[k] < 0) {
+          first[k] = r;
+        }
+      }
+      for (int i = 0; i < u; i++) {
+        int k = orderIds.id(i);
+        orderRow[i] = k < 0 ? -1 : first[k];
+      }
+    }
+
+    // Users: every profile version up to the day, per user, by time.
+    Columns profiles = bronze.read("users", LocalDate.of(1970, 1, 1), date, USERS);
+    Groups userVersions =
+        Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
+
+    // Devices: every sighting up to the day, per user and device of the payments.
+    Columns sightings = bronze.read("devices", LocalDate.of(1970, 1, 1), date, DEVICES);
+    KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
+    Groups deviceSightings =
+        Groups.of(
+            sightings,
+            2,
+            userDevices,
+            r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
+
+    // Geo fixes of the lookback window, per user.
+    long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
+    Columns fixes = bronze.read("geo_events", date.minusDays(lookbackDays), date, GEO);
+    Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
+
+    // Chargebacks from the day on: the earliest one per payment is the label.
+    Columns refunds = bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS);
+    int[] chargebackRow = new int[u];
+    Arrays.fill(chargebackRow, -1);
+    if (refunds.size() > 0) {
+      KeyIndex paymentIds = new KeyIndex(out, 2, -1);
+      int[] earliest = new int[paymentIds.size()];
+      Arrays.fill(earliest, -1);
+      for (int r = 0; r < refunds.size(); r++) {
+        if (!"CHARGEBACK".equals(refunds.getString(r, 2))) {
+          continue;
+        }
+        int k = paymentIds.get(refunds.getString(r, 0), null);
+        if (k >= 0
+            && (earliest[k] < 0 || refunds.getLong(earliest[k], 1) > refunds.getLong(r, 1))) {
+          earliest[k] = r;
+        }
+      }
+      for (int i = 0; i < u; i++) {
+        int k = paymentIds.id(i);
+        chargebackRow[i] = k < 0 ? -1 : earliest[k];
+      }
+    }
+
+    // Per silver row: the matching reference rows, then the derived columns.
+    int[] userRow = new int[u];
+    int[] deviceRow = new int[u];
+    int[] fixRow = new int[u];
     for (int i = 0; i < u; i++) {
-      enrich(out, i, joined, date);
+      long t = out.getLong(i, 1);
+      userRow[i] = userVersions.latestAtOrBefore(users.idOrMissing(i), t);
+      int pair = userDevices == null || out.isNull(i, 10) ? -1 : userDevices.id(i);
+      deviceRow[i] = deviceSightings.latestAtOrBefore(pair, t);
+      fixRow[i] = geo.latestAtOrBefore(users.idOrMissing(i), t);
+    }
+    int c = PAYMENT_COLUMNS;
+    for (int k = 1; k <= 5; k++) {
+      out.gather(c++, orders, k, orderRow);
+    }
+    out.gather(c++, profiles, 2, userRow);
+    out.gather(c++, profiles, 3, userRow);
+    out.gather(c++, profiles, 4, userRow);
+    out.gather(c++, profiles, 5, userRow);
+    int ageDays = c++;
+    out.gather(c++, profiles, 6, userRow);
+    out.gather(c++, profiles, 7, userRow);
+    out.gather(c++, sightings, 3, deviceRow);
+    out.gather(c++, sightings, 4, deviceRow);
+    out.gather(c++, sightings, 5, deviceRow);
+    int firstSeenCol = c++;
+    out.gather(c++, fixes, 1, fixRow);
+    out.gather(c++, fixes, 2, fixRow);
+    out.gather(c++, fixes, 3, fixRow);
+    out.gather(c++, fixes, 4, fixRow);
+    int derived = c;
+    out.gather(derived + 7, refunds, 4, chargebackRow);
+    out.gather(derived + 8, refunds, 1, chargebackRow);
+    Joined joined =
+        new Joined(
+            users,
+            userRow,
+            profiles,
+            userDevices,
+            deviceSightings,
+            sightings,
+            geo,
+            fixes,
+            fixRow,
+            refunds,
+            chargebackRow);
+    int epochDay = (int) date.toEpochDay();
+    for (int i = 0; i < u; i++) {
+      enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
     }
     return new Output(out, n, duplicates, seen);
   }
@@ -313,114 +381,315 @@ public final class SilverTransform {
         : Long.compare(payments.getLong(a, KAFKA_OFFSET), payments.getLong(b, KAFKA_OFFSET));
   }
 
-  /** The distinct values of one payment column, collected on the first lookup. */
-  private static final class KeySet {
-    private final Columns payments;
-    private final int[] rows;
+  /**
+   * Dense ids of the distinct keys of one silver column, or of a pair of columns ({@code user_id},
+   * {@code device_id}), built on first use: an open-addressing table, so looking up a reference
+   * row's key costs one string hash and usually one comparison, with no boxing. Rows whose key (or
+   * either part of a pair) is null have no id.
+   */
+  private static final class KeyIndex {
+    private final Columns rows;
     private final int col;
-    private Set<String> keys;
+    private final int col2;
+    private String[] first;
+    private String[] second;
+    private int[] slotId;
+    private int[] rowId;
+    private int mask;
+    private int size;
 
-    KeySet(Columns payments, int[] rows, int col) {
-      this.payments = payments;
+    KeyIndex(Columns rows, int col, int col2) {
       this.rows = rows;
       this.col = col;
+      this.col2 = col2;
     }
 
-    boolean contains(String key) {
-      if (keys == null) {
-        keys = new HashSet<>(capacityFor(rows.length));
-        for (int r : rows) {
-          keys.add(payments.getString(r, col));
-        }
+    private void build() {
+      int n = rows.size();
+      int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
+      first = new String[cap];
+      second = col2 < 0 ? null : new String[cap];
+      slotId = new int[cap];
+      mask = cap - 1;
+      rowId = new int[n];
+      for (int i = 0; i < n; i++) {
+        String a = rows.getString(i, col);
+        String b = col2 < 0 ? null : rows.getString(i, col2);
+        rowId[i] = a == null || (col2 >= 0 && b == null) ? -1 : add(a, b);
       }
-      return keys.contains(key);
+    }
+
+    private int add(String a, String b) {
+      int slot = hash(a, b) & mask;
+      while (first[slot] != null) {
+        if (first[slot].equals(a) && (second == null || second[slot].equals(b))) {
+          return slotId[slot];
+        }
+        slot = (slot + 1) & mask;
+      }
+      first[slot] = a;
+      if (second != null) {
+        second[slot] = b;
+      }
+      slotId[slot] = size;
+      return size++;
+    }
+
+    /** The id of key {@code (a, b)} ({@code b} null for a one-column key), or -1. */
+    int get(String a, String b) {
+      if (first == null) {
+        build();
+      }
+      if (a == null || (second != null && b == null)) {
+        return -1;
+      }
+      int slot = hash(a, b) & mask;
+      String k;
+      while ((k = first[slot]) != null) {
+        if (k.equals(a) && (second == null || second[slot].equals(b))) {
+          return slotId[slot];
+        }
+        slot = (slot + 1) & mask;
+      }
+      return -1;
+    }
+
+    /** The id of silver row {@code i}'s key, or -1 when it is null. */
+    int id(int i) {
+      if (first == null) {
+        build();
+      }
+      return rowId[i];
+    }
+
+    /** Like {@link #id}, but -1 without building the index when nothing was looked up. */
+    int idOrMissing(int i) {
+      return first == null ? -1 : rowId[i];
+    }
+
+    /** Number of distinct keys. */
+    int size() {
+      if (first == null) {
+        build();
+      }
+      return size;
+    }
+
+    private static int hash(String a, String b) {
+      int h = a.hashCode() * 31 + (b == null ? 0 : b.hashCode());
+      return h ^ (h >>> 16) ^ (h >>> 7);
     }
   }
 
-  /** The reference rows the payments are joined with, by key. */
-  private record Joined(
-      Map<String, Object[]> orders,
-      Map<String, List<Object[]>> userVersions,
-      Map<String, Map<String, List<Object[]>>> deviceSightings,
-      Map<String, List<Object[]>> geo,
-      Map<String, Object[]> chargebacks) {}
+  /** Gives a reference row its key id, or -1 when it matches no silver row. */
+  @FunctionalInterface
+  private interface RowKey {
+    int of(int row);
+  }
 
   /**
-   * Fills the joined, derived and label columns of row {@code i}, whose payment columns are set.
+   * The rows of a reference table grouped by key id, each group sorted by time (ties in read
+   * order): an array of row indexes with an offset per key, and the rows' times.
    */
-  private void enrich(Columns row, int i, Joined j, LocalDate date) {
-    long tMicros = row.getLong(i, 1);
-    Instant t = micros(tMicros);
-    String userId = row.getString(i, 4);
-    String deviceId = row.getString(i, 10);
+  private static final class Groups {
+    private static final Groups NONE = new Groups(new int[1], new int[0], new long[0]);
+
+    private final int[] start;
+    private final int[] order;
+    private final long[] time;
+
+    private Groups(int[] start, int[] order, long[] time) {
+      this.start = start;
+      this.order = order;
+      this.time = time;
+    }
+
+    /**
+     * Groups {@code table}'s rows by {@code key}, sorted by the timestamp column {@code timeCol}.
+     */
+    static Groups of(Columns table, int timeCol, KeyIndex keys, RowKey key) {
+      int m = table.size();
+      if (m == 0) {
+        return NONE;
+      }
+      int groups = keys.size();
+      int[] keyOf = new int[m];
+      int[] start = new int[groups + 2];
+      for (int r = 0; r < m; r++) {
+        int k = key.of(r);
+        keyOf[r] = k;
+        if (k >= 0) {
+          start[k + 2]++;
+        }
+      }
+      for (int k = 2; k < start.length; k++) {
+        start[k] += start[k - 1];
+      }
+      int[] order = new int[start[groups + 1]];
+      for (int r = 0; r < m; r++) {
+        int k = keyOf[r];
+        if (k >= 0) {
+          order[start[k + 1]++] = r;
+        }
+      }
+      long[] time = new long[m];
+      for (int r = 0; r < m; r++) {
+        time[r] = table.getLong(r, timeCol);
+      }
+      int[] tmp = new int[order.length];
+      for (int k = 0; k < groups; k++) {
+        sortByTime(order, tmp, start[k], start[k + 1], time);
+      }
+      return new Groups(Arrays.copyOf(start, groups + 1), order, time);
+    }
+
+    /** Stable merge sort of {@code order[from, to)} by {@code time} (read order on ties). */
+    private static void sortByTime(int[] order, int[] tmp, int from, int to, long[] time) {
+      if (to - from <= 16) {
+        for (int i = from + 1; i < to; i++) {
+          int v = order[i];
+          int j = i - 1;
+          while (j >= from && time[order[j]] > time[v]) {
+            order[j + 1] = order[j];
+            j--;
+          }
+          order[j + 1] = v;
+        }
+        return;
+      }
+      int mid = (from + to) >>> 1;
+      sortByTime(order, tmp, from, mid, time);
+      sortByTime(order, tmp, mid, to, time);
+      System.arraycopy(order, from, tmp, from, to - from);
+      int a = from;
+      int b = mid;
+      for (int i = from; i < to; i++) {
+        order[i] = b >= to || (a < mid && time[tmp[a]] <= time[tmp[b]]) ? tmp[a++] : tmp[b++];
+      }
+    }
+
+    /** First index into {@link #order} of key {@code k}'s group (empty for -1 or no rows). */
+    int from(int k) {
+      return k < 0 || k + 1 >= start.length ? 0 : start[k];
+    }
+
+    /** End index into {@link #order} of key {@code k}'s group. */
+    int to(int k) {
+      return k < 0 || k + 1 >= start.length ? 0 : start[k + 1];
+    }
+
+    /** The row at index {@code j} of {@link #order}. */
+    int row(int j) {
+      return order[j];
+    }
+
+    /** The time of the row at index {@code j} of {@link #order}. */
+    long time(int j) {
+      return time[order[j]];
+    }
+
+    /** The last row of key {@code k}'s group with time at or before {@code t}, or -1. */
+    int latestAtOrBefore(int k, long t) {
+      int lo = from(k);
+      int hi = to(k) - 1;
+      int found = -1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (time[order[mid]] > t) {
+          hi = mid - 1;
+        } else {
+          found = mid;
+          lo = mid + 1;
+        }
+      }
+      return found < 0 ? -1 : order[found];
+    }
+  }
+
+  /** The reference tables the payments are joined with, and each silver row's matches. */
+  private record Joined(
+      KeyIndex users,
+      int[] userRow,
+      Columns profiles,
+      KeyIndex userDevices,
+      Groups deviceSightings,
+      Columns sightings,
+      Groups geo,
+      Columns fixes,
+      int[] fixRow,
+      Columns refunds,
+      int[] chargebackRow) {}
+
+  /**
+   * Fills the derived columns of row {@code i}, whose payment and joined columns are set: {@code
+   * account_age_days}, {@code device_first_seen_at}, the derived block from {@code derived} and the
+   * fraud flag, event date.
+   */
+  private void enrich(
+      Columns row, int i, Joined j, int ageDays, int firstSeenCol, int derived, int epochDay) {
+    long t = row.getLong(i, 1);
     String country = row.getString(i, 12);
-    int c = PAYMENT_COLUMNS;
+    int user = j.userRow()[i];
+    if (user < 0) {
+      row.setNull(i, ageDays);
+    } else {
+      long seconds = Math.floorDiv(t - j.profiles().getLong(user, 5), 1_000_000L);
+      row.setInt(i, ageDays, (int) (seconds / 86_400L));
+    }
 
-    Object[] order = j.orders().get(row.getString(i, 3));
-    row.set(i, c++, order == null ? null : order[1]);
-    row.set(i, c++, order == null ? null : order[2]);
-    row.set(i, c++, order == null ? null : order[3]);
-    row.set(i, c++, order == null ? null : order[4]);
-    row.set(i, c++, order == null ? null : order[5]);
+    // The first sighting of the payment's device, when it was before the payment.
+    boolean hasDevice = !row.isNull(i, 10);
+    long firstSeen = Long.MIN_VALUE;
+    if (hasDevice && j.userDevices() != null) {
+      int pair = j.userDevices().id(i);
+      Groups g = j.deviceSightings();
+      if (g.from(pair) < g.to(pair) && g.time(g.from(pair)) <= t) {
+        firstSeen = g.time(g.from(pair));
+      }
+    }
+    if (firstSeen == Long.MIN_VALUE) {
+      row.setNull(i, firstSeenCol);
+    } else {
+      row.setLong(i, firstSeenCol, firstSeen);
+    }
 
-    Object[] user = latestAtOrBefore(j.userVersions().get(userId), 1, t);
-    row.set(i, c++, user == null ? null : user[2]);
-    row.set(i, c++, user == null ? null : user[3]);
-    row.set(i, c++, user == null ? null : user[4]);
-    row.set(i, c++, user == null ? null : user[5]);
-    row.set(i, c++, user == null ? null : (int) Duration.between((Instant) user[5], t).toDays());
-    row.set(i, c++, user == null ? null : user[6]);
-    row.set(i, c++, user == null ? null : user[7]);
-
-    Map<String, List<Object[]>> devices = j.deviceSightings().get(userId);
-    List<Object[]> sightings = deviceId == null || devices == null ? null : devices.get(deviceId);
-    Object[] device = latestAtOrBefore(sightings, 2, t);
-    Instant firstSeen =
-        sightings == null || sightings.isEmpty() || ((Instant) sightings.get(0)[2]).isAfter(t)
-            ? null
-            : (Instant) sightings.get(0)[2];
-    row.set(i, c++, device == null ? null : device[3]);
-    row.set(i, c++, device == null ? null : device[4]);
-    row.set(i, c++, device == null ? null : device[5]);
-    row.set(i, c++, firstSeen);
-
-    List<Object[]> fixes = j.geo().get(userId);
-    Object[] fix = latestAtOrBefore(fixes, 1, t);
-    row.set(i, c++, fix == null ? null : fix[1]);
-    row.set(i, c++, fix == null ? null : fix[2]);
-    row.set(i, c++, fix == null ? null : fix[3]);
-    row.set(i, c++, fix == null ? null : fix[4]);
-
+    int fix = j.fixRow()[i];
+    int c = derived;
     Double amount = amountReporting(row.getLong(i, 15), row.getString(i, 16));
     row.set(i, c++, amount);
     row.setString(i, c++, reportingCurrency);
-    row.setInt(i, c++, localHour(tMicros, country));
-    Double lat = row.isNull(i, 13) ? null : row.getDouble(i, 13);
-    Double lon = row.isNull(i, 14) ? null : row.getDouble(i, 14);
-    if (lat == null && fix != null) {
-      lat = (Double) fix[2];
-      lon = (Double) fix[3];
+    row.setInt(i, c++, localHour(t, country));
+    boolean hasLat = !row.isNull(i, 13);
+    double lat = row.getDouble(i, 13);
+    double lon = row.getDouble(i, 14);
+    boolean hasLon = !row.isNull(i, 14);
+    if (!hasLat && fix >= 0) {
+      hasLat = !j.fixes().isNull(fix, 2);
+      lat = j.fixes().getDouble(fix, 2);
+      hasLon = !j.fixes().isNull(fix, 3);
+      lon = j.fixes().getDouble(fix, 3);
     }
-    row.set(
-        i,
-        c++,
-        user == null || lat == null || lon == null
-            ? null
-            : ReferenceData.haversineKm((Double) user[3], (Double) user[4], lat, lon));
+    if (user < 0 || !hasLat || !hasLon) {
+      row.setNull(i, c++);
+    } else {
+      row.setDouble(
+          i,
+          c++,
+          ReferenceData.haversineKm(
+              j.profiles().getDouble(user, 3), j.profiles().getDouble(user, 4), lat, lon));
+    }
     row.setBoolean(
-        i,
-        c++,
-        deviceId != null
-            && (firstSeen == null || firstSeen.isAfter(t.minus(Duration.ofHours(24)))));
-    row.setBoolean(i, c++, isNewCountry(country, user, fixes, t));
+        i, c++, hasDevice && (firstSeen == Long.MIN_VALUE || firstSeen > t - DAY_MICROS));
+    row.setBoolean(i, c++, isNewCountry(country, j, user, t, i));
 
-    Object[] cb = j.chargebacks().get(row.getString(i, 2));
-    boolean fraud =
-        cb != null && (cb[4] != null || (cb[3] != null && ((String) cb[3]).startsWith("fraud")));
-    row.setBoolean(i, c++, fraud);
-    row.set(i, c++, cb == null ? null : cb[4]);
-    row.set(i, c++, cb == null ? null : cb[1]);
-    row.setInt(i, c, (int) date.toEpochDay());
+    int cb = j.chargebackRow()[i];
+    boolean fraud = false;
+    if (cb >= 0) {
+      String reason = j.refunds().getString(cb, 3);
+      fraud = !j.refunds().isNull(cb, 4) || (reason != null && reason.startsWith("fraud"));
+    }
+    row.setBoolean(i, c, fraud);
+    row.setInt(i, c + 3, epochDay);
   }
 
   /** The hour of {@code micros} in the main time zone of {@code country}. */
@@ -439,20 +708,30 @@ public final class SilverTransform {
     return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
   }
 
-  private boolean isNewCountry(String country, Object[] user, List<Object[]> fixes, Instant t) {
-    if (user != null && country.equals(user[2])) {
+  private boolean isNewCountry(String country, Joined j, int user, long t, int i) {
+    if (user >= 0 && country.equals(j.profiles().getString(user, 2))) {
       return false;
     }
-    if (fixes != null) {
-      Instant since = t.minus(newCountryLookback);
-      for (Object[] f : fixes) {
-        Instant ft = (Instant) f[1];
-        if (ft.isBefore(t) && !ft.isBefore(since) && country.equals(f[4])) {
-          return false;
-        }
+    Groups g = j.geo();
+    int k = j.users().idOrMissing(i);
+    long since = minusSaturated(t, newCountryLookback);
+    for (int f = g.from(k); f < g.to(k); f++) {
+      long ft = g.time(f);
+      if (ft < t && ft >= since && country.equals(j.fixes().getString(g.row(f), 4))) {
+        return false;
       }
     }
     return true;
+  }
+
+  /** {@code micros} minus {@code d}, or {@link Long#MIN_VALUE} when that is out of range. */
+  private static long minusSaturated(long micros, Duration d) {
+    try {
+      long dm = Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1000);
+      return Math.subtractExact(micros, dm);
+    } catch (ArithmeticException e) {
+      return Long.MIN_VALUE;
+    }
   }
 
   private Double amountReporting(long minor, String currency) {
@@ -463,32 +742,6 @@ public final class SilverTransform {
     double major = minor / Math.pow(10, ReferenceData.minorDigits(currency));
     double eur = major * rate;
     return eur / ratesToEur.get(reportingCurrency);
-  }
-
-  private static void sortByTime(Collection<List<Object[]>> lists, int timeCol) {
-    for (List<Object[]> l : lists) {
-      l.sort(Comparator.comparing(r -> (Instant) r[timeCol]));
-    }
-  }
-
-  /** The last element with time at or before {@code t}, from a list sorted by time. */
-  private static Object[] latestAtOrBefore(List<Object[]> sorted, int timeCol, Instant t) {
-    if (sorted == null) {
-      return null;
-    }
-    int lo = 0;
-    int hi = sorted.size() - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (((Instant) sorted.get(mid)[timeCol]).isAfter(t)) {
-        hi = mid - 1;
-      } else {
-        found = mid;
-        lo = mid + 1;
-      }
-    }
-    return found < 0 ? null : sorted.get(found);
   }
 
   /** Column type by name, for tests and readers. */
