@@ -108,6 +108,12 @@ class FeatureStoreTest {
 
     assertThat(store.observe(GeoEvent.newBuilder(good).setUserId(" ").build()))
         .isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    // A blank user is never held, so neither folding nor reading takes a blank id for a user.
+    assertThat(store.observe(TestEvents.payment(" ", T0, 100).build()))
+        .isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
+    assertThatThrownBy(() -> store.vector(TestEvents.payment("\t", T0, 100).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REJECTED_MISSING_KEY");
     PaymentEvent noUser = TestEvents.payment("alice", T0, 100).build();
     noUser.put("user_id", null);
     assertThat(store.observe(noUser)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
@@ -127,7 +133,7 @@ class FeatureStoreTest {
     assertThat(store.observe(null)).isEqualTo(ObserveResult.REJECTED_MISSING_KEY);
 
     Map<ObserveResult, Long> counts = store.outcomeCounts();
-    assertThat(counts.get(ObserveResult.REJECTED_MISSING_KEY)).isEqualTo(5);
+    assertThat(counts.get(ObserveResult.REJECTED_MISSING_KEY)).isEqualTo(6);
     assertThat(counts.get(ObserveResult.REJECTED_MISSING_TIME)).isEqualTo(2);
     assertThat(counts.get(ObserveResult.REJECTED_FUTURE)).isEqualTo(1);
     assertThat(counts.get(ObserveResult.ACCEPTED)).isZero();
