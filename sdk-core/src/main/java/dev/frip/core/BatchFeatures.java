@@ -5,6 +5,7 @@ import dev.frip.core.events.GeoEvent;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
+import dev.frip.core.internal.features.StringIds;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -164,12 +165,12 @@ public final class BatchFeatures {
    * and card ids, payment id) and sightings (time, IP, user) of an IP, each sorted by time.
    */
   private static final class History {
-    private final Dictionary terminalIds = new Dictionary();
-    private final Dictionary merchantIds = new Dictionary();
-    private final Dictionary deviceIds = new Dictionary();
-    private final Dictionary cardIds = new Dictionary();
-    private final Dictionary ipIds = new Dictionary();
-    private final Dictionary userIds = new Dictionary();
+    private final StringIds terminalIds = new StringIds();
+    private final StringIds merchantIds = new StringIds();
+    private final StringIds deviceIds = new StringIds();
+    private final StringIds cardIds = new StringIds();
+    private final StringIds ipIds = new StringIds();
+    private final StringIds userIds = new StringIds();
 
     private int payments;
     private long[] paymentTime = new long[1024];
@@ -291,7 +292,7 @@ public final class BatchFeatures {
   }
 
   /** The risks of every id that had a payment in the window (count30 > 0). */
-  private static Map<String, double[]> risks(long[] counts, Dictionary ids) {
+  private static Map<String, double[]> risks(long[] counts, StringIds ids) {
     Map<String, double[]> out = new HashMap<>();
     for (int id = 0; id < ids.size(); id++) {
       int c = 4 * id;
@@ -311,7 +312,7 @@ public final class BatchFeatures {
    * Distinct values per key of the first {@code n} of {@code pairs} (key in the high half, value in
    * the low half, both dictionary ids): sorted, then counted run by run.
    */
-  private static Map<String, Integer> distinct(long[] pairs, int n, Dictionary keys) {
+  private static Map<String, Integer> distinct(long[] pairs, int n, StringIds keys) {
     Arrays.sort(pairs, 0, n);
     Map<String, Integer> out = new HashMap<>();
     int i = 0;
@@ -397,72 +398,6 @@ public final class BatchFeatures {
       out[i] = values[order[i]];
     }
     return out;
-  }
-
-  /**
-   * Interns ids to dense ints, -1 for null: open addressing over the strings themselves, compared
-   * by identity first (ids read from a table are often one shared instance), no boxing.
-   */
-  private static final class Dictionary {
-    private String[] slots = new String[1024];
-    private int[] slotIds = new int[1024];
-    private String[] names = new String[1024];
-    private int size;
-
-    int id(String s) {
-      if (s == null) {
-        return -1;
-      }
-      int mask = slots.length - 1;
-      for (int i = spread(s.hashCode()) & mask; ; i = (i + 1) & mask) {
-        String k = slots[i];
-        if (k == null) {
-          break;
-        }
-        if (k == s || k.equals(s)) {
-          return slotIds[i];
-        }
-      }
-      if (size == names.length) {
-        names = Arrays.copyOf(names, size * 2);
-      }
-      names[size] = s;
-      if (size + 1 > slots.length >>> 1) {
-        rehash(slots.length * 2);
-      }
-      put(s, size);
-      return size++;
-    }
-
-    private void put(String s, int id) {
-      int mask = slots.length - 1;
-      int i = spread(s.hashCode()) & mask;
-      while (slots[i] != null) {
-        i = (i + 1) & mask;
-      }
-      slots[i] = s;
-      slotIds[i] = id;
-    }
-
-    private void rehash(int capacity) {
-      slots = new String[capacity];
-      slotIds = new int[capacity];
-      for (int id = 0; id < size; id++) {
-        put(names[id], id);
-      }
-    }
-
-    private static int spread(int h) {
-      return h * 0x9E37_79B9 >>> 7 ^ h;
-    }
-
-    int size() {
-      return size;
-    }
-
-    String name(int id) {
-      return names[id];
-    }
   }
 
   /**

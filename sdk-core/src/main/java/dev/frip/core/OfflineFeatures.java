@@ -6,9 +6,11 @@ import dev.frip.core.events.RefundType;
 import dev.frip.core.internal.features.EventFold;
 import dev.frip.core.internal.features.FeatureKernel;
 import dev.frip.core.internal.features.Scratch;
+import dev.frip.core.internal.features.StringIds;
 import dev.frip.core.internal.features.UserEvents;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -228,55 +230,23 @@ public final class OfflineFeatures {
     return labels;
   }
 
-  /**
-   * Each user's events, by user id: open addressing over the ids themselves, compared by identity
-   * first (ids read from a table are often one shared instance, their hash cached), with no node
-   * per user. Millions of users are looked up once per event.
-   */
+  /** Each user's events, by user id: dense ids from {@link StringIds}, the states by id. */
   private static final class Users {
-    private String[] ids = new String[16];
-    private UserEvents[] states = new UserEvents[16];
-    private int size;
+    private final StringIds ids = new StringIds();
+    private UserEvents[] states = new UserEvents[1024];
 
     /** The user's events, created empty on first sight. */
     UserEvents get(String id) {
-      int mask = ids.length - 1;
-      int i = slot(id, mask);
-      for (String k = ids[i]; k != null; i = (i + 1) & mask, k = ids[i]) {
-        if (k == id || k.equals(id)) {
-          return states[i];
-        }
+      int i = ids.id(id);
+      if (i == states.length) {
+        states = Arrays.copyOf(states, i * 2);
       }
-      UserEvents created = new UserEvents();
-      ids[i] = id;
-      states[i] = created;
-      if (++size > ids.length >>> 1) {
-        grow();
+      UserEvents s = states[i];
+      if (s == null) {
+        s = new UserEvents();
+        states[i] = s;
       }
-      return created;
-    }
-
-    private void grow() {
-      String[] oldIds = ids;
-      UserEvents[] oldStates = states;
-      ids = new String[oldIds.length * 2];
-      states = new UserEvents[oldIds.length * 2];
-      int mask = ids.length - 1;
-      for (int j = 0; j < oldIds.length; j++) {
-        if (oldIds[j] != null) {
-          int i = slot(oldIds[j], mask);
-          while (ids[i] != null) {
-            i = (i + 1) & mask;
-          }
-          ids[i] = oldIds[j];
-          states[i] = oldStates[j];
-        }
-      }
-    }
-
-    private static int slot(String id, int mask) {
-      int h = id.hashCode() * 0x9E37_79B9;
-      return (h ^ h >>> 16) & mask;
+      return s;
     }
   }
 

@@ -55,7 +55,7 @@ public final class FeatureKernel {
   private static final long MIN_ELAPSED_MS = 1000L;
 
   /** Events before the newest whose rows a read touches first: about a week at two a day. */
-  public static final int PREFETCH_EVENTS = 16;
+  static final int PREFETCH_EVENTS = 16;
 
   private FeatureKernel() {}
 
