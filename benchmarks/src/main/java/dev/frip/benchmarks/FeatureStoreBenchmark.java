@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The online feature store's hot path, single thread: fold a payment and read the user's full
- * vector (the streaming scorer's work per payment), fold only, read only; and a plain {@code
- * HashMap} counter update plus read as the baseline of the same run.
+ * vector (the streaming scorer's work per payment), as two calls and as one, fold only, read only;
+ * and a plain {@code HashMap} counter update plus read as the baseline of the same run.
  *
  * <p>Users start with 40 days of history (two payments a day), so each holds about 60 events in its
  * 30-day buffer, the steady state; every benchmarked payment moves its user forward by 12 hours.
@@ -98,6 +98,19 @@ public class FeatureStoreBenchmark {
     PaymentEvent p = world.next(u, nextEvent[u]++, jitter());
     store.observe(p);
     store.vector(p, vector);
+    return vector;
+  }
+
+  /**
+   * The same work in one call ({@link FeatureStore#vectorAndObserve}): read the vector, then fold
+   * the payment, under one look-up and one lock, as a scorer does on a payment's arrival.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public double[] vectorAndObserve() {
+    int u = nextUser();
+    store.vectorAndObserve(world.next(u, nextEvent[u]++, jitter()), vector);
     return vector;
   }
 

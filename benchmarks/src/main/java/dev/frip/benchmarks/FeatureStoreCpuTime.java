@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * Update plus full read per CPU-second of one thread, the issue's "per core", which wall-clock JMH
  * runs cannot show while other processes share the cores. Same world and operations as {@link
- * FeatureStoreBenchmark#observeAndRead} and its baseline {@link
- * FeatureStoreBenchmark#baselineHashMapCounter}, both measured in this run; the event preparation
- * is included in both.
+ * FeatureStoreBenchmark#observeAndRead}, {@link FeatureStoreBenchmark#vectorAndObserve} and their
+ * baseline {@link FeatureStoreBenchmark#baselineHashMapCounter}, all measured in this run, round
+ * after round; the event preparation is included in both.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
  * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000]}
@@ -57,17 +57,21 @@ public final class FeatureStoreCpuTime {
     double[] vector = new double[FeatureCatalog.size()];
     double sink = 0;
     int u = 0;
-    for (int round = 0; round < 6; round++) {
-      boolean storeRound = round % 2 == 0;
-      boolean warmup = round < 2;
+    String[] kinds = {"observe+vector", "vectorAndObserve", "baselineHashMapCounter"};
+    for (int round = 0; round < 3 * kinds.length; round++) {
+      int kind = round % kinds.length;
+      boolean warmup = round < kinds.length;
       long cpu0 = threads.getCurrentThreadCpuTime();
       long wall0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         rng = xorShift(rng);
         PaymentEvent p = world.next(u, next[u]++, jitter(rng));
-        if (storeRound) {
+        if (kind == 0) {
           store.observe(p);
           store.vector(p, vector);
+          sink += vector[1];
+        } else if (kind == 1) {
+          store.vectorAndObserve(p, vector);
           sink += vector[1];
         } else {
           long[] c = baseline.get(p.getUserId());
@@ -83,7 +87,7 @@ public final class FeatureStoreCpuTime {
           Locale.ROOT,
           "%s %s: %d events, %.0f per CPU-second, %.0f per wall-second%n",
           warmup ? "warmup" : "RESULT",
-          storeRound ? "observe+vector" : "baselineHashMapCounter",
+          kinds[kind],
           n,
           n / (cpu / 1e9),
           n / (wall / 1e9));

@@ -28,6 +28,7 @@ import org.apache.avro.specific.SpecificRecord;
  * store.observe(paymentEvent);                 // also geo, device and refund events
  * double[] v = new double[FeatureCatalog.size()];
  * store.vector(paymentEvent, v);               // allocation-free read
+ * store.vectorAndObserve(paymentEvent, v);     // or read, then fold: scoring on arrival
  * }</pre>
  *
  * <p><b>Event time and lateness.</b> Each user's events are kept sorted by event time. An event up
@@ -80,6 +81,23 @@ public interface FeatureStore {
    *     {@code out} is shorter than {@link FeatureCatalog#size()}
    */
   void vector(PaymentEvent payment, double[] out);
+
+  /**
+   * Reads a payment's vector, then folds the payment in: {@link #vector(PaymentEvent, double[])}
+   * followed by {@link #observe(SpecificRecord)}, the work of scoring a payment as it arrives. The
+   * in-process store does both under one look-up of the user and one lock, so a concurrent event of
+   * the same user cannot fall between the read and the fold. The vector is the one {@link
+   * #vector(PaymentEvent, double[])} gives: it does not depend on whether the payment was folded.
+   *
+   * @return the fold's outcome, counted as by {@link #observe}; a payment the store rejects (too
+   *     late, in the future) still gets its vector
+   * @throws IllegalArgumentException as {@link #vector(PaymentEvent, double[])} does, and then the
+   *     payment is not folded
+   */
+  default ObserveResult vectorAndObserve(PaymentEvent payment, double[] out) {
+    vector(payment, out);
+    return observe(payment);
+  }
 
   /** As {@link #vector(PaymentEvent, double[])} into a new array. */
   default double[] vector(PaymentEvent payment) {

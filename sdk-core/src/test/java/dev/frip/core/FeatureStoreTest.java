@@ -81,6 +81,78 @@ class FeatureStoreTest {
   }
 
   @Test
+  void vectorAndObserveGivesWhatVectorThenObserveGives() {
+    // 40 days of a few users, arriving out of order within the lateness, with some events replayed
+    // (duplicates) and some delayed past the lateness (rejected): the fused call and the two calls
+    // agree on every payment's vector and every outcome.
+    long lateness = 10 * MIN;
+    List<SpecificRecord> sorted = RandomWorld.events(7, 4, 40);
+    List<SpecificRecord> arrival =
+        new ArrayList<>(RandomWorld.shuffledWithin(sorted, lateness, 11));
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < arrival.size(); i += 1 + r.nextInt(40)) {
+      arrival.add(i + r.nextInt(Math.min(30, arrival.size() - i)), arrival.get(i)); // a replay
+    }
+    for (int i = 5; i + 200 < arrival.size(); i += 97) {
+      arrival.add(i + 200, arrival.remove(i)); // 200 events later: past the lateness, mostly
+    }
+    FeatureStore separate = builder().allowedLateness(Duration.ofMillis(lateness)).build();
+    FeatureStore fused = builder().allowedLateness(Duration.ofMillis(lateness)).build();
+    double[] a = new double[FeatureCatalog.size()];
+    double[] b = new double[FeatureCatalog.size()];
+    int payments = 0;
+    for (SpecificRecord e : arrival) {
+      if (e instanceof PaymentEvent p) {
+        separate.vector(p, a);
+        ObserveResult expected = separate.observe(p);
+        assertThat(fused.vectorAndObserve(p, b)).as(p.getPaymentId()).isEqualTo(expected);
+        assertThat(b).as(p.getPaymentId()).containsExactly(a);
+        payments++;
+      } else {
+        assertThat(fused.observe(e)).isEqualTo(separate.observe(e));
+      }
+    }
+
+    assertThat(payments).isGreaterThan(500);
+    assertThat(fused.outcomeCounts()).isEqualTo(separate.outcomeCounts());
+    assertThat(fused.outcomeCounts().get(ObserveResult.DUPLICATE)).isPositive();
+    assertThat(fused.outcomeCounts().get(ObserveResult.REJECTED_TOO_LATE)).isPositive();
+  }
+
+  @Test
+  void vectorAndObserveRefusesWhatVectorRefusesAndCountsRejectedFolds() {
+    FeatureStore store = builder().build();
+    double[] v = new double[FeatureCatalog.size()];
+
+    assertThatThrownBy(() -> store.vectorAndObserve(TestEvents.payment(" ", T0, 100).build(), v))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REJECTED_MISSING_KEY");
+    PaymentEvent noMerchant = TestEvents.payment("alice", T0, 100).build();
+    noMerchant.put("merchant_id", null);
+    assertThatThrownBy(() -> store.vectorAndObserve(noMerchant, v))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REJECTED_MISSING_KEY");
+    assertThatThrownBy(() -> store.vectorAndObserve(null, v))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(
+            () ->
+                store.vectorAndObserve(TestEvents.payment("alice", T0, 100).build(), new double[3]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vector buffer has 3 slots");
+    assertThat(store.outcomeCounts().values()).allMatch(n -> n == 0);
+    assertThat(store.trackedUsers()).isZero();
+
+    // A payment later than the clock allows still has a vector; its fold is refused and counted.
+    PaymentEvent future = TestEvents.payment("alice", T0 + 401 * DAY, 100).build();
+    assertThat(store.vectorAndObserve(future, v)).isEqualTo(ObserveResult.REJECTED_FUTURE);
+    assertThat(v[FeatureCatalog.indexOf("user_txn_count_10m")]).isEqualTo(1);
+    assertThat(store.vectorAndObserve(TestEvents.payment("alice", T0, 100).build(), v))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_FUTURE)).isEqualTo(1);
+    assertThat(store.outcomeCounts().get(ObserveResult.ACCEPTED)).isEqualTo(1);
+  }
+
+  @Test
   void eventsOlderThanTheLatenessAreRejectedAndNotFolded() {
     FeatureStore store = builder().build();
     store.observe(TestEvents.payment("alice", T0 + HOUR, 100).build());

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -107,6 +108,36 @@ public final class InMemoryFeatureStore implements FeatureStore {
       folded = EventFold.fold(event, state, lateness, retention, maxEvents);
       state.touch(now);
     }
+    return outcome(folded);
+  }
+
+  @Override
+  public ObserveResult vectorAndObserve(PaymentEvent payment, double[] out) {
+    Objects.requireNonNull(payment, "payment");
+    checkLength(out);
+    long now = clock.millis();
+    if (EventFold.checkExceptBlankUser(payment, now + futureSkew) != ObserveResult.ACCEPTED) {
+      vector(payment, out); // throws for a payment without a vector
+      return observe(payment); // counts the rejection (a late or future payment)
+    }
+    UserEvents state = users.getOrCreate(payment.getUserId(), now);
+    if (state == null) { // a blank user id: no vector, so not folded either (as vector + observe)
+      throw notFeaturised(payment);
+    }
+    int folded;
+    synchronized (state) {
+      // Read first: the vector sees only events before the payment, so reading after the fold
+      // would give the same; before it, the fold finds the rows the read fetched.
+      FeatureKernel.compute(state, payment, batch, Scratch.get(), out);
+      folded = EventFold.fold(payment, state, lateness, retention, maxEvents);
+      state.touch(now);
+    }
+    ObserveResult r = outcome(folded);
+    outcomes[r.ordinal()].increment();
+    return r;
+  }
+
+  private static ObserveResult outcome(int folded) {
     switch (folded) {
       case UserEvents.INSERTED:
         return ObserveResult.ACCEPTED;
@@ -117,8 +148,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
     }
   }
 
-  @Override
-  public void vector(PaymentEvent payment, double[] out) {
+  private static void checkLength(double[] out) {
     if (out.length < FeatureCatalog.size()) {
       throw new IllegalArgumentException(
           "vector buffer has "
@@ -128,6 +158,11 @@ public final class InMemoryFeatureStore implements FeatureStore {
               + " needs "
               + FeatureCatalog.size());
     }
+  }
+
+  @Override
+  public void vector(PaymentEvent payment, double[] out) {
+    checkLength(out);
     if (EventFold.checkExceptBlankUser(payment, Long.MAX_VALUE) != ObserveResult.ACCEPTED) {
       throw notFeaturised(payment);
     }

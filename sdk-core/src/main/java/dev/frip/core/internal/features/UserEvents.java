@@ -20,9 +20,9 @@ import java.util.Arrays;
  *
  * <p>A ring because expiry then moves nothing: the oldest entries, those older than the longest
  * window plus the allowed lateness behind the user's newest event time, are dropped by advancing
- * the head when the ring is full, found by walking forward from the head. The running totals
- * (payments, amounts, squared amounts, refunds over every event held) let a read take its 30-day
- * totals without scanning 30 days back ({@link #totals}).
+ * the head as an insert moves the newest time past them, found by walking forward from the head.
+ * The running totals (payments, amounts, squared amounts, refunds over every event held) let a read
+ * take its 30-day totals without scanning 30 days back ({@link #totals}).
  *
  * <p>Not thread-safe: the online store locks on the instance; the offline path owns its instances.
  */
@@ -157,12 +157,16 @@ public final class UserEvents {
     if (size > 0 && time < maxTime - lateness) {
       return TOO_LATE;
     }
-    if (size == capacity || size >= maxEvents) {
+    // Expire as soon as the newest time moves past an entry's retention, not only when the ring is
+    // full: a read then finds nothing older than its 30-day window but events within the lateness,
+    // so neither its walk to the window's start nor its totals correction passes over expired rows.
+    if (size > 0 && time(0) <= Math.max(maxTime, time) - retention) {
       int expired = countBefore(Math.max(maxTime, time) - retention + 1);
-      if (expired > 0) {
-        dropFirst(expired);
-        pos -= Math.min(pos, expired);
-      } else if (size < maxEvents) {
+      dropFirst(expired);
+      pos -= Math.min(pos, expired);
+    }
+    if (size == capacity || size >= maxEvents) {
+      if (size < maxEvents) {
         grow();
       } else {
         droppedForCapacity++;
