@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * One user's recent events, sorted by (event time, event-id hash), in a ring of {@code capacity}
  * rows (a power of two) of six longs, 48 bytes per event slot, in one {@code long[]} that also
- * holds 40 bytes of running totals; plus the array header and this object (72 bytes). A row holds:
+ * holds 40 bytes of running totals; plus the array header and this object (88 bytes, the online
+ * table's links included). A row holds:
  *
  * <ul>
  *   <li>time (ms);
@@ -111,6 +112,11 @@ public final class UserEvents {
   private long maxTime = Long.MIN_VALUE;
   private long droppedForCapacity;
   private long lastActive; // through LAST_ACTIVE: written under the lock, read by the table's sweep
+
+  // The online UserTable's entry: the user id, its spread hash and the next entry of the chain.
+  String user;
+  int userHash;
+  UserEvents next;
 
   /** An empty buffer. */
   public UserEvents() {
@@ -358,7 +364,7 @@ public final class UserEvents {
 
   /** Bytes held by this buffer, object headers included (compressed oops assumed). */
   public long retainedBytes() {
-    return 56L + 16L + 8L * data.length;
+    return 72L + 16L + 8L * data.length;
   }
 
   private int slot(int i) {

@@ -165,4 +165,60 @@ class UserTableTest {
     assertThat(misses.get()).isZero();
     assertThat(users.size()).isEqualTo(n);
   }
+
+  @Test
+  void readersFindHeldUsersAndOnlyTheirOwnBuffersWhileAWriterAddsEvictsAndGrows() throws Exception {
+    int bound = 2000;
+    UserTable users = new UserTable(bound, Long.MAX_VALUE / 4);
+    for (int k = 0; k < 10; k++) {
+      users.getOrCreate("pinned-" + k, 0).touch(Long.MAX_VALUE / 8); // never the LRU victim
+    }
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong found = new java.util.concurrent.atomic.AtomicLong();
+    Thread[] readers = new Thread[2];
+    for (int r = 0; r < readers.length; r++) {
+      long seed = r;
+      readers[r] =
+          new Thread(
+              () -> {
+                java.util.Random rnd = new java.util.Random(seed);
+                while (!done.get()) {
+                  String pinned = "pinned-" + rnd.nextInt(10); // a new String: equals, not ==
+                  UserEvents p = users.get(pinned, 1);
+                  if (p == null || !pinned.equals(p.user)) {
+                    wrong.incrementAndGet();
+                  }
+                  String churn = "c" + rnd.nextInt(60_000);
+                  UserEvents c = users.get(churn, 1);
+                  if (c != null) {
+                    found.incrementAndGet();
+                    if (!churn.equals(c.user)) {
+                      wrong.incrementAndGet();
+                    }
+                  }
+                }
+              });
+      readers[r].start();
+    }
+    for (int i = 0; i < 60_000; i++) {
+      users.getOrCreate("c" + i, i + 1);
+    }
+    done.set(true);
+    for (Thread t : readers) {
+      t.join();
+    }
+
+    assertThat(wrong.get()).isZero();
+    assertThat(found.get()).isPositive();
+    assertThat(users.size()).isEqualTo(bound);
+    Map<String, UserEvents> held = new HashMap<>();
+    users.forEachActive(60_001, held::put);
+    assertThat(held).hasSize(bound);
+    for (int k = 0; k < 10; k++) {
+      assertThat(held).containsKey("pinned-" + k);
+    }
+    assertThat(held).containsKey("c59999"); // the newest user is never the victim
+  }
 }
