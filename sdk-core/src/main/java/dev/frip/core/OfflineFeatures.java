@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -41,7 +42,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class OfflineFeatures {
 
-  private final BatchFeatures batch;
+  private final Supplier<BatchFeatures> batch;
   private final int maxEvents;
 
   private OfflineFeatures(Builder b) {
@@ -151,6 +152,7 @@ public final class OfflineFeatures {
     // ties sort by event-id hash, not by position in the input.
     List<PaymentEvent> pending = new ArrayList<>();
     List<UserEvents> pendingStates = new ArrayList<>();
+    BatchTable table = new BatchTable(batch);
     for (SpecificRecord e : eventsInTimeOrder) {
       ObserveResult check =
           e == null ? ObserveResult.REJECTED_MISSING_KEY : EventFold.check(e, Long.MAX_VALUE);
@@ -166,7 +168,7 @@ public final class OfflineFeatures {
                   + Instant.ofEpochMilli(previous));
         }
         if (time > previous) {
-          rows += flush(pending, pendingStates, labels, scratch, vector, sink);
+          rows += flush(pending, pendingStates, table, labels, scratch, vector, sink);
         }
         previous = time;
         UserEvents state = users.get(EventFold.userId(e));
@@ -180,7 +182,7 @@ public final class OfflineFeatures {
       }
       counts[check.ordinal()]++;
     }
-    rows += flush(pending, pendingStates, labels, scratch, vector, sink);
+    rows += flush(pending, pendingStates, table, labels, scratch, vector, sink);
     Map<ObserveResult, Long> outcomes = new EnumMap<>(ObserveResult.class);
     for (ObserveResult o : ObserveResult.values()) {
       if (counts[o.ordinal()] > 0) {
@@ -193,13 +195,18 @@ public final class OfflineFeatures {
   private long flush(
       List<PaymentEvent> pending,
       List<UserEvents> states,
+      BatchTable table,
       Map<String, Label> labels,
       Scratch scratch,
       double[] vector,
       RowSink sink) {
+    if (pending.isEmpty()) {
+      return 0;
+    }
+    BatchFeatures b = table.get();
     for (int i = 0; i < pending.size(); i++) {
       PaymentEvent p = pending.get(i);
-      FeatureKernel.compute(states.get(i), p, batch, scratch, vector);
+      FeatureKernel.compute(states.get(i), p, b, scratch, vector);
       sink.accept(p, vector, labels.getOrDefault(p.getPaymentId(), Label.NONE));
     }
     int n = pending.size();
@@ -228,6 +235,25 @@ public final class OfflineFeatures {
       }
     }
     return labels;
+  }
+
+  /** The batch table of one {@link #compute} run, asked of its source once, at the first vector. */
+  private static final class BatchTable {
+    private final Supplier<BatchFeatures> source;
+    private BatchFeatures table;
+    private boolean resolved;
+
+    BatchTable(Supplier<BatchFeatures> source) {
+      this.source = source;
+    }
+
+    BatchFeatures get() {
+      if (!resolved) {
+        table = source == null ? null : Objects.requireNonNull(source.get(), "batch features");
+        resolved = true;
+      }
+      return table;
+    }
   }
 
   /** Each user's events, by user id: dense ids from {@link StringIds}, the states by id. */
@@ -262,13 +288,25 @@ public final class OfflineFeatures {
    * @since 0.1.0
    */
   public static final class Builder {
-    private BatchFeatures batch;
+    private Supplier<BatchFeatures> batch;
     private int maximumEventsPerUser = 1024;
 
     private Builder() {}
 
     /** The batch table; without one, batch features are NaN (as in a store without one). */
     public Builder batchFeatures(BatchFeatures batch) {
+      Objects.requireNonNull(batch, "batch");
+      this.batch = () -> batch;
+      return this;
+    }
+
+    /**
+     * The batch table, asked of {@code batch} when it is first needed: at the first vector of each
+     * {@link #compute} run, once per run, after every event before that payment's millisecond is
+     * folded. A caller can so compute the table (say, on another thread, joined here) while the
+     * history before the first wanted payment is folded. {@code batch} must not return null.
+     */
+    public Builder batchFeatures(Supplier<BatchFeatures> batch) {
       this.batch = Objects.requireNonNull(batch, "batch");
       return this;
     }

@@ -85,6 +85,69 @@ class OfflineFeaturesTest {
   }
 
   @Test
+  void aBatchTableGivenLaterIsAskedOnceAtTheFirstVectorAndGivesTheSameRows() {
+    List<SpecificRecord> events = RandomWorld.events(7, 30, 12);
+    BatchFeatures batch =
+        BatchFeatures.compute(
+            events, java.time.LocalDate.of(2026, 3, 2), java.time.LocalDate.of(2026, 3, 20));
+    long cut = RandomWorld.time(events.get(events.size() / 2));
+    List<OfflineFeatures.Row> want = new ArrayList<>();
+    OfflineFeatures.builder()
+        .batchFeatures(batch)
+        .build()
+        .compute(
+            events,
+            events,
+            p -> p.getEventTime().toEpochMilli() >= cut,
+            (p, v, l) -> want.add(new OfflineFeatures.Row(p, v.clone(), l)));
+    int[] asked = {0};
+    List<Integer> foldedBeforeAsked = new ArrayList<>();
+    List<OfflineFeatures.Row> got = new ArrayList<>();
+    OfflineFeatures later =
+        OfflineFeatures.builder()
+            .batchFeatures(
+                () -> {
+                  asked[0]++;
+                  foldedBeforeAsked.add(got.size());
+                  return batch;
+                })
+            .build();
+
+    later.compute(
+        events,
+        events,
+        p -> p.getEventTime().toEpochMilli() >= cut,
+        (p, v, l) -> got.add(new OfflineFeatures.Row(p, v.clone(), l)));
+    later.compute(events, events, p -> false, (p, v, l) -> got.add(null)); // no vector: not asked
+
+    assertThat(asked[0]).isOne();
+    assertThat(foldedBeforeAsked).containsExactly(0);
+    assertThat(want).hasSizeGreaterThan(10);
+    assertThat(batchFeatureValues(want)).anyMatch(v -> !Double.isNaN(v));
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(got.get(i).payment()).isSameAs(want.get(i).payment());
+      assertThat(got.get(i).vector()).isEqualTo(want.get(i).vector());
+      assertThat(got.get(i).label()).isEqualTo(want.get(i).label());
+    }
+    OfflineFeatures broken = OfflineFeatures.builder().batchFeatures(() -> null).build();
+    assertThatThrownBy(() -> broken.computeRows(events))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("batch features");
+  }
+
+  /** The six batch features of every row. */
+  private static List<Double> batchFeatureValues(List<OfflineFeatures.Row> rows) {
+    List<Double> out = new ArrayList<>();
+    for (OfflineFeatures.Row r : rows) {
+      for (int i = FeatureCatalog.BATCH_IDX; i < FeatureCatalog.BATCH_IDX + 6; i++) {
+        out.add(r.vector()[i]);
+      }
+    }
+    return out;
+  }
+
+  @Test
   void eventsOutOfTimeOrderAreRefusedWithTheirTimes() {
     List<SpecificRecord> events =
         List.of(

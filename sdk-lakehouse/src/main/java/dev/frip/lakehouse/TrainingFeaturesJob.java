@@ -14,6 +14,7 @@ import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.QualityGate;
+import dev.frip.lakehouse.internal.ReadAhead;
 import dev.frip.lakehouse.internal.StringPool;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DateType;
@@ -40,6 +41,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import org.apache.avro.specific.SpecificRecord;
@@ -326,12 +329,17 @@ public final class TrainingFeaturesJob {
     long read = System.nanoTime() - t0;
 
     // Day D's batch table reads only what happened before D 00:00 (its own definition): hand it
-    // just that prefix, not the day's payments.
-    BatchFeatures batch =
-        BatchFeatures.compute(h.events(order, 0, order.firstAtOrAfter(dayStart)), date, date);
+    // just that prefix, not the day's payments. It is computed on a second thread while this one
+    // folds the history before D (which needs no batch feature); the first vector waits for it.
+    int beforeDay = order.firstAtOrAfter(dayStart);
+    FutureTask<BatchFeatures> batch =
+        new FutureTask<>(() -> BatchFeatures.compute(h.events(order, 0, beforeDay), date, date));
+    Thread batchThread = new Thread(batch, "training-features-batch-table");
+    batchThread.setDaemon(true);
+    batchThread.start();
     OfflineFeatures offline =
         OfflineFeatures.builder()
-            .batchFeatures(batch)
+            .batchFeatures(() -> join(batch))
             .maximumEventsPerUser(maximumEventsPerUser)
             .build();
     // No vector of the day looks back further than the longest window: older payments (read for
@@ -346,22 +354,29 @@ public final class TrainingFeaturesJob {
     Columns out = Columns.allocate(SCHEMA, silverPayments);
     boolean[] emitted = new boolean[silver.size()];
     int[] rows = {0};
-    OfflineFeatures.Summary summary =
-        offline.compute(
-            h.events(order, from, order.size()),
-            chargebacks,
-            p -> {
-              // A row of silver's partition D (whose event_date is its event time's date).
-              long t = p.getEventTime().toEpochMilli();
-              return t >= dayStart
-                  && t < dayEnd
-                  && silver.getInt(((SilverPayment) p).row, EVENT_DATE) == day;
-            },
-            (p, v, l) -> {
-              int r = ((SilverPayment) p).row;
-              emitted[r] = true;
-              row(out, rows[0]++, silver, r, v, l, day);
-            });
+    OfflineFeatures.Summary summary;
+    // The events are made from the columns on a third thread, ahead of the fold.
+    try (ReadAhead<SpecificRecord> events =
+        new ReadAhead<>(
+            from, order.size(), i -> h.event(order.event(i)), "training-features-events")) {
+      summary =
+          offline.compute(
+              events,
+              chargebacks,
+              p -> {
+                // A row of silver's partition D (whose event_date is its event time's date).
+                long t = p.getEventTime().toEpochMilli();
+                return t >= dayStart
+                    && t < dayEnd
+                    && silver.getInt(((SilverPayment) p).row, EVENT_DATE) == day;
+              },
+              (p, v, l) -> {
+                int r = ((SilverPayment) p).row;
+                emitted[r] = true;
+                row(out, rows[0]++, silver, r, v, l, day);
+              });
+    }
+    join(batch); // a failure of the batch table fails the job, even if no vector needed it
 
     List<QualityGate.Rejected> rejected = new ArrayList<>();
     if (rows[0] < silverPayments) {
@@ -733,6 +748,24 @@ public final class TrainingFeaturesJob {
         }
       }
       return lo;
+    }
+  }
+
+  /** The batch table computed on the batch thread, or its failure rethrown here. */
+  private static BatchFeatures join(FutureTask<BatchFeatures> batch) {
+    try {
+      return batch.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("computing the batch table failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the batch table", e);
     }
   }
 

@@ -13,8 +13,10 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,15 +123,17 @@ final class ColumnsParquetReader {
       List<ColumnDescriptor> descriptors = projection.getColumns();
       String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
       PlainStrings[] plain = new PlainStrings[projected.size()];
+      StringPool[] filePools = new StringPool[projected.size()];
       for (int c = 0; c < n; c++) {
         if (fileColumn[c] >= 0 && readSchema.at(c).getDataType() instanceof StringType) {
           plain[fileColumn[c]] = new PlainStrings();
+          filePools[fileColumn[c]] = pools == null ? null : pools[c];
         }
       }
       int base = 0;
       PageReadStore pages;
       while ((pages = r.readNextRowGroup()) != null) {
-        ColumnConverters converters = new ColumnConverters(plain);
+        ColumnConverters converters = new ColumnConverters(plain, filePools);
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(pages, converters, projection, createdBy);
         int rows = (int) pages.getRowCount();
@@ -142,8 +146,7 @@ final class ColumnsParquetReader {
                 out,
                 c,
                 base,
-                rows,
-                pools == null ? null : pools[c]);
+                rows);
           }
         }
         base += rows;
@@ -151,12 +154,12 @@ final class ColumnsParquetReader {
       for (int c = 0; c < n; c++) {
         if (fileColumn[c] < 0) {
           String v = partitionValues.get(readSchema.at(c).getName());
-          for (int row = 0; row < base; row++) {
-            if (v == null) {
+          if (v == null) {
+            for (int row = 0; row < base; row++) {
               out.setNull(row, c);
-            } else {
-              out.setInt(row, c, (int) LocalDate.parse(v).toEpochDay());
             }
+          } else {
+            Arrays.fill((int[]) out.data(c), 0, base, (int) LocalDate.parse(v).toEpochDay());
           }
         }
       }
@@ -196,13 +199,7 @@ final class ColumnsParquetReader {
 
   /** Reads one column chunk of {@code rows} values into rows {@code base..} of column {@code c}. */
   private static void readColumn(
-      ColumnReader cr,
-      StringConverter strings,
-      Columns out,
-      int c,
-      int base,
-      int rows,
-      StringPool pool) {
+      ColumnReader cr, StringConverter strings, Columns out, int c, int base, int rows) {
     int maxDef = cr.getDescriptor().getMaxDefinitionLevel();
     Object data = out.data(c);
     if (data instanceof String[] s) {
@@ -211,7 +208,7 @@ final class ColumnsParquetReader {
           out.setNull(base + i, c);
         } else {
           cr.writeCurrentValueToConverter();
-          s[base + i] = pool == null ? strings.value : pool.intern(strings.value);
+          s[base + i] = strings.value;
         }
       }
     } else if (data instanceof long[] l) {
@@ -285,16 +282,19 @@ final class ColumnsParquetReader {
 
   /**
    * Receives the current value of a string column: from a dictionary-encoded page by id, each entry
-   * of the chunk's dictionary decoded once; from a plain page through {@link PlainStrings}.
+   * of the chunk's dictionary decoded once; from a plain page through {@link PlainStrings}, or, for
+   * a pooled column, from the pool straight from the page's bytes.
    */
   private static final class StringConverter extends PrimitiveConverter {
     private final PlainStrings plain;
+    private final StringPool pool;
     private Dictionary dictionary;
     private String[] decoded;
     String value;
 
-    StringConverter(PlainStrings plain) {
+    StringConverter(PlainStrings plain, StringPool pool) {
       this.plain = plain;
+      this.pool = pool;
     }
 
     @Override
@@ -312,7 +312,10 @@ final class ColumnsParquetReader {
     public void addValueFromDictionary(int id) {
       String s = decoded[id];
       if (s == null) {
-        s = dictionary.decodeToBinary(id).toStringUsingUTF8();
+        s =
+            pool == null
+                ? dictionary.decodeToBinary(id).toStringUsingUTF8()
+                : pooled(dictionary.decodeToBinary(id));
         decoded[id] = s;
       }
       value = s;
@@ -320,7 +323,15 @@ final class ColumnsParquetReader {
 
     @Override
     public void addBinary(Binary b) {
-      value = plain.of(b);
+      value = pool == null ? plain.of(b) : pooled(b);
+    }
+
+    private String pooled(Binary b) {
+      ByteBuffer buf = b.toByteBuffer();
+      if (!buf.hasArray()) {
+        return pool.intern(b.toStringUsingUTF8());
+      }
+      return pool.intern(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
     }
   }
 
@@ -331,11 +342,11 @@ final class ColumnsParquetReader {
   private static final class ColumnConverters extends GroupConverter {
     final StringConverter[] strings;
 
-    ColumnConverters(PlainStrings[] plain) {
+    ColumnConverters(PlainStrings[] plain, StringPool[] pools) {
       strings = new StringConverter[plain.length];
       for (int f = 0; f < plain.length; f++) {
         if (plain[f] != null) {
-          strings[f] = new StringConverter(plain[f]);
+          strings[f] = new StringConverter(plain[f], pools[f]);
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.frip.lakehouse.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,22 @@ class StringPoolTest {
     assertThat(pool.intern(b)).isSameAs(a);
     assertThat(pool.intern(null)).isNull();
     assertThat(pool.size()).isEqualTo(1);
+  }
+
+  @Test
+  void bytesAreInternedAsTheirUtf8TextSharingInstancesWithStrings() {
+    StringPool pool = new StringPool();
+    String user = pool.intern(new String("user-42"));
+    byte[] page = "xxuser-42user-7héé".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(pool.intern(page, 2, 7)).isSameAs(user);
+    String seven = pool.intern(page, 9, 6);
+    assertThat(seven).isEqualTo("user-7").isSameAs(pool.intern(new String("user-7")));
+    assertThat(pool.intern(page, 2, 6)).isEqualTo("user-4"); // a prefix is another value
+    String accented = pool.intern(page, 15, page.length - 15); // not ASCII: decoded first
+    assertThat(accented).isEqualTo("héé").isSameAs(pool.intern(new String("héé")));
+    assertThat(pool.intern(new byte[0], 0, 0)).isEmpty();
+    assertThat(pool.size()).isEqualTo(5);
   }
 
   @Test
