@@ -2,8 +2,15 @@ package dev.frip.core.internal.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class UserTableTest {
@@ -102,11 +109,11 @@ class UserTableTest {
       threads[w] =
           new Thread(
               () -> {
-                java.util.List<Integer> order = new java.util.ArrayList<>();
+                List<Integer> order = new ArrayList<>();
                 for (int u = 0; u < n; u++) {
                   order.add(u);
                 }
-                java.util.Collections.shuffle(order, new java.util.Random(id));
+                Collections.shuffle(order, new Random(id));
                 for (int u : order) {
                   got[id][u] = users.getOrCreate("u" + u, 1);
                 }
@@ -130,17 +137,16 @@ class UserTableTest {
   void aReaderNeverMissesAUserAddedBeforeItsLookUpWhileTheTableGrows() throws Exception {
     int n = 100_000;
     UserTable users = new UserTable(1_000_000, 1_000_000);
-    java.util.concurrent.atomic.AtomicInteger added =
-        new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    AtomicInteger added = new AtomicInteger();
+    AtomicLong misses = new AtomicLong();
+    AtomicLong reads = new AtomicLong();
     Thread[] readers = new Thread[2];
     for (int r = 0; r < readers.length; r++) {
       long seed = r;
       readers[r] =
           new Thread(
               () -> {
-                java.util.Random rnd = new java.util.Random(seed);
+                Random rnd = new Random(seed);
                 while (added.get() < n) {
                   int upTo = added.get();
                   if (upTo == 0) {
@@ -173,17 +179,16 @@ class UserTableTest {
     for (int k = 0; k < 10; k++) {
       users.getOrCreate("pinned-" + k, 0).touch(Long.MAX_VALUE / 8); // never the LRU victim
     }
-    java.util.concurrent.atomic.AtomicBoolean done =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong found = new java.util.concurrent.atomic.AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong wrong = new AtomicLong();
+    AtomicLong found = new AtomicLong();
     Thread[] readers = new Thread[2];
     for (int r = 0; r < readers.length; r++) {
       long seed = r;
       readers[r] =
           new Thread(
               () -> {
-                java.util.Random rnd = new java.util.Random(seed);
+                Random rnd = new Random(seed);
                 while (!done.get()) {
                   String pinned = "pinned-" + rnd.nextInt(10); // a new String: equals, not ==
                   UserEvents p = users.get(pinned, 1);
