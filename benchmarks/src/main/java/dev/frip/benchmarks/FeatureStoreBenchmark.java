@@ -7,8 +7,11 @@ import dev.frip.core.events.PaymentEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -43,6 +47,17 @@ public class FeatureStoreBenchmark {
   @Param({"100000"})
   public int users;
 
+  /**
+   * The order users pay in: {@code sequential} cycles through them in creation order, so
+   * neighbouring users sit side by side in memory and the table; {@code shuffled} cycles through a
+   * fixed random permutation, as unrelated users' payments arrive.
+   */
+  @Param({"sequential", "shuffled"})
+  public String order;
+
+  /** Payments per call of the batch benchmark: a small poll. */
+  static final int BATCH = 64;
+
   private static final int HISTORY_PER_USER = 80;
 
   private FeatureStore store;
@@ -52,6 +67,10 @@ public class FeatureStoreBenchmark {
   private int cursor;
   private long rng = 0x9E3779B97F4A7C15L;
   private Map<String, long[]> baseline;
+  private int[] permutation;
+  private final List<PaymentEvent> batch = new ArrayList<>(BATCH);
+  private final double[][] vectors = new double[BATCH][FeatureCatalog.size()];
+  private final ObserveResult[] outcomes = new ObserveResult[BATCH];
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -70,10 +89,33 @@ public class FeatureStoreBenchmark {
         }
       }
     }
+    permutation = order(users, order);
     for (int u = 0; u < users; u++) {
       nextEvent[u] = HISTORY_PER_USER;
       baseline.put(world.userIds[u], new long[2]);
     }
+  }
+
+  /**
+   * The users in the order they pay: {@code sequential} or {@code shuffled} (see {@link #order}).
+   */
+  static int[] order(int users, String order) {
+    int[] permutation = new int[users];
+    for (int u = 0; u < users; u++) {
+      permutation[u] = u;
+    }
+    if (order.equals("shuffled")) {
+      Random r = new Random(7);
+      for (int u = users - 1; u > 0; u--) {
+        int v = r.nextInt(u + 1);
+        int t = permutation[u];
+        permutation[u] = permutation[v];
+        permutation[v] = t;
+      }
+    } else if (!order.equals("sequential")) {
+      throw new IllegalArgumentException("order must be sequential or shuffled, was " + order);
+    }
+    return permutation;
   }
 
   private long jitter() {
@@ -84,7 +126,7 @@ public class FeatureStoreBenchmark {
   }
 
   private int nextUser() {
-    int u = cursor;
+    int u = permutation[cursor];
     cursor = cursor + 1 == users ? 0 : cursor + 1;
     return u;
   }
@@ -112,6 +154,24 @@ public class FeatureStoreBenchmark {
     int u = nextUser();
     store.vectorAndObserve(world.next(u, nextEvent[u]++, jitter()), vector);
     return vector;
+  }
+
+  /**
+   * The same work for a poll of {@link #BATCH} payments in one call ({@link
+   * FeatureStore#vectorAndObserve(List, double[][], ObserveResult[])}); reported per payment.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(BATCH)
+  public ObserveResult[] vectorAndObserveBatch() {
+    batch.clear();
+    for (int i = 0; i < BATCH; i++) {
+      int u = nextUser();
+      batch.add(world.next(u, nextEvent[u]++, jitter()));
+    }
+    store.vectorAndObserve(batch, vectors, outcomes);
+    return outcomes;
   }
 
   /** Fold only. */

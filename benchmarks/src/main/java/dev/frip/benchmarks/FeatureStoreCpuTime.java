@@ -9,19 +9,23 @@ import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Update plus full read per CPU-second of one thread, the issue's "per core", which wall-clock JMH
  * runs cannot show while other processes share the cores. Same world and operations as {@link
- * FeatureStoreBenchmark#observeAndRead}, {@link FeatureStoreBenchmark#vectorAndObserve} and their
- * baseline {@link FeatureStoreBenchmark#baselineHashMapCounter}, all measured in this run, round
- * after round; the event preparation is included in both.
+ * FeatureStoreBenchmark#observeAndRead}, {@link FeatureStoreBenchmark#vectorAndObserve}, {@link
+ * FeatureStoreBenchmark#vectorAndObserveBatch} and their baseline {@link
+ * FeatureStoreBenchmark#baselineHashMapCounter}, all measured in this run, round after round; the
+ * event preparation is included in all.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
- * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000]}
+ * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000] [order=sequential]}
+ * ({@code order} as {@link FeatureStoreBenchmark#order}).
  */
 public final class FeatureStoreCpuTime {
 
@@ -33,6 +37,8 @@ public final class FeatureStoreCpuTime {
   public static void main(String[] args) {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 3_000_000;
+    int[] order = FeatureStoreBenchmark.order(users, args.length > 2 ? args[2] : "sequential");
+    n -= n % FeatureStoreBenchmark.BATCH;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     FeatureStore store =
         FeatureStore.inMemory()
@@ -55,9 +61,14 @@ public final class FeatureStoreCpuTime {
       baseline.put(user, new long[2]);
     }
     double[] vector = new double[FeatureCatalog.size()];
+    List<PaymentEvent> batch = new ArrayList<>();
+    double[][] vectors = new double[FeatureStoreBenchmark.BATCH][FeatureCatalog.size()];
+    ObserveResult[] outcomes = new ObserveResult[FeatureStoreBenchmark.BATCH];
     double sink = 0;
-    int u = 0;
-    String[] kinds = {"observe+vector", "vectorAndObserve", "baselineHashMapCounter"};
+    int cursor = 0;
+    String[] kinds = {
+      "observe+vector", "vectorAndObserve", "vectorAndObserveBatch", "baselineHashMapCounter"
+    };
     for (int round = 0; round < 3 * kinds.length; round++) {
       int kind = round % kinds.length;
       boolean warmup = round < kinds.length;
@@ -65,8 +76,17 @@ public final class FeatureStoreCpuTime {
       long wall0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         rng = xorShift(rng);
+        int u = order[cursor];
+        cursor = cursor + 1 == users ? 0 : cursor + 1;
         PaymentEvent p = world.next(u, next[u]++, jitter(rng));
-        if (kind == 0) {
+        if (kind == 2) {
+          batch.add(p);
+          if (batch.size() == FeatureStoreBenchmark.BATCH) {
+            store.vectorAndObserve(batch, vectors, outcomes);
+            sink += vectors[0][1];
+            batch.clear();
+          }
+        } else if (kind == 0) {
           store.observe(p);
           store.vector(p, vector);
           sink += vector[1];
@@ -79,7 +99,6 @@ public final class FeatureStoreCpuTime {
           c[1] += p.getAmountMinor();
           sink += c[0] + c[1];
         }
-        u = u + 1 == users ? 0 : u + 1;
       }
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
       long wall = System.nanoTime() - wall0;

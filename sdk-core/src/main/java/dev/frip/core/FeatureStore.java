@@ -1,6 +1,7 @@
 package dev.frip.core;
 
 import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.internal.features.BatchCalls;
 import dev.frip.core.internal.features.InMemoryFeatureStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -97,6 +98,30 @@ public interface FeatureStore {
   default ObserveResult vectorAndObserve(PaymentEvent payment, double[] out) {
     vector(payment, out);
     return observe(payment);
+  }
+
+  /**
+   * Reads and folds a batch of payments in order: for each {@code i}, {@link
+   * #vectorAndObserve(PaymentEvent, double[])} of {@code payments.get(i)} into {@code out[i]}, with
+   * its outcome in {@code outcomes[i]}. This is the way to score a poll of payments: the in-process
+   * store looks up the users of the next few payments together, so that their state comes from
+   * memory in parallel instead of one user after another.
+   *
+   * <p>A payment the store cannot featurise (a {@code null} payment, or one without user, id, time,
+   * merchant or country) does not stop the batch: its vector is all {@link Double#NaN} (missing),
+   * and its outcome is the rejection {@link #observe} gives it, counted as {@code observe} counts
+   * it. Every other payment gets exactly the vector and outcome of the one-payment call.
+   *
+   * @throws IllegalArgumentException when {@code out} or {@code outcomes} is shorter than the
+   *     batch, or a vector buffer shorter than {@link FeatureCatalog#size()}; then nothing is
+   *     folded
+   */
+  default void vectorAndObserve(
+      List<PaymentEvent> payments, double[][] out, ObserveResult[] outcomes) {
+    BatchCalls.check(payments, out, outcomes);
+    for (int i = 0; i < payments.size(); i++) {
+      outcomes[i] = BatchCalls.one(this, payments.get(i), out[i]);
+    }
   }
 
   /** As {@link #vector(PaymentEvent, double[])} into a new array. */

@@ -153,6 +153,130 @@ class FeatureStoreTest {
   }
 
   @Test
+  void aBatchGivesWhatEachPaymentGivesAlone() {
+    // The same out-of-order stream with replays and late events as above, its payments handed over
+    // in batches of 1 to 60 (across the in-process store's look-ahead of 16), with payments that
+    // cannot be featurised in between: batch and one-payment calls agree on every vector and
+    // outcome; the store's own batch call and the interface's default one alike.
+    long lateness = 10 * MIN;
+    List<SpecificRecord> arrival =
+        new ArrayList<>(RandomWorld.shuffledWithin(RandomWorld.events(5, 6, 40), lateness, 13));
+    for (int i = 5; i + 150 < arrival.size(); i += 89) {
+      arrival.add(i + 150, arrival.remove(i)); // past the lateness, mostly
+    }
+    for (int i = 3; i < arrival.size(); i += 71) {
+      arrival.add(i, arrival.get(i)); // a replay
+    }
+    List<PaymentEvent> unusable = new ArrayList<>();
+    unusable.add(null);
+    unusable.add(TestEvents.payment(" ", T0 + DAY, 100).build());
+    PaymentEvent noMerchant = TestEvents.payment("u1", T0 + DAY, 100).build();
+    noMerchant.put("merchant_id", null);
+    unusable.add(noMerchant);
+    PaymentEvent noTime = TestEvents.payment("u2", T0 + DAY, 100).build();
+    noTime.put("event_time", null);
+    unusable.add(noTime);
+    for (int i = 0; i < unusable.size(); i++) {
+      arrival.add(40 + 300 * i, unusable.get(i));
+    }
+    FeatureStore reference = builder().allowedLateness(Duration.ofMillis(lateness)).build();
+    FeatureStore inMemory = builder().allowedLateness(Duration.ofMillis(lateness)).build();
+    FeatureStore byDefault =
+        new Delegating(builder().allowedLateness(Duration.ofMillis(lateness)).build());
+    java.util.Random r = new java.util.Random(5);
+    double[] expected = new double[FeatureCatalog.size()];
+    int payments = 0;
+    int batches = 0;
+    int i = 0;
+    while (i < arrival.size()) {
+      if (arrival.get(i) != null && !(arrival.get(i) instanceof PaymentEvent)) {
+        ObserveResult o = reference.observe(arrival.get(i));
+        assertThat(inMemory.observe(arrival.get(i))).isEqualTo(o);
+        assertThat(byDefault.observe(arrival.get(i))).isEqualTo(o);
+        i++;
+        continue;
+      }
+      List<PaymentEvent> batch = new ArrayList<>();
+      int size = 1 + r.nextInt(60);
+      while (i < arrival.size()
+          && batch.size() < size
+          && (arrival.get(i) == null || arrival.get(i) instanceof PaymentEvent)) {
+        batch.add((PaymentEvent) arrival.get(i++));
+      }
+      double[][] fromStore = new double[batch.size() + 2][FeatureCatalog.size()];
+      double[][] fromDefault = new double[batch.size()][FeatureCatalog.size()];
+      ObserveResult[] storeOutcomes = new ObserveResult[batch.size()];
+      ObserveResult[] defaultOutcomes = new ObserveResult[batch.size() + 1];
+      inMemory.vectorAndObserve(batch, fromStore, storeOutcomes);
+      byDefault.vectorAndObserve(batch, fromDefault, defaultOutcomes);
+      batches++;
+      for (int k = 0; k < batch.size(); k++) {
+        PaymentEvent p = batch.get(k);
+        ObserveResult o;
+        if (unusable.contains(p)) {
+          java.util.Arrays.fill(expected, Double.NaN);
+          o = reference.observe(p);
+          assertThat(o.rejected()).isTrue();
+        } else {
+          o = reference.vectorAndObserve(p, expected);
+          payments++;
+        }
+        String what = p == null ? "null payment" : p.getPaymentId();
+        assertThat(storeOutcomes[k]).as(what).isEqualTo(o);
+        assertThat(defaultOutcomes[k]).as(what).isEqualTo(o);
+        assertThat(fromStore[k]).as(what).containsExactly(expected);
+        assertThat(fromDefault[k]).as(what).containsExactly(expected);
+      }
+      assertThat(defaultOutcomes[batch.size()]).isNull();
+    }
+
+    assertThat(payments).isGreaterThan(1000);
+    assertThat(batches).isGreaterThan(30);
+    Map<ObserveResult, Long> counts = reference.outcomeCounts();
+    assertThat(inMemory.outcomeCounts()).isEqualTo(counts);
+    assertThat(byDefault.outcomeCounts()).isEqualTo(counts);
+    assertThat(counts.get(ObserveResult.DUPLICATE)).isPositive();
+    assertThat(counts.get(ObserveResult.REJECTED_TOO_LATE)).isPositive();
+    assertThat(counts.get(ObserveResult.REJECTED_MISSING_KEY)).isEqualTo(3);
+    assertThat(counts.get(ObserveResult.REJECTED_MISSING_TIME)).isEqualTo(1);
+    assertThat(inMemory.trackedUsers()).isEqualTo(reference.trackedUsers());
+  }
+
+  @Test
+  void aBatchWithBuffersTooShortIsRefusedBeforeAnyFold() {
+    FeatureStore store = builder().build();
+    List<PaymentEvent> batch =
+        List.of(
+            TestEvents.payment("alice", T0, 100).build(),
+            TestEvents.payment("bob", T0, 100).build());
+    double[][] vectors = {new double[FeatureCatalog.size()], new double[FeatureCatalog.size()]};
+
+    assertThatThrownBy(() -> store.vectorAndObserve(batch, vectors, new ObserveResult[1]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "a batch of 2 payments needs as many vectors and outcomes, got 2 vectors and 1 outcomes");
+    assertThatThrownBy(
+            () ->
+                store.vectorAndObserve(
+                    batch, new double[][] {vectors[0], new double[4]}, new ObserveResult[2]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vector buffer 1 of the batch has 4 slots");
+    assertThatThrownBy(
+            () ->
+                store.vectorAndObserve(
+                    batch, new double[][] {vectors[0], null}, new ObserveResult[2]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vector buffer 1 of the batch has no array");
+    assertThat(store.outcomeCounts().values()).allMatch(n -> n == 0);
+    assertThat(store.trackedUsers()).isZero();
+
+    ObserveResult[] outcomes = new ObserveResult[2];
+    store.vectorAndObserve(batch, vectors, outcomes);
+    assertThat(outcomes).containsExactly(ObserveResult.ACCEPTED, ObserveResult.ACCEPTED);
+    assertThat(store.trackedUsers()).isEqualTo(2);
+  }
+
+  @Test
   void eventsOlderThanTheLatenessAreRejectedAndNotFolded() {
     FeatureStore store = builder().build();
     store.observe(TestEvents.payment("alice", T0 + HOUR, 100).build());
@@ -401,5 +525,49 @@ class FeatureStoreTest {
 
     assertThat(store.featureNames()).isEqualTo(FeatureCatalog.names());
     assertThat(store.featureVersion()).isEqualTo(FeatureCatalog.VERSION);
+  }
+
+  /** A store that implements only the abstract methods, so the interface's defaults run. */
+  private static final class Delegating implements FeatureStore {
+    private final FeatureStore inner;
+
+    Delegating(FeatureStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public ObserveResult observe(SpecificRecord event) {
+      return inner.observe(event);
+    }
+
+    @Override
+    public void vector(PaymentEvent payment, double[] out) {
+      inner.vector(payment, out);
+    }
+
+    @Override
+    public void loadBatchFeatures(BatchFeatures batch) {
+      inner.loadBatchFeatures(batch);
+    }
+
+    @Override
+    public Map<ObserveResult, Long> outcomeCounts() {
+      return inner.outcomeCounts();
+    }
+
+    @Override
+    public long trackedUsers() {
+      return inner.trackedUsers();
+    }
+
+    @Override
+    public void snapshot(java.io.OutputStream out, Map<String, Long> offsets) throws IOException {
+      inner.snapshot(out, offsets);
+    }
+
+    @Override
+    public Map<String, Long> restore(java.io.InputStream in) throws IOException {
+      return inner.restore(in);
+    }
   }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -135,6 +136,64 @@ public final class InMemoryFeatureStore implements FeatureStore {
     ObserveResult r = outcome(folded);
     outcomes[r.ordinal()].increment();
     return r;
+  }
+
+  /**
+   * As the interface's batch call, with the users of each {@link #WARM_AHEAD} payments looked up
+   * first, together, and the rows a read touches first loaded: the look-ups of one user after
+   * another are each a chain of dependent cache misses (payment, user id, table slot, buffer,
+   * rows), which the processor overlaps only when the chains are issued side by side.
+   */
+  @Override
+  public void vectorAndObserve(
+      List<PaymentEvent> payments, double[][] out, ObserveResult[] outcomes) {
+    BatchCalls.check(payments, out, outcomes);
+    int n = payments.size();
+    Scratch s = Scratch.get();
+    for (int from = 0; from < n; from += WARM_AHEAD) {
+      int to = Math.min(n, from + WARM_AHEAD);
+      warm(payments, from, to, s);
+      for (int i = from; i < to; i++) {
+        outcomes[i] = BatchCalls.one(this, payments.get(i), out[i]);
+      }
+    }
+  }
+
+  /**
+   * Payments whose users a batch looks up together before it reads and folds them: enough misses in
+   * flight to fill the core's miss buffers, few enough that the state they fetch (about 1 kB per
+   * user) is still in the cache when it is used. 8, 16 and 32 measured alike (RESULTS.md).
+   */
+  static final int WARM_AHEAD = 16;
+
+  /**
+   * Fetches the state of the users of {@code payments[from, to)} into the cache, one stage at a
+   * time over all of them (see {@link UserTable#peekAll}); changes nothing.
+   */
+  private void warm(List<PaymentEvent> payments, int from, int to, Scratch s) {
+    int n = to - from;
+    String[] ids = s.aheadIds;
+    for (int i = 0; i < n; i++) {
+      PaymentEvent p = payments.get(from + i);
+      ids[i] = p == null ? null : p.getUserId();
+    }
+    UserEvents[] ahead = s.ahead;
+    users.peekAll(ids, s.aheadHashes, ahead, n);
+    long[][] rows = s.aheadRows;
+    long x = 0;
+    for (int i = 0; i < n; i++) {
+      rows[i] = ahead[i] == null ? null : ahead[i].rows();
+      x += rows[i] == null ? 0 : rows[i].length;
+    }
+    for (int i = 0; i < n; i++) {
+      if (rows[i] != null) {
+        x += ahead[i].warm(rows[i], FeatureKernel.PREFETCH_EVENTS);
+      }
+      ids[i] = null;
+      ahead[i] = null;
+      rows[i] = null;
+    }
+    s.sink += x;
   }
 
   private static ObserveResult outcome(int folded) {

@@ -17,6 +17,11 @@ public final class Scratch {
   final long[] sums = new long[5];
   final long[] totals = new long[UserEvents.TOTALS];
   long sink; // consumes UserEvents.prefetch's loads
+  // A batch's next users, for InMemoryFeatureStore.warm.
+  final String[] aheadIds = new String[InMemoryFeatureStore.WARM_AHEAD];
+  final int[] aheadHashes = new int[InMemoryFeatureStore.WARM_AHEAD];
+  final UserEvents[] ahead = new UserEvents[InMemoryFeatureStore.WARM_AHEAD];
+  final long[][] aheadRows = new long[InMemoryFeatureStore.WARM_AHEAD][];
 
   /** The calling thread's scratch. */
   public static Scratch get() {

@@ -299,6 +299,27 @@ public final class UserEvents {
     return x;
   }
 
+  /** The rows array, for {@link #warm}: read without the lock, a hint only. */
+  long[] rows() {
+    return data;
+  }
+
+  /**
+   * As {@link #prefetch} for the newest {@code n} events, but safe without the lock: a concurrent
+   * fold may replace the array or move the ring, so every index is taken within {@code d}, the
+   * array {@link #rows} gave. Whatever it loads is only a hint to the cache.
+   */
+  long warm(long[] d, int n) {
+    int rowsMask = (d.length - TOTALS) / ROW - 1;
+    int h = head;
+    int end = size;
+    long x = d[d.length - TOTALS] + d[(h & rowsMask) * ROW];
+    for (int i = Math.max(0, end - n); i < end; i++) {
+      x += d[((h + i) & rowsMask) * ROW];
+    }
+    return x;
+  }
+
   /** Events {@link #lowerBound} checks backwards from the end before it searches. */
   private static final int LINEAR_PROBES = 8;
 

@@ -18,6 +18,50 @@ class UserEventsTest {
   }
 
   @Test
+  void warmingWithoutTheLockStaysInsideTheArrayWhileAFoldGrowsAndWrapsTheRing() throws Exception {
+    // The batch look-ahead reads buffers that another thread may be folding into: the array it
+    // read, head and size may disagree, but every load stays within that array.
+    java.util.concurrent.atomic.AtomicReference<UserEvents> current =
+        new java.util.concurrent.atomic.AtomicReference<>(new UserEvents());
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    long[] warmed = new long[1];
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (!done.get()) {
+                  UserEvents u = current.get();
+                  warmed[0] += 1 + (u.warm(u.rows(), 16) & 0);
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    reader.start();
+    UserEvents e = current.get();
+    for (int i = 0; i < 300_000; i++) {
+      if (i % 64 == 0) { // a fresh buffer every 64 events: it grows from 4 slots to 64 each time
+        e = new UserEvents();
+        current.set(e);
+      }
+      synchronized (e) {
+        // 64 events 12 hours apart: the ring grows to 64 slots, and the last events expire the
+        // first ones (30 days), so its head moves too.
+        add(e, (i % 64) * (DAY / 2), i, 1024);
+      }
+    }
+    done.set(true);
+    reader.join();
+
+    assertThat(failure.get()).isNull();
+    assertThat(warmed[0]).isPositive();
+    assertThat(e.warm(e.rows(), 16)).isEqualTo(e.prefetch(e.size(), 16));
+  }
+
+  @Test
   void eventsBeyondTheHorizonAreDroppedSoTheBufferStaysBounded() {
     UserEvents e = new UserEvents();
     for (int d = 0; d < 365; d++) { // a payment a day for a year

@@ -182,6 +182,7 @@ class UserTableTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicLong wrong = new AtomicLong();
     AtomicLong found = new AtomicLong();
+    AtomicLong peeked = new AtomicLong();
     Thread[] readers = new Thread[2];
     for (int r = 0; r < readers.length; r++) {
       long seed = r;
@@ -189,6 +190,9 @@ class UserTableTest {
           new Thread(
               () -> {
                 Random rnd = new Random(seed);
+                String[] ids = new String[3];
+                int[] hashes = new int[3];
+                UserEvents[] ahead = new UserEvents[3];
                 while (!done.get()) {
                   String pinned = "pinned-" + rnd.nextInt(10); // a new String: equals, not ==
                   UserEvents p = users.get(pinned, 1);
@@ -203,6 +207,17 @@ class UserTableTest {
                       wrong.incrementAndGet();
                     }
                   }
+                  // The batch look-ahead's look-up: a hint, but never another user's buffer.
+                  ids[0] = pinned;
+                  ids[1] = churn;
+                  ids[2] = null;
+                  users.peekAll(ids, hashes, ahead, 3);
+                  if (ahead[0] != null && !pinned.equals(ahead[0].user)
+                      || ahead[1] != null && !churn.equals(ahead[1].user)
+                      || ahead[2] != null) {
+                    wrong.incrementAndGet();
+                  }
+                  peeked.addAndGet(ahead[0] == null ? 0 : 1);
                 }
               });
       readers[r].start();
@@ -217,6 +232,7 @@ class UserTableTest {
 
     assertThat(wrong.get()).isZero();
     assertThat(found.get()).isPositive();
+    assertThat(peeked.get()).isPositive();
     assertThat(users.size()).isEqualTo(bound);
     Map<String, UserEvents> held = new HashMap<>();
     users.forEachActive(60_001, held::put);
