@@ -100,6 +100,9 @@ public class FeatureStoreBenchmark {
    * The users in the order they pay: {@code sequential} or {@code shuffled} (see {@link #order}).
    */
   static int[] order(int users, String order) {
+    if (users < BATCH) { // a batch holds one payment per user: each user's is one reused object
+      throw new IllegalArgumentException("users must be at least " + BATCH + ", was " + users);
+    }
     int[] permutation = new int[users];
     for (int u = 0; u < users; u++) {
       permutation[u] = u;
