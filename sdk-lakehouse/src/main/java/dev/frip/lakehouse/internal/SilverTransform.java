@@ -13,13 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Builds one day of {@code silver/enriched_transactions} from the bronze tables, in memory: each
@@ -221,14 +223,23 @@ public final class SilverTransform {
     Columns payments = bronze.read("payments", date, date, PAYMENTS);
     int n = payments.size();
     int[] byOffset = kafkaOrder(payments);
-    Set<String> seen = new HashSet<>(capacityFor(n));
+    KeyIndex eventIds = new KeyIndex(payments, 0, -1);
+    boolean[] taken = new boolean[eventIds.size()];
+    boolean nullTaken = false;
     int[] unique = new int[n];
     int u = 0;
     for (int i : byOffset) {
-      if (seen.add(payments.getString(i, 0))) {
+      int k = eventIds.id(i);
+      if (k < 0 ? !nullTaken : !taken[k]) {
+        if (k < 0) {
+          nullTaken = true;
+        } else {
+          taken[k] = true;
+        }
         unique[u++] = i;
       }
     }
+    Set<String> seen = eventIds.keys(nullTaken);
     unique = Arrays.copyOf(unique, u);
     int duplicates = n - u;
 
@@ -284,21 +295,22 @@ public final class SilverTransform {
     int[] chargebackRow = new int[u];
     Arrays.fill(chargebackRow, -1);
     if (refunds.size() > 0) {
-      KeyIndex paymentIds = new KeyIndex(out, 2, -1);
-      int[] earliest = new int[paymentIds.size()];
+      // Indexed on the refunds' side: they are few, and the silver rows look their payment up.
+      KeyIndex refundedIds = new KeyIndex(refunds, 0, -1);
+      int[] earliest = new int[refundedIds.size()];
       Arrays.fill(earliest, -1);
       for (int r = 0; r < refunds.size(); r++) {
         if (!"CHARGEBACK".equals(refunds.getString(r, 2))) {
           continue;
         }
-        int k = paymentIds.get(refunds.getString(r, 0), null);
+        int k = refundedIds.id(r);
         if (k >= 0
             && (earliest[k] < 0 || refunds.getLong(earliest[k], 1) > refunds.getLong(r, 1))) {
           earliest[k] = r;
         }
       }
       for (int i = 0; i < u; i++) {
-        int k = paymentIds.id(i);
+        int k = refundedIds.get(out.getString(i, 2), null);
         chargebackRow[i] = k < 0 ? -1 : earliest[k];
       }
     }
@@ -382,21 +394,18 @@ public final class SilverTransform {
   }
 
   /**
-   * Dense ids of the distinct keys of one silver column, or of a pair of columns ({@code user_id},
-   * {@code device_id}), built on first use: an open-addressing table, so looking up a reference
-   * row's key costs one string hash and usually one comparison, with no boxing. Rows whose key (or
-   * either part of a pair) is null have no id.
+   * Dense ids of the distinct keys of one column, or of a pair of columns ({@code user_id}, {@code
+   * device_id}), in a {@link KeyTable} built on first use. Rows whose key (or either part of a
+   * pair) is null have no id.
    */
   private static final class KeyIndex {
-    private final Columns rows;
+    /** The indexed rows, until the index is built. */
+    private Columns rows;
+
     private final int col;
     private final int col2;
-    private String[] first;
-    private String[] second;
-    private int[] slotId;
+    private KeyTable table;
     private int[] rowId;
-    private int mask;
-    private int size;
 
     KeyIndex(Columns rows, int col, int col2) {
       this.rows = rows;
@@ -406,57 +415,28 @@ public final class SilverTransform {
 
     private void build() {
       int n = rows.size();
-      int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
-      first = new String[cap];
-      second = col2 < 0 ? null : new String[cap];
-      slotId = new int[cap];
-      mask = cap - 1;
+      // Sized for a few rows per key; it grows when the keys are more distinct than that.
+      table = new KeyTable(n / 4, col2 >= 0);
       rowId = new int[n];
       for (int i = 0; i < n; i++) {
         String a = rows.getString(i, col);
         String b = col2 < 0 ? null : rows.getString(i, col2);
-        rowId[i] = a == null || (col2 >= 0 && b == null) ? -1 : add(a, b);
+        rowId[i] = a == null || (col2 >= 0 && b == null) ? -1 : table.add(a, b);
       }
-    }
-
-    private int add(String a, String b) {
-      int slot = hash(a, b) & mask;
-      while (first[slot] != null) {
-        if (first[slot].equals(a) && (second == null || second[slot].equals(b))) {
-          return slotId[slot];
-        }
-        slot = (slot + 1) & mask;
-      }
-      first[slot] = a;
-      if (second != null) {
-        second[slot] = b;
-      }
-      slotId[slot] = size;
-      return size++;
+      rows = null;
     }
 
     /** The id of key {@code (a, b)} ({@code b} null for a one-column key), or -1. */
     int get(String a, String b) {
-      if (first == null) {
+      if (table == null) {
         build();
       }
-      if (a == null || (second != null && b == null)) {
-        return -1;
-      }
-      int slot = hash(a, b) & mask;
-      String k;
-      while ((k = first[slot]) != null) {
-        if (k.equals(a) && (second == null || second[slot].equals(b))) {
-          return slotId[slot];
-        }
-        slot = (slot + 1) & mask;
-      }
-      return -1;
+      return table.get(a, b);
     }
 
-    /** The id of silver row {@code i}'s key, or -1 when it is null. */
+    /** The id of row {@code i}'s key, or -1 when it is null. */
     int id(int i) {
-      if (first == null) {
+      if (table == null) {
         build();
       }
       return rowId[i];
@@ -464,20 +444,40 @@ public final class SilverTransform {
 
     /** Like {@link #id}, but -1 without building the index when nothing was looked up. */
     int idOrMissing(int i) {
-      return first == null ? -1 : rowId[i];
+      return table == null ? -1 : rowId[i];
     }
 
     /** Number of distinct keys. */
     int size() {
-      if (first == null) {
+      if (table == null) {
         build();
       }
-      return size;
+      return table.size();
     }
 
-    private static int hash(String a, String b) {
-      int h = a.hashCode() * 31 + (b == null ? 0 : b.hashCode());
-      return h ^ (h >>> 16) ^ (h >>> 7);
+    /**
+     * The distinct keys of a one-column index as a read-only set, with null in it when {@code
+     * withNull}; {@code contains} is a look-up in the index.
+     */
+    Set<String> keys(boolean withNull) {
+      int distinct = size();
+      return new AbstractSet<>() {
+        @Override
+        public boolean contains(Object o) {
+          return o == null ? withNull : o instanceof String s && table.get(s, null) >= 0;
+        }
+
+        @Override
+        public int size() {
+          return distinct + (withNull ? 1 : 0);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+          Stream<String> keys = IntStream.range(0, distinct).mapToObj(table::first);
+          return (withNull ? Stream.concat(keys, Stream.of((String) null)) : keys).iterator();
+        }
+      };
     }
   }
 
@@ -489,13 +489,16 @@ public final class SilverTransform {
 
   /**
    * The rows of a reference table grouped by key id, each group sorted by time (ties in read
-   * order): an array of row indexes with an offset per key, and the rows' times.
+   * order): an array of row indexes with an offset per key, and the rows' times in the same order
+   * (so a search within a group reads adjacent times, not one row's time per step).
    */
   private static final class Groups {
     private static final Groups NONE = new Groups(new int[1], new int[0], new long[0]);
 
     private final int[] start;
     private final int[] order;
+
+    /** The time of the row at each index of {@link #order}. */
     private final long[] time;
 
     private Groups(int[] start, int[] order, long[] time) {
@@ -540,7 +543,11 @@ public final class SilverTransform {
       for (int k = 0; k < groups; k++) {
         sortByTime(order, tmp, start[k], start[k + 1], time);
       }
-      return new Groups(Arrays.copyOf(start, groups + 1), order, time);
+      long[] sorted = new long[order.length];
+      for (int j = 0; j < order.length; j++) {
+        sorted[j] = time[order[j]];
+      }
+      return new Groups(Arrays.copyOf(start, groups + 1), order, sorted);
     }
 
     /** Stable merge sort of {@code order[from, to)} by {@code time} (read order on ties). */
@@ -585,7 +592,7 @@ public final class SilverTransform {
 
     /** The time of the row at index {@code j} of {@link #order}. */
     long time(int j) {
-      return time[order[j]];
+      return time[j];
     }
 
     /** The last row of key {@code k}'s group with time at or before {@code t}, or -1. */
@@ -595,7 +602,7 @@ public final class SilverTransform {
       int found = -1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
-        if (time[order[mid]] > t) {
+        if (time[mid] > t) {
           hi = mid - 1;
         } else {
           found = mid;
@@ -702,10 +709,6 @@ public final class SilverTransform {
   private static Instant micros(long micros) {
     return Instant.ofEpochSecond(
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
-  }
-
-  private static int capacityFor(int entries) {
-    return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
   }
 
   private boolean isNewCountry(String country, Joined j, int user, long t, int i) {
