@@ -20,6 +20,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -217,10 +221,47 @@ public final class SilverTransform {
   public record Output(
       Columns rows, int paymentsRead, int duplicatesDropped, Set<String> bronzeEventIds) {}
 
-  /** Builds the silver rows of {@code date}. */
+  /**
+   * Builds the silver rows of {@code date}. The reference tables are read, in the order they are
+   * joined, on another thread while this one deduplicates the payments and builds key indexes.
+   */
   public Output run(BronzeSource bronze, LocalDate date) {
     // Payments of the day, first delivery of each event_id wins.
     Columns payments = bronze.read("payments", date, date, PAYMENTS);
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "silver-reference-reads");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      LocalDate epoch = LocalDate.of(1970, 1, 1);
+      long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
+      Future<Columns> orders =
+          reader.submit(() -> bronze.read("orders", date.minusDays(1), date, ORDERS));
+      Future<Columns> profiles = reader.submit(() -> bronze.read("users", epoch, date, USERS));
+      Future<Columns> sightings = reader.submit(() -> bronze.read("devices", epoch, date, DEVICES));
+      Future<Columns> fixes =
+          reader.submit(() -> bronze.read("geo_events", date.minusDays(lookbackDays), date, GEO));
+      Future<Columns> refunds =
+          reader.submit(
+              () -> bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS));
+      return join(payments, orders, profiles, sightings, fixes, refunds, date);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  /** The payments deduplicated and joined with the reference tables as they arrive. */
+  private Output join(
+      Columns payments,
+      Future<Columns> ordersRead,
+      Future<Columns> profilesRead,
+      Future<Columns> sightingsRead,
+      Future<Columns> fixesRead,
+      Future<Columns> refundsRead,
+      LocalDate date) {
     int n = payments.size();
     int[] byOffset = kafkaOrder(payments);
     KeyIndex eventIds = new KeyIndex(payments, 0, -1);
@@ -247,11 +288,13 @@ public final class SilverTransform {
     for (int c = 0; c < PAYMENT_COLUMNS; c++) {
       out.gather(c, payments, c, unique);
     }
-    // Keys of the day's payments (silver rows), each index built when a reference table has rows.
+    // Keys of the day's payments (silver rows), each index built when a reference table has rows;
+    // the users' while the first tables are read.
     KeyIndex users = new KeyIndex(out, 4, -1);
+    users.size();
 
     // Orders: the payment's order, placed the same day or the day before; the first one read wins.
-    Columns orders = bronze.read("orders", date.minusDays(1), date, ORDERS);
+    Columns orders = await(ordersRead);
     int[] orderRow = new int[u];
     Arrays.fill(orderRow, -1);
     if (orders.size() > 0) {
@@ -271,12 +314,12 @@ public final class SilverTransform {
     }
 
     // Users: every profile version up to the day, per user, by time.
-    Columns profiles = bronze.read("users", LocalDate.of(1970, 1, 1), date, USERS);
+    Columns profiles = await(profilesRead);
     Groups userVersions =
         Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
 
     // Devices: every sighting up to the day, per user and device of the payments.
-    Columns sightings = bronze.read("devices", LocalDate.of(1970, 1, 1), date, DEVICES);
+    Columns sightings = await(sightingsRead);
     KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
     Groups deviceSightings =
         Groups.of(
@@ -286,12 +329,11 @@ public final class SilverTransform {
             r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
 
     // Geo fixes of the lookback window, per user.
-    long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
-    Columns fixes = bronze.read("geo_events", date.minusDays(lookbackDays), date, GEO);
+    Columns fixes = await(fixesRead);
     Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
 
     // Chargebacks from the day on: the earliest one per payment is the label.
-    Columns refunds = bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS);
+    Columns refunds = await(refundsRead);
     int[] chargebackRow = new int[u];
     Arrays.fill(chargebackRow, -1);
     if (refunds.size() > 0) {
@@ -360,12 +402,31 @@ public final class SilverTransform {
             fixes,
             fixRow,
             refunds,
-            chargebackRow);
+            chargebackRow,
+            new Fx());
     int epochDay = (int) date.toEpochDay();
     for (int i = 0; i < u; i++) {
       enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
     }
     return new Output(out, n, duplicates, seen);
+  }
+
+  /** The table read by {@code f}, or the exception its read threw, unwrapped. */
+  private static Columns await(Future<Columns> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading bronze", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("reading bronze", e.getCause());
+    }
   }
 
   /** Row indexes of the payments by Kafka partition, then offset (stable). */
@@ -625,7 +686,8 @@ public final class SilverTransform {
       Columns fixes,
       int[] fixRow,
       Columns refunds,
-      int[] chargebackRow) {}
+      int[] chargebackRow,
+      Fx fx) {}
 
   /**
    * Fills the derived columns of row {@code i}, whose payment and joined columns are set: {@code
@@ -662,8 +724,11 @@ public final class SilverTransform {
 
     int fix = j.fixRow()[i];
     int c = derived;
-    Double amount = amountReporting(row.getLong(i, 15), row.getString(i, 16));
-    row.set(i, c++, amount);
+    if (j.fx().select(row.getString(i, 16))) {
+      row.setDouble(i, c++, j.fx().toReporting(row.getLong(i, 15)));
+    } else {
+      row.setNull(i, c++);
+    }
     row.setString(i, c++, reportingCurrency);
     row.setInt(i, c++, localHour(t, country));
     boolean hasLat = !row.isNull(i, 13);
@@ -737,14 +802,35 @@ public final class SilverTransform {
     }
   }
 
-  private Double amountReporting(long minor, String currency) {
-    Double rate = ratesToEur.get(currency);
-    if (rate == null) {
-      return null;
+  /**
+   * {@code amount_reporting}: an amount in minor units, in major units, times the reference FX rate
+   * of its currency to EUR, divided by the reporting currency's. The rate and unit of the last
+   * currency are kept: a day's rows share a few currency string instances (read from dictionary
+   * pages), so most rows skip the map look-up.
+   */
+  private final class Fx {
+    private final double reportingRate = ratesToEur.get(reportingCurrency);
+    private String currency;
+    private Double rate;
+    private double unit;
+
+    /** Makes {@code c} the current currency; false when it has no rate (no amount). */
+    boolean select(String c) {
+      // Identity first: the common case is the instance of the previous row.
+      if (c != currency || c == null) {
+        rate = ratesToEur.get(c);
+        unit = rate == null ? 1 : Math.pow(10, ReferenceData.minorDigits(c));
+        currency = c;
+      }
+      return rate != null;
     }
-    double major = minor / Math.pow(10, ReferenceData.minorDigits(currency));
-    double eur = major * rate;
-    return eur / ratesToEur.get(reportingCurrency);
+
+    /** {@code minor} units of the current currency in the reporting currency. */
+    double toReporting(long minor) {
+      double major = minor / unit;
+      double eur = major * rate;
+      return eur / reportingRate;
+    }
   }
 
   /** Column type by name, for tests and readers. */
