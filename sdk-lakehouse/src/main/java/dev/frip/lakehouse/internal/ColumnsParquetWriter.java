@@ -250,11 +250,21 @@ final class ColumnsParquetWriter {
     boolean[] nulls = rows.nulls(col);
     Object data = rows.data(col);
     if (data instanceof String[] s) {
+      // Rows often repeat the previous row's instance (values read from dictionary pages, constants
+      // such as the reporting currency): its bytes are encoded once. A constant Binary never
+      // changes, so the writer may keep it (dictionary, statistics) however often it is written.
+      String last = null;
+      Binary bytes = null;
       for (int r = from; r < to; r++) {
         if (nulls != null && nulls[r]) {
           w.writeNull(0, 0);
         } else {
-          w.write(Binary.fromConstantByteArray(s[r].getBytes(StandardCharsets.UTF_8)), 0, maxDef);
+          String v = s[r];
+          if (v != last) {
+            bytes = Binary.fromConstantByteArray(v.getBytes(StandardCharsets.UTF_8));
+            last = v;
+          }
+          w.write(bytes, 0, maxDef);
         }
       }
     } else if (data instanceof long[] l) {

@@ -9,12 +9,12 @@ import io.delta.kernel.types.StructType;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Aggregates one silver day into the gold tables. Revenue is a cohort view: the payments of the
@@ -185,6 +185,10 @@ public final class GoldTransform {
     public Day(Columns rows, Map<String, Returns> returns) {
       this.rows = rows;
       int n = rows.size();
+      // The codes of the two id columns with many values on another thread, the rest on this one.
+      CompletableFuture<Codes> userCodes =
+          CompletableFuture.supplyAsync(() -> new Codes(rows, USER_ID));
+      CompletableFuture<Codes> cardCodes = userCodes.thenApply(ignored -> new Codes(rows, CARD_ID));
       this.returns = new Returns[n];
       this.authorized = new boolean[n];
       for (int i = 0; i < n; i++) {
@@ -192,9 +196,9 @@ public final class GoldTransform {
         this.authorized[i] = "AUTHORIZED".equals(rows.getString(i, 5));
       }
       this.merchants = new Codes(rows, MERCHANT_ID);
-      this.users = new Codes(rows, USER_ID);
-      this.cards = new Codes(rows, CARD_ID);
       this.countries = new Codes(rows, COUNTRY);
+      this.users = join(userCodes);
+      this.cards = join(cardCodes);
     }
 
     int size() {
@@ -215,33 +219,66 @@ public final class GoldTransform {
     }
   }
 
-  /** A string column as dense int codes, with the distinct values by code. */
+  /** The value of {@code f}, or the exception it threw, unwrapped. */
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** A string column as dense int codes (first-seen order), with the distinct values by code. */
   private static final class Codes {
     final int[] code;
     final List<String> values = new ArrayList<>();
 
+    /** The non-null values' ids; their codes by id (ids skip null's code). */
+    private final KeyTable index = new KeyTable(1 << 10, false);
+
+    private int[] codeOfId = new int[1 << 10];
+
     Codes(Columns rows, int col) {
-      Map<String, Integer> index = new HashMap<>();
       code = new int[rows.size()];
+      int nullCode = -1;
       for (int i = 0; i < code.length; i++) {
         String v = rows.getString(i, col);
-        Integer c = index.get(v);
-        if (c == null) {
-          c = values.size();
-          index.put(v, c);
+        if (v == null) {
+          if (nullCode < 0) {
+            nullCode = values.size();
+            values.add(null);
+          }
+          code[i] = nullCode;
+          continue;
+        }
+        int before = index.size();
+        int id = index.add(v, null);
+        if (index.size() > before) {
+          if (id == codeOfId.length) {
+            codeOfId = Arrays.copyOf(codeOfId, id * 2);
+          }
+          codeOfId[id] = values.size();
           values.add(v);
         }
-        code[i] = c;
+        code[i] = codeOfId[id];
       }
     }
 
     /** The codes ordered by their values' natural order (as a TreeMap keyed by value). */
     int[] sorted() {
-      return IntStream.range(0, values.size())
-          .boxed()
-          .sorted(Comparator.comparing(values::get))
-          .mapToInt(Integer::intValue)
-          .toArray();
+      String[] byValue = values.toArray(new String[0]);
+      Arrays.sort(byValue);
+      int[] out = new int[byValue.length];
+      for (int k = 0; k < out.length; k++) {
+        out[k] = codeOfId[index.get(byValue[k], null)];
+      }
+      return out;
     }
   }
 

@@ -13,13 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Builds one day of {@code silver/enriched_transactions} from the bronze tables, in memory: each
@@ -215,20 +221,66 @@ public final class SilverTransform {
   public record Output(
       Columns rows, int paymentsRead, int duplicatesDropped, Set<String> bronzeEventIds) {}
 
-  /** Builds the silver rows of {@code date}. */
+  /**
+   * Builds the silver rows of {@code date}. The reference tables are read, in the order they are
+   * joined, on another thread while this one deduplicates the payments and builds key indexes.
+   */
   public Output run(BronzeSource bronze, LocalDate date) {
     // Payments of the day, first delivery of each event_id wins.
     Columns payments = bronze.read("payments", date, date, PAYMENTS);
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "silver-reference-reads");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      LocalDate epoch = LocalDate.of(1970, 1, 1);
+      long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
+      Future<Columns> orders =
+          reader.submit(() -> bronze.read("orders", date.minusDays(1), date, ORDERS));
+      Future<Columns> profiles = reader.submit(() -> bronze.read("users", epoch, date, USERS));
+      Future<Columns> sightings = reader.submit(() -> bronze.read("devices", epoch, date, DEVICES));
+      Future<Columns> fixes =
+          reader.submit(() -> bronze.read("geo_events", date.minusDays(lookbackDays), date, GEO));
+      Future<Columns> refunds =
+          reader.submit(
+              () -> bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS));
+      return join(payments, orders, profiles, sightings, fixes, refunds, date);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  /** The payments deduplicated and joined with the reference tables as they arrive. */
+  private Output join(
+      Columns payments,
+      Future<Columns> ordersRead,
+      Future<Columns> profilesRead,
+      Future<Columns> sightingsRead,
+      Future<Columns> fixesRead,
+      Future<Columns> refundsRead,
+      LocalDate date) {
     int n = payments.size();
     int[] byOffset = kafkaOrder(payments);
-    Set<String> seen = new HashSet<>(capacityFor(n));
+    KeyIndex eventIds = new KeyIndex(payments, 0, -1);
+    boolean[] taken = new boolean[eventIds.size()];
+    boolean nullTaken = false;
     int[] unique = new int[n];
     int u = 0;
     for (int i : byOffset) {
-      if (seen.add(payments.getString(i, 0))) {
+      int k = eventIds.id(i);
+      if (k < 0 ? !nullTaken : !taken[k]) {
+        if (k < 0) {
+          nullTaken = true;
+        } else {
+          taken[k] = true;
+        }
         unique[u++] = i;
       }
     }
+    Set<String> seen = eventIds.keys(nullTaken);
     unique = Arrays.copyOf(unique, u);
     int duplicates = n - u;
 
@@ -236,11 +288,13 @@ public final class SilverTransform {
     for (int c = 0; c < PAYMENT_COLUMNS; c++) {
       out.gather(c, payments, c, unique);
     }
-    // Keys of the day's payments (silver rows), each index built when a reference table has rows.
+    // Keys of the day's payments (silver rows), each index built when a reference table has rows;
+    // the users' while the first tables are read.
     KeyIndex users = new KeyIndex(out, 4, -1);
+    users.size();
 
     // Orders: the payment's order, placed the same day or the day before; the first one read wins.
-    Columns orders = bronze.read("orders", date.minusDays(1), date, ORDERS);
+    Columns orders = await(ordersRead);
     int[] orderRow = new int[u];
     Arrays.fill(orderRow, -1);
     if (orders.size() > 0) {
@@ -260,12 +314,12 @@ public final class SilverTransform {
     }
 
     // Users: every profile version up to the day, per user, by time.
-    Columns profiles = bronze.read("users", LocalDate.of(1970, 1, 1), date, USERS);
+    Columns profiles = await(profilesRead);
     Groups userVersions =
         Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
 
     // Devices: every sighting up to the day, per user and device of the payments.
-    Columns sightings = bronze.read("devices", LocalDate.of(1970, 1, 1), date, DEVICES);
+    Columns sightings = await(sightingsRead);
     KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
     Groups deviceSightings =
         Groups.of(
@@ -275,30 +329,30 @@ public final class SilverTransform {
             r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
 
     // Geo fixes of the lookback window, per user.
-    long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
-    Columns fixes = bronze.read("geo_events", date.minusDays(lookbackDays), date, GEO);
+    Columns fixes = await(fixesRead);
     Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
 
     // Chargebacks from the day on: the earliest one per payment is the label.
-    Columns refunds = bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS);
+    Columns refunds = await(refundsRead);
     int[] chargebackRow = new int[u];
     Arrays.fill(chargebackRow, -1);
     if (refunds.size() > 0) {
-      KeyIndex paymentIds = new KeyIndex(out, 2, -1);
-      int[] earliest = new int[paymentIds.size()];
+      // Indexed on the refunds' side: they are few, and the silver rows look their payment up.
+      KeyIndex refundedIds = new KeyIndex(refunds, 0, -1);
+      int[] earliest = new int[refundedIds.size()];
       Arrays.fill(earliest, -1);
       for (int r = 0; r < refunds.size(); r++) {
         if (!"CHARGEBACK".equals(refunds.getString(r, 2))) {
           continue;
         }
-        int k = paymentIds.get(refunds.getString(r, 0), null);
+        int k = refundedIds.id(r);
         if (k >= 0
             && (earliest[k] < 0 || refunds.getLong(earliest[k], 1) > refunds.getLong(r, 1))) {
           earliest[k] = r;
         }
       }
       for (int i = 0; i < u; i++) {
-        int k = paymentIds.id(i);
+        int k = refundedIds.get(out.getString(i, 2), null);
         chargebackRow[i] = k < 0 ? -1 : earliest[k];
       }
     }
@@ -348,12 +402,31 @@ public final class SilverTransform {
             fixes,
             fixRow,
             refunds,
-            chargebackRow);
+            chargebackRow,
+            new Fx());
     int epochDay = (int) date.toEpochDay();
     for (int i = 0; i < u; i++) {
       enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
     }
     return new Output(out, n, duplicates, seen);
+  }
+
+  /** The table read by {@code f}, or the exception its read threw, unwrapped. */
+  private static Columns await(Future<Columns> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading bronze", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("reading bronze", e.getCause());
+    }
   }
 
   /** Row indexes of the payments by Kafka partition, then offset (stable). */
@@ -382,21 +455,18 @@ public final class SilverTransform {
   }
 
   /**
-   * Dense ids of the distinct keys of one silver column, or of a pair of columns ({@code user_id},
-   * {@code device_id}), built on first use: an open-addressing table, so looking up a reference
-   * row's key costs one string hash and usually one comparison, with no boxing. Rows whose key (or
-   * either part of a pair) is null have no id.
+   * Dense ids of the distinct keys of one column, or of a pair of columns ({@code user_id}, {@code
+   * device_id}), in a {@link KeyTable} built on first use. Rows whose key (or either part of a
+   * pair) is null have no id.
    */
   private static final class KeyIndex {
-    private final Columns rows;
+    /** The indexed rows, until the index is built. */
+    private Columns rows;
+
     private final int col;
     private final int col2;
-    private String[] first;
-    private String[] second;
-    private int[] slotId;
+    private KeyTable table;
     private int[] rowId;
-    private int mask;
-    private int size;
 
     KeyIndex(Columns rows, int col, int col2) {
       this.rows = rows;
@@ -406,57 +476,28 @@ public final class SilverTransform {
 
     private void build() {
       int n = rows.size();
-      int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
-      first = new String[cap];
-      second = col2 < 0 ? null : new String[cap];
-      slotId = new int[cap];
-      mask = cap - 1;
+      // Sized for a few rows per key; it grows when the keys are more distinct than that.
+      table = new KeyTable(n / 4, col2 >= 0);
       rowId = new int[n];
       for (int i = 0; i < n; i++) {
         String a = rows.getString(i, col);
         String b = col2 < 0 ? null : rows.getString(i, col2);
-        rowId[i] = a == null || (col2 >= 0 && b == null) ? -1 : add(a, b);
+        rowId[i] = a == null || (col2 >= 0 && b == null) ? -1 : table.add(a, b);
       }
-    }
-
-    private int add(String a, String b) {
-      int slot = hash(a, b) & mask;
-      while (first[slot] != null) {
-        if (first[slot].equals(a) && (second == null || second[slot].equals(b))) {
-          return slotId[slot];
-        }
-        slot = (slot + 1) & mask;
-      }
-      first[slot] = a;
-      if (second != null) {
-        second[slot] = b;
-      }
-      slotId[slot] = size;
-      return size++;
+      rows = null;
     }
 
     /** The id of key {@code (a, b)} ({@code b} null for a one-column key), or -1. */
     int get(String a, String b) {
-      if (first == null) {
+      if (table == null) {
         build();
       }
-      if (a == null || (second != null && b == null)) {
-        return -1;
-      }
-      int slot = hash(a, b) & mask;
-      String k;
-      while ((k = first[slot]) != null) {
-        if (k.equals(a) && (second == null || second[slot].equals(b))) {
-          return slotId[slot];
-        }
-        slot = (slot + 1) & mask;
-      }
-      return -1;
+      return table.get(a, b);
     }
 
-    /** The id of silver row {@code i}'s key, or -1 when it is null. */
+    /** The id of row {@code i}'s key, or -1 when it is null. */
     int id(int i) {
-      if (first == null) {
+      if (table == null) {
         build();
       }
       return rowId[i];
@@ -464,20 +505,40 @@ public final class SilverTransform {
 
     /** Like {@link #id}, but -1 without building the index when nothing was looked up. */
     int idOrMissing(int i) {
-      return first == null ? -1 : rowId[i];
+      return table == null ? -1 : rowId[i];
     }
 
     /** Number of distinct keys. */
     int size() {
-      if (first == null) {
+      if (table == null) {
         build();
       }
-      return size;
+      return table.size();
     }
 
-    private static int hash(String a, String b) {
-      int h = a.hashCode() * 31 + (b == null ? 0 : b.hashCode());
-      return h ^ (h >>> 16) ^ (h >>> 7);
+    /**
+     * The distinct keys of a one-column index as a read-only set, with null in it when {@code
+     * withNull}; {@code contains} is a look-up in the index.
+     */
+    Set<String> keys(boolean withNull) {
+      int distinct = size();
+      return new AbstractSet<>() {
+        @Override
+        public boolean contains(Object o) {
+          return o == null ? withNull : o instanceof String s && table.get(s, null) >= 0;
+        }
+
+        @Override
+        public int size() {
+          return distinct + (withNull ? 1 : 0);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+          Stream<String> keys = IntStream.range(0, distinct).mapToObj(table::first);
+          return (withNull ? Stream.concat(keys, Stream.of((String) null)) : keys).iterator();
+        }
+      };
     }
   }
 
@@ -489,13 +550,16 @@ public final class SilverTransform {
 
   /**
    * The rows of a reference table grouped by key id, each group sorted by time (ties in read
-   * order): an array of row indexes with an offset per key, and the rows' times.
+   * order): an array of row indexes with an offset per key, and the rows' times in the same order
+   * (so a search within a group reads adjacent times, not one row's time per step).
    */
   private static final class Groups {
     private static final Groups NONE = new Groups(new int[1], new int[0], new long[0]);
 
     private final int[] start;
     private final int[] order;
+
+    /** The time of the row at each index of {@link #order}. */
     private final long[] time;
 
     private Groups(int[] start, int[] order, long[] time) {
@@ -540,7 +604,11 @@ public final class SilverTransform {
       for (int k = 0; k < groups; k++) {
         sortByTime(order, tmp, start[k], start[k + 1], time);
       }
-      return new Groups(Arrays.copyOf(start, groups + 1), order, time);
+      long[] sorted = new long[order.length];
+      for (int j = 0; j < order.length; j++) {
+        sorted[j] = time[order[j]];
+      }
+      return new Groups(Arrays.copyOf(start, groups + 1), order, sorted);
     }
 
     /** Stable merge sort of {@code order[from, to)} by {@code time} (read order on ties). */
@@ -585,7 +653,7 @@ public final class SilverTransform {
 
     /** The time of the row at index {@code j} of {@link #order}. */
     long time(int j) {
-      return time[order[j]];
+      return time[j];
     }
 
     /** The last row of key {@code k}'s group with time at or before {@code t}, or -1. */
@@ -595,7 +663,7 @@ public final class SilverTransform {
       int found = -1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
-        if (time[order[mid]] > t) {
+        if (time[mid] > t) {
           hi = mid - 1;
         } else {
           found = mid;
@@ -618,7 +686,8 @@ public final class SilverTransform {
       Columns fixes,
       int[] fixRow,
       Columns refunds,
-      int[] chargebackRow) {}
+      int[] chargebackRow,
+      Fx fx) {}
 
   /**
    * Fills the derived columns of row {@code i}, whose payment and joined columns are set: {@code
@@ -655,8 +724,11 @@ public final class SilverTransform {
 
     int fix = j.fixRow()[i];
     int c = derived;
-    Double amount = amountReporting(row.getLong(i, 15), row.getString(i, 16));
-    row.set(i, c++, amount);
+    if (j.fx().select(row.getString(i, 16))) {
+      row.setDouble(i, c++, j.fx().toReporting(row.getLong(i, 15)));
+    } else {
+      row.setNull(i, c++);
+    }
     row.setString(i, c++, reportingCurrency);
     row.setInt(i, c++, localHour(t, country));
     boolean hasLat = !row.isNull(i, 13);
@@ -704,10 +776,6 @@ public final class SilverTransform {
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 
-  private static int capacityFor(int entries) {
-    return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
-  }
-
   private boolean isNewCountry(String country, Joined j, int user, long t, int i) {
     if (user >= 0 && country.equals(j.profiles().getString(user, 2))) {
       return false;
@@ -734,14 +802,35 @@ public final class SilverTransform {
     }
   }
 
-  private Double amountReporting(long minor, String currency) {
-    Double rate = ratesToEur.get(currency);
-    if (rate == null) {
-      return null;
+  /**
+   * {@code amount_reporting}: an amount in minor units, in major units, times the reference FX rate
+   * of its currency to EUR, divided by the reporting currency's. The rate and unit of the last
+   * currency are kept: a day's rows share a few currency string instances (read from dictionary
+   * pages), so most rows skip the map look-up.
+   */
+  private final class Fx {
+    private final double reportingRate = ratesToEur.get(reportingCurrency);
+    private String currency;
+    private Double rate;
+    private double unit;
+
+    /** Makes {@code c} the current currency; false when it has no rate (no amount). */
+    boolean select(String c) {
+      // Identity first: the common case is the instance of the previous row.
+      if (c != currency || c == null) {
+        rate = ratesToEur.get(c);
+        unit = rate == null ? 1 : Math.pow(10, ReferenceData.minorDigits(c));
+        currency = c;
+      }
+      return rate != null;
     }
-    double major = minor / Math.pow(10, ReferenceData.minorDigits(currency));
-    double eur = major * rate;
-    return eur / ratesToEur.get(reportingCurrency);
+
+    /** {@code minor} units of the current currency in the reporting currency. */
+    double toReporting(long minor) {
+      double major = minor / unit;
+      double eur = major * rate;
+      return eur / reportingRate;
+    }
   }
 
   /** Column type by name, for tests and readers. */
