@@ -5,6 +5,7 @@ import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.Futures;
 import dev.frip.lakehouse.internal.GoldTransform;
 import dev.frip.lakehouse.internal.QualityGate;
 import io.delta.kernel.types.StructType;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Builds the gold tables of one date from the published silver partition: {@code
@@ -184,23 +184,8 @@ public final class GoldJob {
                 .expect(Expectation.in("risk_tier", Set.of("LOW", "MEDIUM", "HIGH")))
                 .build(),
             date));
-    tables.put(CUSTOMER_METRICS, join(customers));
+    tables.put(CUSTOMER_METRICS, Futures.get(customers, "publishing " + CUSTOMER_METRICS));
     return new GoldResult(date, tables);
-  }
-
-  /** The table {@code f} published, or the exception it threw, unwrapped. */
-  private static GoldResult.Table join(CompletableFuture<GoldResult.Table> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
   }
 
   /** The first scorer action per payment of {@code date}, from {@code bronze/fraud_scores}. */

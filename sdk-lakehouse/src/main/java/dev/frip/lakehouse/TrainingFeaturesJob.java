@@ -13,6 +13,7 @@ import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.lakehouse.internal.Columns;
 import dev.frip.lakehouse.internal.DeltaTable;
+import dev.frip.lakehouse.internal.Futures;
 import dev.frip.lakehouse.internal.QualityGate;
 import dev.frip.lakehouse.internal.ReadAhead;
 import dev.frip.lakehouse.internal.StringPool;
@@ -41,7 +42,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
@@ -339,7 +339,7 @@ public final class TrainingFeaturesJob {
     batchThread.start();
     OfflineFeatures offline =
         OfflineFeatures.builder()
-            .batchFeatures(() -> join(batch))
+            .batchFeatures(() -> Futures.get(batch, "computing the batch table"))
             .maximumEventsPerUser(maximumEventsPerUser)
             .build();
     // No vector of the day looks back further than the longest window: older payments (read for
@@ -376,7 +376,10 @@ public final class TrainingFeaturesJob {
                 row(out, rows[0]++, silver, r, v, l, day);
               });
     }
-    join(batch); // a failure of the batch table fails the job, even if no vector needed it
+    Futures.get(
+        batch,
+        "computing the batch table"); // a failure of the batch table fails the job, even if no
+    // vector needed it
 
     List<QualityGate.Rejected> rejected = new ArrayList<>();
     if (rows[0] < silverPayments) {
@@ -748,24 +751,6 @@ public final class TrainingFeaturesJob {
         }
       }
       return lo;
-    }
-  }
-
-  /** The batch table computed on the batch thread, or its failure rethrown here. */
-  private static BatchFeatures join(FutureTask<BatchFeatures> batch) {
-    try {
-      return batch.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("computing the batch table failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the batch table", e);
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Aggregates one silver day into the gold tables. Revenue is a cohort view: the payments of the
@@ -197,8 +196,8 @@ public final class GoldTransform {
       }
       this.merchants = new Codes(rows, MERCHANT_ID);
       this.countries = new Codes(rows, COUNTRY);
-      this.users = join(userCodes);
-      this.cards = join(cardCodes);
+      this.users = Futures.get(userCodes, "building the user codes");
+      this.cards = Futures.get(cardCodes, "building the card codes");
     }
 
     int size() {
@@ -216,21 +215,6 @@ public final class GoldTransform {
 
     int chargebacks(int row) {
       return returns[row] == null ? 0 : returns[row].chargebackCount();
-    }
-  }
-
-  /** The value of {@code f}, or the exception it threw, unwrapped. */
-  private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
     }
   }
 

@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -294,7 +293,7 @@ public final class SilverTransform {
     users.size();
 
     // Orders: the payment's order, placed the same day or the day before; the first one read wins.
-    Columns orders = await(ordersRead);
+    Columns orders = Futures.get(ordersRead, "reading bronze");
     int[] orderRow = new int[u];
     Arrays.fill(orderRow, -1);
     if (orders.size() > 0) {
@@ -314,12 +313,12 @@ public final class SilverTransform {
     }
 
     // Users: every profile version up to the day, per user, by time.
-    Columns profiles = await(profilesRead);
+    Columns profiles = Futures.get(profilesRead, "reading bronze");
     Groups userVersions =
         Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
 
     // Devices: every sighting up to the day, per user and device of the payments.
-    Columns sightings = await(sightingsRead);
+    Columns sightings = Futures.get(sightingsRead, "reading bronze");
     KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
     Groups deviceSightings =
         Groups.of(
@@ -329,11 +328,11 @@ public final class SilverTransform {
             r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
 
     // Geo fixes of the lookback window, per user.
-    Columns fixes = await(fixesRead);
+    Columns fixes = Futures.get(fixesRead, "reading bronze");
     Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
 
     // Chargebacks from the day on: the earliest one per payment is the label.
-    Columns refunds = await(refundsRead);
+    Columns refunds = Futures.get(refundsRead, "reading bronze");
     int[] chargebackRow = new int[u];
     Arrays.fill(chargebackRow, -1);
     if (refunds.size() > 0) {
@@ -409,24 +408,6 @@ public final class SilverTransform {
       enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
     }
     return new Output(out, n, duplicates, seen);
-  }
-
-  /** The table read by {@code f}, or the exception its read threw, unwrapped. */
-  private static Columns await(Future<Columns> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading bronze", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("reading bronze", e.getCause());
-    }
   }
 
   /** Row indexes of the payments by Kafka partition, then offset (stable). */
