@@ -57,13 +57,9 @@ final class KeyTable {
    */
   int add(String a, String b) {
     int h = hash(a, b);
-    int slot = h & mask;
-    long s;
-    while ((s = slots[slot]) != 0) {
-      if ((int) (s >>> 32) == h && matches((int) s - 1, a, b)) {
-        return (int) s - 1;
-      }
-      slot = (slot + 1) & mask;
+    int slot = probe(h, a, b);
+    if (slots[slot] != 0) {
+      return (int) slots[slot] - 1;
     }
     if (size == first.length) {
       first = Arrays.copyOf(first, size * 2);
@@ -88,16 +84,18 @@ final class KeyTable {
     if (a == null || (second != null && b == null)) {
       return -1;
     }
-    int h = hash(a, b);
+    long s = slots[probe(hash(a, b), a, b)];
+    return s == 0 ? -1 : (int) s - 1;
+  }
+
+  /** The slot holding key {@code (a, b)} of hash {@code h}, or the empty slot where it would go. */
+  private int probe(int h, String a, String b) {
     int slot = h & mask;
     long s;
-    while ((s = slots[slot]) != 0) {
-      if ((int) (s >>> 32) == h && matches((int) s - 1, a, b)) {
-        return (int) s - 1;
-      }
+    while ((s = slots[slot]) != 0 && ((int) (s >>> 32) != h || !matches((int) s - 1, a, b))) {
       slot = (slot + 1) & mask;
     }
-    return -1;
+    return slot;
   }
 
   private boolean matches(int id, String a, String b) {
