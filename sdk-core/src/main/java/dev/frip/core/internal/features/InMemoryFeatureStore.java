@@ -162,7 +162,8 @@ public final class InMemoryFeatureStore implements FeatureStore {
   /**
    * Payments whose users a batch looks up together before it reads and folds them: enough misses in
    * flight to fill the core's miss buffers, few enough that the state they fetch (about 1 kB per
-   * user) is still in the cache when it is used. 8, 16 and 32 measured alike (RESULTS.md).
+   * user) is still in the cache when it is used. 8, 16 and 32 measured alike (RESULTS.md, session
+   * 8).
    */
   static final int WARM_AHEAD = 16;
 
