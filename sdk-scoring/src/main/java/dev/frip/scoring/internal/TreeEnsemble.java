@@ -79,13 +79,17 @@ public final class TreeEnsemble {
     final float[] row;
     final long[] keys;
     final int[] at;
-    final long[] pos; // the unchecked descent's positions: long, so no sign extension per visit
+    // The unchecked descent's positions, long so that a visit needs no sign extension; each level
+    // reads one array and writes the other (see marginUnchecked).
+    final long[] pos;
+    final long[] next;
 
     Scratch(int numFeatures, int numTrees) {
       row = new float[2 * numFeatures];
       keys = new long[2 * numFeatures];
       at = new int[numTrees];
       pos = new long[numTrees];
+      next = new long[numTrees];
     }
   }
 
@@ -355,7 +359,7 @@ public final class TreeEnsemble {
       return marginPointer(expand(x, offset, s.row));
     }
     long[] row = expandKeys(x, offset, s.keys);
-    return unchecked && depth > 0 ? marginUnchecked(row, s.pos) : marginPerfect(row, s.at);
+    return unchecked && depth > 0 ? marginUnchecked(row, s.pos, s.next) : marginPerfect(row, s.at);
   }
 
   /**
@@ -418,15 +422,22 @@ public final class TreeEnsemble {
    * {@link #marginPerfect} without bounds checks (depth at least 1). Bounds, by construction:
    * {@code q < numTrees * 2^level} on each level, so {@code base + q} stays inside that level of
    * {@code pNode}; a node's slot is below {@code 2 * numFeatures}, the length of {@code row}; the
-   * last step's {@code 2q + 1 < numTrees * 2^depth}, the length of {@code pLeaf}; {@code pos} has
-   * {@code numTrees} entries. {@code row} is the scratch buffer {@link #expandKeys} filled.
+   * last step's {@code 2q + 1 < numTrees * 2^depth}, the length of {@code pLeaf}; {@code pos} and
+   * {@code next} have {@code numTrees} entries. {@code row} is the scratch buffer {@link
+   * #expandKeys} filled.
+   *
+   * <p>Each level reads the positions from one array and writes them to the other, which then swap:
+   * rewriting the array a level reads from measured about 6-10% slower (RESULTS.md, session 9),
+   * probably because the loads of later trees' positions then wait on the stores of earlier ones in
+   * the core's memory ordering.
    */
-  private float marginUnchecked(long[] row, long[] pos) {
+  private float marginUnchecked(long[] row, long[] pos, long[] next) {
     final sun.misc.Unsafe u = Unchecked.UNSAFE;
     final long[] nodes = pNode;
     final int n = numTrees;
     final long lb = Unchecked.LONG_BASE;
     long base = lb; // byte offset of the current level in pNode
+    long[] last = pos; // the positions on the last level of internal nodes
     if (depth == 1) {
       for (int t = 0; t < n; t++) {
         u.putLong(pos, lb + 8L * t, t);
@@ -438,22 +449,28 @@ public final class TreeEnsemble {
         u.putLong(pos, lb + 8L * t, 2L * t + ((node - x) >>> 63));
       }
       base += 8L * n;
+      long[] from = pos;
+      long[] to = next;
       for (int level = 1; level < depth - 1; level++) {
         for (int t = 0; t < n; t++) {
-          long q = u.getLong(pos, lb + 8L * t);
+          long q = u.getLong(from, lb + 8L * t);
           long node = u.getLong(nodes, base + 8L * q);
           long x = u.getLong(row, lb + 8L * (node & LOW));
-          u.putLong(pos, lb + 8L * t, 2L * q + ((node - x) >>> 63));
+          u.putLong(to, lb + 8L * t, 2L * q + ((node - x) >>> 63));
         }
+        long[] swap = from;
+        from = to;
+        to = swap;
         base += 8L * n << level;
       }
+      last = from;
     }
     final float[] leaves = pLeaf;
     final long fb = Unchecked.FLOAT_BASE;
     float sum = baseMargin[0];
     // The last level fused with the sum, in tree order (float32 addition is not associative).
     for (int t = 0; t < n; t++) {
-      long q = u.getLong(pos, lb + 8L * t);
+      long q = u.getLong(last, lb + 8L * t);
       long node = u.getLong(nodes, base + 8L * q);
       long x = u.getLong(row, lb + 8L * (node & LOW));
       sum += u.getFloat(leaves, fb + 4L * (2L * q + ((node - x) >>> 63)));
