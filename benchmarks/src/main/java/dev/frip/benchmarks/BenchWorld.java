@@ -3,6 +3,7 @@ package dev.frip.benchmarks;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.PaymentMethod;
 import dev.frip.core.events.PaymentStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
 import java.util.UUID;
@@ -20,9 +21,16 @@ final class BenchWorld {
   private static final int EVENT_ID = PaymentEvent.getClassSchema().getField("event_id").pos();
   private static final int EVENT_TIME = PaymentEvent.getClassSchema().getField("event_time").pos();
   private static final int AMOUNT = PaymentEvent.getClassSchema().getField("amount_minor").pos();
+  private static final int[] ID_FIELDS = {
+    PaymentEvent.getClassSchema().getField("user_id").pos(),
+    PaymentEvent.getClassSchema().getField("merchant_id").pos(),
+    PaymentEvent.getClassSchema().getField("device_id").pos(),
+    PaymentEvent.getClassSchema().getField("ip").pos()
+  };
 
   final PaymentEvent[] payments;
   final String[] userIds;
+  private boolean freshIds;
 
   BenchWorld(int users, long seed) {
     Random r = new Random(seed);
@@ -65,6 +73,35 @@ final class BenchWorld {
     p.put(EVENT_TIME, Instant.ofEpochMilli(T0 + n * (DAY / 2) + jitter));
     p.put(AMOUNT, 100L + (jitter & 0x3FFF));
     p.put(EVENT_ID, new UUID(n, u));
+    return current(u);
+  }
+
+  /**
+   * User {@code u}'s latest payment, unchanged; with fresh ids ({@link #ids}), with new copies of
+   * its id strings, which the caller's timing then includes (two small allocations per string).
+   */
+  PaymentEvent current(int u) {
+    PaymentEvent p = payments[u];
+    if (freshIds) {
+      for (int field : ID_FIELDS) {
+        byte[] bytes = ((String) p.get(field)).getBytes(StandardCharsets.ISO_8859_1);
+        p.put(field, new String(bytes, StandardCharsets.ISO_8859_1));
+      }
+    }
     return p;
+  }
+
+  /**
+   * With {@code "fresh"}, {@link #next} gives the payment new copies of its user, merchant, device
+   * and IP strings, as a deserializer does for every record: the store then cannot recognise its
+   * user by reference, and the strings' hashes are not cached yet. {@code "shared"} (the default)
+   * keeps one instance per user, as the benchmarks did before this option.
+   */
+  BenchWorld ids(String mode) {
+    if (!mode.equals("fresh") && !mode.equals("shared")) {
+      throw new IllegalArgumentException("ids must be shared or fresh, was " + mode);
+    }
+    freshIds = mode.equals("fresh");
+    return this;
   }
 }

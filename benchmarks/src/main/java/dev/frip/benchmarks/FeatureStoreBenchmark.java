@@ -55,6 +55,13 @@ public class FeatureStoreBenchmark {
   @Param({"sequential", "shuffled"})
   public String order;
 
+  /**
+   * {@code shared}: a user's payments carry the same id instances; {@code fresh}: new copies of the
+   * id strings per payment, as deserialized records have ({@link BenchWorld#ids}).
+   */
+  @Param({"shared"})
+  public String ids;
+
   /** Payments per call of the batch benchmark: a small poll. */
   static final int BATCH = 64;
 
@@ -90,6 +97,7 @@ public class FeatureStoreBenchmark {
       }
     }
     permutation = order(users, order);
+    world.ids(ids);
     for (int u = 0; u < users; u++) {
       nextEvent[u] = HISTORY_PER_USER;
       baseline.put(world.userIds[u], new long[2]);
@@ -191,7 +199,7 @@ public class FeatureStoreBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public double[] readLatency() {
-    store.vector(world.payments[nextUser()], vector);
+    store.vector(world.current(nextUser()), vector);
     return vector;
   }
 

@@ -24,8 +24,8 @@ import java.util.Map;
  * event preparation is included in all.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
- * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000] [order=sequential]}
- * ({@code order} as {@link FeatureStoreBenchmark#order}).
+ * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000] [order=sequential]
+ * [ids=shared]} ({@code order} and {@code ids} as in {@link FeatureStoreBenchmark}).
  */
 public final class FeatureStoreCpuTime {
 
@@ -60,6 +60,7 @@ public final class FeatureStoreCpuTime {
     for (String user : world.userIds) {
       baseline.put(user, new long[2]);
     }
+    world.ids(args.length > 3 ? args[3] : "shared");
     double[] vector = new double[FeatureCatalog.size()];
     List<PaymentEvent> batch = new ArrayList<>();
     double[][] vectors = new double[FeatureStoreBenchmark.BATCH][FeatureCatalog.size()];
