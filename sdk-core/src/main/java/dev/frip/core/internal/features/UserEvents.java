@@ -113,9 +113,14 @@ public final class UserEvents {
   private long droppedForCapacity;
   private long lastActive; // through LAST_ACTIVE: written under the lock, read by the table's sweep
 
-  // The online UserTable's entry: the user id, its spread hash and the next entry of the chain.
+  // The online UserTable's entry: the user id, its spread hash, the id's characters inline when
+  // it has at most 16 of them, all Latin-1 (UserKey; length -1 otherwise), and the next entry of
+  // the chain.
   String user;
   int userHash;
+  int keyLength;
+  long key0;
+  long key1;
   UserEvents next;
 
   /** An empty buffer. */

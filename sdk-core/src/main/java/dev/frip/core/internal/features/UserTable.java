@@ -84,7 +84,7 @@ final class UserTable {
     for (int i = 0; i < n; i++) {
       String user = users[i];
       UserEvents e = user == null ? null : out[i];
-      while (e != null && e.user != user && (e.userHash != hashes[i] || !user.equals(e.user))) {
+      while (e != null && !UserKey.matches(e, user, hashes[i])) {
         e = e.next;
       }
       out[i] = e;
@@ -99,7 +99,7 @@ final class UserTable {
         UserEvents[] tab = table;
         UserEvents e = (UserEvents) SLOTS.getAcquire(tab, h & (tab.length - 1));
         for (; e != null; e = e.next) {
-          if (e.user == user || (e.userHash == h && user.equals(e.user))) {
+          if (UserKey.matches(e, user, h)) {
             return e;
           }
         }
@@ -220,6 +220,7 @@ final class UserTable {
   private void link(String user, int h, UserEvents e) {
     e.user = user;
     e.userHash = h;
+    UserKey.store(e, user);
     UserEvents[] tab = table;
     int i = h & (tab.length - 1);
     e.next = tab[i];
