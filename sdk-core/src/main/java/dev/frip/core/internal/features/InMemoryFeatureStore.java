@@ -179,7 +179,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
       ids[i] = p == null ? null : p.getUserId();
     }
     UserEvents[] ahead = s.ahead;
-    users.peekAll(ids, s.aheadHashes, ahead, n);
+    users.peekAll(ids, s.aheadProbes, ahead, n);
     long[][] rows = s.aheadRows;
     long x = 0;
     for (int i = 0; i < n; i++) {

@@ -18,24 +18,39 @@ final class UserKey {
 
   private UserKey() {}
 
-  /** Records {@code user} inline in {@code e}, when it fits; under the table's lock. */
-  static void store(UserEvents e, String user) {
-    int n = user.length();
-    long k0 = 0;
-    long k1 = 0;
-    boolean fits = n <= MAX_INLINE;
-    for (int i = 0; fits && i < n; i++) {
-      char c = user.charAt(i);
-      fits = c <= 0xFF;
-      if (i < 8) {
-        k0 |= (long) c << (i << 3);
-      } else {
-        k1 |= (long) c << ((i - 8) << 3);
+  /** The number of characters of {@code id} kept inline, or -1 when it does not fit. */
+  static int inlineLength(String id) {
+    int n = id.length();
+    if (n > MAX_INLINE) {
+      return -1;
+    }
+    for (int i = 0; i < n; i++) {
+      if (id.charAt(i) > 0xFF) {
+        return -1;
       }
     }
-    e.key0 = fits ? k0 : 0;
-    e.key1 = fits ? k1 : 0;
-    e.keyLength = fits ? n : -1;
+    return n;
+  }
+
+  /**
+   * Characters {@code [from, from + 8)} of an id that fits, one byte each, the first lowest; zero
+   * past the id's end.
+   */
+  static long pack(String id, int from) {
+    long k = 0;
+    int to = Math.min(id.length(), from + 8);
+    for (int i = from; i < to; i++) {
+      k |= (long) id.charAt(i) << ((i - from) << 3);
+    }
+    return k;
+  }
+
+  /** Records {@code user} inline in {@code e}, when it fits; under the table's lock. */
+  static void store(UserEvents e, String user) {
+    int n = inlineLength(user);
+    e.keyLength = n;
+    e.key0 = n < 0 ? 0 : pack(user, 0);
+    e.key1 = n < 0 ? 0 : pack(user, 8);
   }
 
   /** Whether entry {@code e} is {@code user}, whose spread hash is {@code h}. */
@@ -46,26 +61,24 @@ final class UserKey {
     if (e.userHash != h) {
       return false;
     }
-    int n = e.keyLength;
-    if (n < 0) {
-      return user.equals(e.user);
+    int n = inlineLength(user);
+    return n < 0 ? user.equals(e.user) : matches(e, user, h, n, pack(user, 0), pack(user, 8));
+  }
+
+  /**
+   * As {@link #matches(UserEvents, String, int)} with the probe's {@link #inlineLength} {@code n}
+   * and, when it fits, its packed characters {@code k0} and {@code k1} computed already: a few
+   * comparisons once the entry is in the cache.
+   */
+  static boolean matches(UserEvents e, String user, int h, int n, long k0, long k1) {
+    if (e.user == user) {
+      return true;
     }
-    if (user.length() != n) {
+    // Equal ids fit alike, with the same length. The empty id is never held (blank ids are not
+    // added), and an entry read before its publication would show its zeroed fields.
+    if (e.userHash != h || e.keyLength != n || n == 0) {
       return false;
     }
-    long k0 = 0;
-    long k1 = 0;
-    for (int i = 0; i < n; i++) {
-      char c = user.charAt(i);
-      if (c > 0xFF) {
-        return false; // the entry's id is all Latin-1
-      }
-      if (i < 8) {
-        k0 |= (long) c << (i << 3);
-      } else {
-        k1 |= (long) c << ((i - 8) << 3);
-      }
-    }
-    return k0 == e.key0 && k1 == e.key1;
+    return n < 0 ? user.equals(e.user) : e.key0 == k0 && e.key1 == k1;
   }
 }

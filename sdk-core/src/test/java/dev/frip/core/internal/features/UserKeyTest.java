@@ -53,6 +53,22 @@ class UserKeyTest {
   }
 
   @Test
+  void precomputedProbesAgreeAndTheEmptyIdMatchesNoZeroedEntry() {
+    UserEvents unpublished = new UserEvents(); // fields as a racing reader may see them
+    assertThat(UserKey.matches(unpublished, "", 0, 0, 0, 0)).isFalse();
+    String id = "user-12345";
+    UserEvents e = entry(id, 3);
+    String probe = copy(id);
+    int n = UserKey.inlineLength(probe);
+    assertThat(UserKey.matches(e, probe, 3, n, UserKey.pack(probe, 0), UserKey.pack(probe, 8)))
+        .isTrue();
+    assertThat(UserKey.matches(e, "user-12346", 3, n, UserKey.pack("user-12346", 0), 0)).isFalse();
+    String wide = "用户-42";
+    assertThat(UserKey.matches(entry(wide, 5), copy(wide), 5, -1, 0, 0)).isTrue();
+    assertThat(UserKey.matches(entry(wide, 5), "用户-43", 5, -1, 0, 0)).isFalse();
+  }
+
+  @Test
   void withEveryHashEqualMatchingIsStringEquality() {
     Random r = new Random(11);
     char[] alphabet = {'a', 'b', '0', '\u0000', 'ÿ', '\u0100', '\u0161', '用'};
@@ -73,8 +89,15 @@ class UserKeyTest {
       for (String probe : ids) {
         boolean equal = ids.get(i).equals(probe);
         equalPairs += equal ? 1 : 0;
-        assertThat(UserKey.matches(entries.get(i), copy(probe), 0))
+        String fresh = copy(probe);
+        int n = UserKey.inlineLength(fresh);
+        assertThat(UserKey.matches(entries.get(i), fresh, 0))
             .as("%s against %s", ids.get(i), probe)
+            .isEqualTo(equal);
+        assertThat(
+                UserKey.matches(
+                    entries.get(i), fresh, 0, n, UserKey.pack(fresh, 0), UserKey.pack(fresh, 8)))
+            .as("precomputed: %s against %s", ids.get(i), probe)
             .isEqualTo(equal);
       }
     }
@@ -90,14 +113,14 @@ class UserKeyTest {
       held.add(users.getOrCreate(id, 0));
     }
     String[] probes = new String[ids.length];
-    int[] hashes = new int[ids.length];
+    UserTable.Probes probeKeys = new UserTable.Probes(ids.length);
     UserEvents[] peeked = new UserEvents[ids.length];
     for (int i = 0; i < ids.length; i++) {
       probes[i] = copy(ids[i]);
       assertThat(users.get(probes[i], 1)).isSameAs(held.get(i));
       assertThat(users.getOrCreate(copy(ids[i]), 1)).isSameAs(held.get(i));
     }
-    users.peekAll(probes, hashes, peeked, ids.length);
+    users.peekAll(probes, probeKeys, peeked, ids.length);
     assertThat(peeked).containsExactlyElementsOf(held);
     assertThat(users.get("u2", 1)).isNull();
     assertThat(users.get("0123456789abcdeg", 1)).isNull();
