@@ -311,16 +311,32 @@ public final class UserEvents {
 
   /**
    * As {@link #prefetch} for the newest {@code n} events, but safe without the lock: a concurrent
-   * fold may replace the array or move the ring, so every index is taken within {@code d}, the
-   * array {@link #rows} gave. Whatever it loads is only a hint to the cache.
+   * fold may replace the array or move the ring, so every index is checked against {@code d}, the
+   * array {@link #rows} gave, and loads outside it are skipped. Whatever it loads is only a hint to
+   * the cache.
+   *
+   * <p>The indices come from this object's fields, not from {@code d.length}: the array's header is
+   * itself a cache miss when the rows are, and deriving the indices from it would make every row's
+   * load wait for it. The checks are branches, which the processor predicts and runs past.
    */
   long warm(long[] d, int n) {
-    int rowsMask = (d.length - TOTALS) / ROW - 1;
+    int m = mask;
     int h = head;
     int end = size;
-    long x = d[d.length - TOTALS] + d[(h & rowsMask) * ROW];
+    int totals = ROW * capacity;
+    long x = 0;
+    if (totals < d.length) {
+      x += d[totals];
+    }
+    int oldest = (h & m) * ROW;
+    if (oldest < d.length) {
+      x += d[oldest];
+    }
     for (int i = Math.max(0, end - n); i < end; i++) {
-      x += d[((h + i) & rowsMask) * ROW];
+      int at = ((h + i) & m) * ROW;
+      if (at < d.length) {
+        x += d[at];
+      }
     }
     return x;
   }
