@@ -71,13 +71,13 @@ public interface Expectation {
       @Override
       public ExpectationResult check(RowSet rows) {
         int c = rows.indexOf(column);
-        // Open addressing over row numbers, each slot's hash kept beside it: no node or boxed
-        // value per row (a partition has millions), values compared only when hashes match.
+        // Open addressing over row numbers, each slot a row's value hash (high half) beside its
+        // row + 1 (low half, 0 when empty): no node or boxed value per row (a partition has
+        // millions), one memory access per probe, values compared only when hashes match.
         int n = rows.size();
         int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1) << 1;
         int mask = cap - 1;
-        int[] rowOf = new int[cap]; // row + 1, 0 when empty
-        int[] hashOf = new int[cap];
+        long[] slots = new long[cap];
         List<Integer> bad = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           Object v = rows.value(i, c);
@@ -87,8 +87,9 @@ public interface Expectation {
           int h = v.hashCode();
           int slot = spread(h) & mask;
           boolean duplicate = false;
-          while (rowOf[slot] != 0) {
-            if (hashOf[slot] == h && v.equals(rows.value(rowOf[slot] - 1, c))) {
+          long e;
+          while ((e = slots[slot]) != 0) {
+            if ((int) (e >>> 32) == h && v.equals(rows.value((int) e - 1, c))) {
               duplicate = true;
               break;
             }
@@ -97,8 +98,7 @@ public interface Expectation {
           if (duplicate) {
             bad.add(i);
           } else {
-            rowOf[slot] = i + 1;
-            hashOf[slot] = h;
+            slots[slot] = (long) h << 32 | (i + 1);
           }
         }
         return result(bad, bad.size() + " duplicate values");
