@@ -12,7 +12,8 @@ import io.delta.kernel.types.TimestampType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -397,7 +399,8 @@ public final class SilverTransform {
                   fixRow,
                   refunds,
                   chargebackRow,
-                  new Fx());
+                  new Fx(),
+                  new LocalHours());
           for (int i = from; i < to; i++) {
             enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
           }
@@ -742,7 +745,8 @@ public final class SilverTransform {
       int[] fixRow,
       Columns refunds,
       int[] chargebackRow,
-      Fx fx) {}
+      Fx fx,
+      LocalHours localHours) {}
 
   /**
    * Fills the derived columns of row {@code i}, whose payment and joined columns are set: {@code
@@ -785,7 +789,7 @@ public final class SilverTransform {
       row.setNull(i, c++);
     }
     row.setString(i, c++, reportingCurrency);
-    row.setInt(i, c++, localHour(t, country));
+    row.setInt(i, c++, j.localHours().of(t, country));
     boolean hasLat = !row.isNull(i, 13);
     double lat = row.getDouble(i, 13);
     double lon = row.getDouble(i, 14);
@@ -819,11 +823,32 @@ public final class SilverTransform {
     row.setInt(i, c + 3, epochDay);
   }
 
-  /** The hour of {@code micros} in the main time zone of {@code country}. */
-  private static int localHour(long micros, String country) {
-    long seconds = Math.floorDiv(micros, 1_000_000L);
-    ZoneOffset offset = ReferenceData.zoneOf(country).getRules().getOffset(micros(micros));
-    return (int) Math.floorMod(Math.floorDiv(seconds + offset.getTotalSeconds(), 3600L), 24L);
+  /**
+   * The hour of a time in the main time zone of a country. The offset found last is kept with the
+   * time its zone's next transition comes: rows in time order in one country (most of a day's rows)
+   * then skip the zone rules' look-up.
+   */
+  static final class LocalHours {
+    private String country;
+    private long validFrom = Long.MAX_VALUE;
+    private long validTo = Long.MIN_VALUE;
+    private int offsetSeconds;
+
+    /** The hour of {@code micros} in the main time zone of {@code country}. */
+    int of(long micros, String country) {
+      long seconds = Math.floorDiv(micros, 1_000_000L);
+      if (seconds < validFrom || seconds >= validTo || !Objects.equals(country, this.country)) {
+        ZoneRules rules = ReferenceData.zoneOf(country).getRules();
+        Instant at = micros(micros);
+        offsetSeconds = rules.getOffset(at).getTotalSeconds();
+        ZoneOffsetTransition next = rules.nextTransition(at);
+        // The offset holds from this second until the next transition (none: for good).
+        validFrom = seconds;
+        validTo = next == null ? Long.MAX_VALUE : next.toEpochSecond();
+        this.country = country;
+      }
+      return (int) Math.floorMod(Math.floorDiv(seconds + offsetSeconds, 3600L), 24L);
+    }
   }
 
   private static Instant micros(long micros) {
