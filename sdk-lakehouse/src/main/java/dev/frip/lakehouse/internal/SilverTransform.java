@@ -312,12 +312,12 @@ public final class SilverTransform {
     users.size();
 
     // Users: every profile version up to the day, per user, by time.
-    Columns profiles = Futures.get(profilesRead, "reading bronze");
+    Columns profiles = Futures.get(profilesRead, READ);
     Groups userVersions =
         Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
 
     // Devices: every sighting up to the day, per user and device of the payments.
-    Columns sightings = Futures.get(sightingsRead, "reading bronze");
+    Columns sightings = Futures.get(sightingsRead, READ);
     KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
     Groups deviceSightings =
         Groups.of(
@@ -327,7 +327,7 @@ public final class SilverTransform {
             r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
 
     // Geo fixes of the lookback window, per user.
-    Columns fixes = Futures.get(fixesRead, "reading bronze");
+    Columns fixes = Futures.get(fixesRead, READ);
     Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
 
     // Per silver row: the matching reference rows (read-only look-ups, in row ranges on both
@@ -408,6 +408,7 @@ public final class SilverTransform {
     return new Output(out, n, duplicates, seen);
   }
 
+  /** Waiting for a bronze read, as failure messages name it. */
   private static final String READ = "reading bronze";
 
   /** Rows per task of the per-row passes run on both cores. */
