@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -154,6 +155,19 @@ public final class Lakehouse {
   /** A scan of the table at {@code tablePath}, e.g. {@code lake.scan(lake.silverPath())}. */
   public TableScan scan(String tablePath) {
     return new TableScan(this, tablePath);
+  }
+
+  /**
+   * Deletes the data files of one {@code event_date} partition of the table at {@code tablePath}
+   * that its latest version no longer references: those that replaced runs of a job (re-running a
+   * date) and compactions left behind for readers of older versions. Returns how many were deleted.
+   * Afterwards older versions of that partition cannot be read (no time travel to them); run it
+   * only when no reader needs them and no job is writing the table.
+   */
+  public int deleteUnreferencedFiles(String tablePath, LocalDate date) {
+    Objects.requireNonNull(date, "date");
+    return new DeltaTable(engine, tablePath, null, EVENT_DATE, checkpointInterval)
+        .deleteUnreferencedFiles(date, hadoopConf);
   }
 
   /** The Hadoop configuration the engine uses (a copy; changes have no effect). */

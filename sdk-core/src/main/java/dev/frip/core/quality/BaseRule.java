@@ -5,6 +5,9 @@ import java.util.List;
 /** Base of the built-in expectations. */
 abstract class BaseRule implements Expectation {
 
+  /** The rows one task of a row-level rule checks; a smaller row set is checked on one thread. */
+  static final int ROWS_PER_TASK = 1 << 16;
+
   private final String name;
 
   BaseRule(String name) {

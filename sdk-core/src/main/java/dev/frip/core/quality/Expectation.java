@@ -3,11 +3,11 @@ package dev.frip.core.quality;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * One data-quality rule, checked on a {@link RowSet} before a lakehouse partition is published.
@@ -71,12 +71,34 @@ public interface Expectation {
       @Override
       public ExpectationResult check(RowSet rows) {
         int c = rows.indexOf(column);
-        Set<Object> seen = new HashSet<>();
+        // Open addressing over row numbers, each slot a row's value hash (high half) beside its
+        // row + 1 (low half, 0 when empty): no node or boxed value per row (a partition has
+        // millions), one memory access per probe, values compared only when hashes match.
+        int n = rows.size();
+        int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1) << 1;
+        int mask = cap - 1;
+        long[] slots = new long[cap];
         List<Integer> bad = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = 0; i < n; i++) {
           Object v = rows.value(i, c);
-          if (v != null && !seen.add(v)) {
+          if (v == null) {
+            continue;
+          }
+          int h = v.hashCode();
+          int slot = spread(h) & mask;
+          boolean duplicate = false;
+          long e;
+          while ((e = slots[slot]) != 0) {
+            if ((int) (e >>> 32) == h && v.equals(rows.value((int) e - 1, c))) {
+              duplicate = true;
+              break;
+            }
+            slot = (slot + 1) & mask;
+          }
+          if (duplicate) {
             bad.add(i);
+          } else {
+            slots[slot] = (long) h << 32 | (i + 1);
           }
         }
         return result(bad, bad.size() + " duplicate values");
@@ -126,7 +148,8 @@ public interface Expectation {
 
   /**
    * Every non-null value of {@code column} exists in {@code keys} of another dataset, e.g. every
-   * silver {@code event_id} is a bronze payment's.
+   * silver {@code event_id} is a bronze payment's. On a large row set {@code keys.contains} is
+   * called from several threads at once (as any set's reads may be).
    */
   static Expectation referencedIn(String column, String reference, Set<?> keys) {
     Objects.requireNonNull(reference, "reference");
@@ -182,6 +205,11 @@ public interface Expectation {
     };
   }
 
+  /**
+   * A rule each value is checked against on its own. Large row sets are checked in ranges of
+   * {@value BaseRule#ROWS_PER_TASK} rows on the common fork-join pool ({@code ok} must be safe to
+   * call from several threads: the built-in ones only read); failed rows are reported in row order.
+   */
   private static Expectation rowRule(
       String name, String column, Predicate<Object> ok, String what) {
     requireColumn(column);
@@ -189,15 +217,38 @@ public interface Expectation {
       @Override
       public ExpectationResult check(RowSet rows) {
         int c = rows.indexOf(column);
-        List<Integer> bad = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-          if (!ok.test(rows.value(i, c))) {
-            bad.add(i);
-          }
-        }
+        int n = rows.size();
+        int tasks = (n + BaseRule.ROWS_PER_TASK - 1) / BaseRule.ROWS_PER_TASK;
+        List<Integer> bad =
+            IntStream.range(0, tasks)
+                .parallel()
+                .mapToObj(
+                    t -> {
+                      List<Integer> failed = new ArrayList<>();
+                      for (int i = t * BaseRule.ROWS_PER_TASK,
+                              end = Math.min(n, i + BaseRule.ROWS_PER_TASK);
+                          i < end;
+                          i++) {
+                        if (!ok.test(rows.value(i, c))) {
+                          failed.add(i);
+                        }
+                      }
+                      return failed;
+                    })
+                .flatMap(List::stream)
+                .toList();
         return result(bad, bad.size() + " " + what);
       }
     };
+  }
+
+  /** Murmur3's finalizer: spreads hashes such as consecutive ids' over the table. */
+  private static int spread(int h) {
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    return h ^ (h >>> 16);
   }
 
   private static void requireColumn(String column) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * partition has before it is published. Values are plain Java objects ({@code String}, boxed
  * numbers, {@code Boolean}, {@code java.time.Instant}, {@code java.time.LocalDate}). The rows are
  * either a list of arrays or, for data held column by column, a {@link Cells} function, so a large
- * partition is checked without building a row object per row.
+ * partition is checked without building a row object per row. Expectations may read a large row set
+ * from several threads at once, so reading values must not change shared state.
  *
  * <pre>{@code
  * RowSet rows = RowSet.of(List.of("event_id", "amount"), listOfObjectArrays);

@@ -60,6 +60,52 @@ class ExpectationSuiteTest {
   }
 
   @Test
+  void largeRowSetsReportEveryBrokenRowInRowOrder() {
+    // More rows than one task checks; ids with equal hash codes ("Aa" and "BB" hash alike).
+    int n = 3 * BaseRule.ROWS_PER_TASK + 123;
+    Object[] ids = new Object[n];
+    Object[] amounts = new Object[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i % 10_007 == 5 ? ids[i - 5] : (i % 2 == 0 ? "Aa" : "BB") + i;
+      if (i % 9_973 == 3) {
+        amounts[i] = -1L;
+      } else if (i % 65_536 != 0) { // else null
+        amounts[i] = (long) (i % 1000);
+      }
+    }
+    ids[n - 1] = null;
+    ids[n - 2] = "Aa0"; // the first row's id
+    RowSet rows = RowSet.of(List.of("id", "amount"), n, (r, c) -> c == 0 ? ids[r] : amounts[r]);
+
+    SuiteResult r =
+        ExpectationSuite.named("big")
+            .expect(Expectation.unique("id"))
+            .expect(Expectation.notNull("id"))
+            .expect(Expectation.between("amount", 0, 999))
+            .build()
+            .run(rows, T);
+
+    List<Integer> duplicates = new ArrayList<>();
+    Set<Object> seen = new java.util.HashSet<>();
+    List<Integer> nulls = new ArrayList<>();
+    List<Integer> outOfRange = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (ids[i] == null) {
+        nulls.add(i);
+      } else if (!seen.add(ids[i])) {
+        duplicates.add(i);
+      }
+      if (amounts[i] != null && (Long) amounts[i] < 0) {
+        outOfRange.add(i);
+      }
+    }
+    assertThat(duplicates).contains(n - 2).hasSizeGreaterThan(1);
+    assertThat(r.results().get(0).failedRows()).isEqualTo(duplicates);
+    assertThat(r.results().get(1).failedRows()).containsExactly(n - 1).isEqualTo(nulls);
+    assertThat(r.results().get(2).failedRows()).hasSizeGreaterThan(10).isEqualTo(outOfRange);
+  }
+
+  @Test
   void eachRowLevelRuleNamesTheRowsThatBrokeIt() {
     SuiteResult r = suite().run(BAD, T);
     assertThat(r.publishable()).isFalse();

@@ -245,6 +245,16 @@ public final class Columns {
     return ((boolean[]) data[col])[row];
   }
 
+  /**
+   * Allocates column {@code col}'s null flags now if it has none, so that threads setting values of
+   * different rows, some null, do not race to allocate them.
+   */
+  void prepareNulls(int col) {
+    if (nulls[col] == null) {
+      nulls[col] = new boolean[Math.max(capacity(), size)];
+    }
+  }
+
   public void setNull(int row, int col) {
     if (nulls[col] == null) {
       nulls[col] = new boolean[Math.max(capacity(), row + 1)];

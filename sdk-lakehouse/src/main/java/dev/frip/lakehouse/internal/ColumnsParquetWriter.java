@@ -22,9 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -52,9 +54,11 @@ import org.apache.parquet.schema.Types;
  * its primitive arrays, with parquet-mr's column writers: the same files Kernel's default Parquet
  * writer makes (same Parquet schema, encodings, codec, page and row group settings from the Hadoop
  * configuration, same file naming and rolling at Kernel's target file size), without its row-by-row
- * record assembly. Each file's statistics are read back from its footer with Kernel's own reader
- * ({@link KernelActions#statistics}), so the {@code add} actions carry exactly the statistics
- * Kernel's writer would give them.
+ * record assembly. Unlike Kernel's, it leaves out the footer metadata no Delta or Spark reader
+ * uses: size statistics, and min/max statistics of the columns Delta does not index (beyond {@code
+ * delta.dataSkippingNumIndexedCols}). Each file's statistics are read back from its footer with
+ * Kernel's own reader ({@link KernelActions#statistics}), so the {@code add} actions carry exactly
+ * the statistics Kernel's writer would give them.
  *
  * <p>Only flat schemas of the types {@link Columns} holds, without field ids, are written this way;
  * {@link #supports} tells the caller when to use Kernel's writer instead.
@@ -126,13 +130,26 @@ final class ColumnsParquetWriter {
             "column " + physical.at(c).getName() + " is not in " + rows.schema());
       }
     }
-    ParquetProperties props =
+    ParquetProperties.Builder settings =
         ParquetProperties.builder()
             .withPageSize(ParquetOutputFormat.getPageSize(conf))
             .withDictionaryPageSize(ParquetOutputFormat.getDictionaryPageSize(conf))
             .withDictionaryEncoding(ParquetOutputFormat.getEnableDictionary(conf))
             .withWriterVersion(ParquetOutputFormat.getWriterVersion(conf))
-            .build();
+            // Optional metadata no Delta or Spark reader uses, collected value by value.
+            .withSizeStatisticsEnabled(false);
+    // Min/max/null counts only where the add action's statistics need them (Delta indexes the
+    // first columns only, 32 by default); the others' would cost a comparison per value.
+    Set<String> indexed = new HashSet<>();
+    for (Column c : statsColumns) {
+      indexed.add(c.getNames()[0]);
+    }
+    for (StructField f : physical.fields()) {
+      if (!indexed.contains(f.getName())) {
+        settings.withStatisticsEnabled(f.getName(), false);
+      }
+    }
+    ParquetProperties props = settings.build();
     CompressionCodecName codec = ParquetOutputFormat.getCompression(conf);
     long rowGroupSize = ParquetOutputFormat.getLongBlockSize(conf);
     int maxPadding =

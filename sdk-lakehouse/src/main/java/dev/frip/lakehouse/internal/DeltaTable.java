@@ -43,15 +43,19 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -400,6 +404,47 @@ public final class DeltaTable {
     int[] n = {0};
     forEachScanFile(snap.get(), partitionEquals(date), f -> n[0]++);
     return n[0];
+  }
+
+  /**
+   * Deletes the Parquet data files in partition {@code date}'s directory that the latest version
+   * does not reference (left there by replaces and compactions, kept by Delta for readers of older
+   * versions); returns how many. Older versions of the partition can no longer be read afterwards,
+   * and files a concurrent writer has not committed yet would be lost: call it only when no reader
+   * needs older versions and no one else writes the table.
+   */
+  public int deleteUnreferencedFiles(LocalDate date, Configuration hadoopConf) {
+    requirePartitioned();
+    Optional<Snapshot> snap = snapshot();
+    if (snap.isEmpty()) {
+      return 0;
+    }
+    Set<String> live = new HashSet<>();
+    forEachScanFile(
+        snap.get(),
+        partitionEquals(date),
+        f -> live.add(new Path(KernelActions.fileStatus(f).getPath()).getName()));
+    Path dir = new Path(path, partitionColumn + "=" + date);
+    int deleted = 0;
+    try {
+      FileSystem fs = dir.getFileSystem(hadoopConf);
+      if (!fs.exists(dir)) {
+        return 0;
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+        String name = f.getPath().getName();
+        if (f.isFile()
+            && name.endsWith(".parquet")
+            && !name.startsWith(".")
+            && !live.contains(name)
+            && fs.delete(f.getPath(), false)) {
+          deleted++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting unreferenced files of " + dir, e);
+    }
+    return deleted;
   }
 
   /**

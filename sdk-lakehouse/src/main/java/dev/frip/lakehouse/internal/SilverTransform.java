@@ -12,13 +12,16 @@ import io.delta.kernel.types.TimestampType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -227,13 +230,8 @@ public final class SilverTransform {
   public Output run(BronzeSource bronze, LocalDate date) {
     // Payments of the day, first delivery of each event_id wins.
     Columns payments = bronze.read("payments", date, date, PAYMENTS);
-    ExecutorService reader =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "silver-reference-reads");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService reader = daemonThread("silver-reference-reads");
+    ExecutorService joiner = daemonThread("silver-order-joins");
     try {
       LocalDate epoch = LocalDate.of(1970, 1, 1);
       long lookbackDays = Math.max(1, (newCountryLookback.toHours() + 23) / 24);
@@ -246,13 +244,27 @@ public final class SilverTransform {
       Future<Columns> refunds =
           reader.submit(
               () -> bronze.read("refunds", date, date.plusDays(chargebackHorizonDays), REFUNDS));
-      return join(payments, orders, profiles, sightings, fixes, refunds, date);
+      return join(payments, orders, profiles, sightings, fixes, refunds, joiner, date);
     } finally {
       reader.shutdownNow();
+      joiner.shutdownNow();
     }
   }
 
-  /** The payments deduplicated and joined with the reference tables as they arrive. */
+  private static ExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * The payments deduplicated and joined with the reference tables as they arrive: orders and
+   * chargebacks (keyed by the payment's own ids) on {@code joiner}, users, devices and geo fixes on
+   * this thread; then the matched columns and the derived ones, in row ranges on both cores.
+   */
   private Output join(
       Columns payments,
       Future<Columns> ordersRead,
@@ -260,6 +272,7 @@ public final class SilverTransform {
       Future<Columns> sightingsRead,
       Future<Columns> fixesRead,
       Future<Columns> refundsRead,
+      ExecutorService joiner,
       LocalDate date) {
     int n = payments.size();
     int[] byOffset = kafkaOrder(payments);
@@ -284,16 +297,146 @@ public final class SilverTransform {
     int duplicates = n - u;
 
     Columns out = Columns.allocate(SCHEMA, u);
-    for (int c = 0; c < PAYMENT_COLUMNS; c++) {
-      out.gather(c, payments, c, unique);
-    }
+    int[] rowsOfUnique = unique;
+    IntStream.range(0, PAYMENT_COLUMNS)
+        .parallel()
+        .forEach(c -> out.gather(c, payments, c, rowsOfUnique));
+    // Orders and chargebacks need only the payments' own ids: matched on the other thread while
+    // this one matches users, devices and geo fixes.
+    Future<int[]> orderRows = joiner.submit(() -> orderRows(out, Futures.get(ordersRead, READ)));
+    Future<int[]> chargebackRows =
+        joiner.submit(() -> chargebackRows(out, Futures.get(refundsRead, READ)));
     // Keys of the day's payments (silver rows), each index built when a reference table has rows;
     // the users' while the first tables are read.
     KeyIndex users = new KeyIndex(out, 4, -1);
     users.size();
 
-    // Orders: the payment's order, placed the same day or the day before; the first one read wins.
-    Columns orders = Futures.get(ordersRead, "reading bronze");
+    // Users: every profile version up to the day, per user, by time.
+    Columns profiles = Futures.get(profilesRead, READ);
+    Groups userVersions =
+        Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
+
+    // Devices: every sighting up to the day, per user and device of the payments.
+    Columns sightings = Futures.get(sightingsRead, READ);
+    KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
+    Groups deviceSightings =
+        Groups.of(
+            sightings,
+            2,
+            userDevices,
+            r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
+
+    // Geo fixes of the lookback window, per user.
+    Columns fixes = Futures.get(fixesRead, READ);
+    Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
+
+    // Per silver row: the matching reference rows (read-only look-ups, in row ranges on both
+    // cores), then the derived columns.
+    int[] userRow = new int[u];
+    int[] deviceRow = new int[u];
+    int[] fixRow = new int[u];
+    if (userDevices != null) {
+      userDevices.size(); // built here, not by the range tasks
+    }
+    forRanges(
+        u,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            long t = out.getLong(i, 1);
+            userRow[i] = userVersions.latestAtOrBefore(users.idOrMissing(i), t);
+            int pair = userDevices == null || out.isNull(i, 10) ? -1 : userDevices.id(i);
+            deviceRow[i] = deviceSightings.latestAtOrBefore(pair, t);
+            fixRow[i] = geo.latestAtOrBefore(users.idOrMissing(i), t);
+          }
+        });
+    Columns orders = Futures.get(ordersRead, READ);
+    Columns refunds = Futures.get(refundsRead, READ);
+    int[] orderRow = Futures.get(orderRows, "joining orders");
+    int[] chargebackRow = Futures.get(chargebackRows, "joining chargebacks");
+    // Target column, source table, source column, source rows: one task each.
+    int derived = PAYMENT_COLUMNS + 20;
+    int ageDays = PAYMENT_COLUMNS + 9;
+    int firstSeenCol = PAYMENT_COLUMNS + 15;
+    List<Runnable> gathers = new ArrayList<>();
+    int c = PAYMENT_COLUMNS;
+    for (int k = 1; k <= 5; k++) {
+      gathers.add(gather(out, c++, orders, k, orderRow));
+    }
+    for (int k : new int[] {2, 3, 4, 5}) {
+      gathers.add(gather(out, c++, profiles, k, userRow));
+    }
+    c++; // account_age_days
+    gathers.add(gather(out, c++, profiles, 6, userRow));
+    gathers.add(gather(out, c++, profiles, 7, userRow));
+    for (int k = 3; k <= 5; k++) {
+      gathers.add(gather(out, c++, sightings, k, deviceRow));
+    }
+    c++; // device_first_seen_at
+    for (int k = 1; k <= 4; k++) {
+      gathers.add(gather(out, c++, fixes, k, fixRow));
+    }
+    gathers.add(gather(out, derived + 7, refunds, 4, chargebackRow));
+    gathers.add(gather(out, derived + 8, refunds, 1, chargebackRow));
+    gathers.parallelStream().forEach(Runnable::run);
+    // The derived columns' null flags exist before rows are filled in parallel.
+    for (int col : new int[] {ageDays, firstSeenCol, derived, derived + 3}) {
+      out.prepareNulls(col);
+    }
+    int epochDay = (int) date.toEpochDay();
+    forRanges(
+        u,
+        (from, to) -> {
+          Joined joined =
+              new Joined(
+                  users,
+                  userRow,
+                  profiles,
+                  userDevices,
+                  deviceSightings,
+                  sightings,
+                  geo,
+                  fixes,
+                  fixRow,
+                  refunds,
+                  chargebackRow,
+                  new Fx(),
+                  new LocalHours());
+          for (int i = from; i < to; i++) {
+            enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
+          }
+        });
+    return new Output(out, n, duplicates, seen);
+  }
+
+  /** Waiting for a bronze read, as failure messages name it. */
+  private static final String READ = "reading bronze";
+
+  /** Rows per task of the per-row passes run on both cores. */
+  private static final int ROWS_PER_TASK = 1 << 16;
+
+  /** A pass over rows {@code [from, to)}. */
+  @FunctionalInterface
+  private interface RowRange {
+    void run(int from, int to);
+  }
+
+  /** Runs {@code pass} over rows {@code [0, n)} in ranges on the common fork-join pool. */
+  private static void forRanges(int n, RowRange pass) {
+    IntStream.range(0, (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK)
+        .parallel()
+        .forEach(t -> pass.run(t * ROWS_PER_TASK, Math.min(n, (t + 1) * ROWS_PER_TASK)));
+  }
+
+  private static Runnable gather(Columns out, int col, Columns src, int srcCol, int[] rows) {
+    return () -> out.gather(col, src, srcCol, rows);
+  }
+
+  /**
+   * Each silver row's order: placed the same day or the day before; the first one read wins. -1 for
+   * none.
+   */
+  private static int[] orderRows(Columns out, Columns orders) {
+    int u = out.size();
     int[] orderRow = new int[u];
     Arrays.fill(orderRow, -1);
     if (orders.size() > 0) {
@@ -311,28 +454,15 @@ public final class SilverTransform {
         orderRow[i] = k < 0 ? -1 : first[k];
       }
     }
+    return orderRow;
+  }
 
-    // Users: every profile version up to the day, per user, by time.
-    Columns profiles = Futures.get(profilesRead, "reading bronze");
-    Groups userVersions =
-        Groups.of(profiles, 1, users, r -> users.get(profiles.getString(r, 0), null));
-
-    // Devices: every sighting up to the day, per user and device of the payments.
-    Columns sightings = Futures.get(sightingsRead, "reading bronze");
-    KeyIndex userDevices = sightings.size() > 0 ? new KeyIndex(out, 4, 10) : null;
-    Groups deviceSightings =
-        Groups.of(
-            sightings,
-            2,
-            userDevices,
-            r -> userDevices.get(sightings.getString(r, 0), sightings.getString(r, 1)));
-
-    // Geo fixes of the lookback window, per user.
-    Columns fixes = Futures.get(fixesRead, "reading bronze");
-    Groups geo = Groups.of(fixes, 1, users, r -> users.get(fixes.getString(r, 0), null));
-
-    // Chargebacks from the day on: the earliest one per payment is the label.
-    Columns refunds = Futures.get(refundsRead, "reading bronze");
+  /**
+   * Each silver row's chargeback from the day on: the earliest one of its payment is the label. -1
+   * for none.
+   */
+  private static int[] chargebackRows(Columns out, Columns refunds) {
+    int u = out.size();
     int[] chargebackRow = new int[u];
     Arrays.fill(chargebackRow, -1);
     if (refunds.size() > 0) {
@@ -355,59 +485,7 @@ public final class SilverTransform {
         chargebackRow[i] = k < 0 ? -1 : earliest[k];
       }
     }
-
-    // Per silver row: the matching reference rows, then the derived columns.
-    int[] userRow = new int[u];
-    int[] deviceRow = new int[u];
-    int[] fixRow = new int[u];
-    for (int i = 0; i < u; i++) {
-      long t = out.getLong(i, 1);
-      userRow[i] = userVersions.latestAtOrBefore(users.idOrMissing(i), t);
-      int pair = userDevices == null || out.isNull(i, 10) ? -1 : userDevices.id(i);
-      deviceRow[i] = deviceSightings.latestAtOrBefore(pair, t);
-      fixRow[i] = geo.latestAtOrBefore(users.idOrMissing(i), t);
-    }
-    int c = PAYMENT_COLUMNS;
-    for (int k = 1; k <= 5; k++) {
-      out.gather(c++, orders, k, orderRow);
-    }
-    out.gather(c++, profiles, 2, userRow);
-    out.gather(c++, profiles, 3, userRow);
-    out.gather(c++, profiles, 4, userRow);
-    out.gather(c++, profiles, 5, userRow);
-    int ageDays = c++;
-    out.gather(c++, profiles, 6, userRow);
-    out.gather(c++, profiles, 7, userRow);
-    out.gather(c++, sightings, 3, deviceRow);
-    out.gather(c++, sightings, 4, deviceRow);
-    out.gather(c++, sightings, 5, deviceRow);
-    int firstSeenCol = c++;
-    out.gather(c++, fixes, 1, fixRow);
-    out.gather(c++, fixes, 2, fixRow);
-    out.gather(c++, fixes, 3, fixRow);
-    out.gather(c++, fixes, 4, fixRow);
-    int derived = c;
-    out.gather(derived + 7, refunds, 4, chargebackRow);
-    out.gather(derived + 8, refunds, 1, chargebackRow);
-    Joined joined =
-        new Joined(
-            users,
-            userRow,
-            profiles,
-            userDevices,
-            deviceSightings,
-            sightings,
-            geo,
-            fixes,
-            fixRow,
-            refunds,
-            chargebackRow,
-            new Fx());
-    int epochDay = (int) date.toEpochDay();
-    for (int i = 0; i < u; i++) {
-      enrich(out, i, joined, ageDays, firstSeenCol, derived, epochDay);
-    }
-    return new Output(out, n, duplicates, seen);
+    return chargebackRow;
   }
 
   /** Row indexes of the payments by Kafka partition, then offset (stable). */
@@ -668,7 +746,8 @@ public final class SilverTransform {
       int[] fixRow,
       Columns refunds,
       int[] chargebackRow,
-      Fx fx) {}
+      Fx fx,
+      LocalHours localHours) {}
 
   /**
    * Fills the derived columns of row {@code i}, whose payment and joined columns are set: {@code
@@ -711,7 +790,7 @@ public final class SilverTransform {
       row.setNull(i, c++);
     }
     row.setString(i, c++, reportingCurrency);
-    row.setInt(i, c++, localHour(t, country));
+    row.setInt(i, c++, j.localHours().of(t, country));
     boolean hasLat = !row.isNull(i, 13);
     double lat = row.getDouble(i, 13);
     double lon = row.getDouble(i, 14);
@@ -745,11 +824,32 @@ public final class SilverTransform {
     row.setInt(i, c + 3, epochDay);
   }
 
-  /** The hour of {@code micros} in the main time zone of {@code country}. */
-  private static int localHour(long micros, String country) {
-    long seconds = Math.floorDiv(micros, 1_000_000L);
-    ZoneOffset offset = ReferenceData.zoneOf(country).getRules().getOffset(micros(micros));
-    return (int) Math.floorMod(Math.floorDiv(seconds + offset.getTotalSeconds(), 3600L), 24L);
+  /**
+   * The hour of a time in the main time zone of a country. The offset found last is kept with the
+   * time its zone's next transition comes: rows in time order in one country (most of a day's rows)
+   * then skip the zone rules' look-up.
+   */
+  static final class LocalHours {
+    private String country;
+    private long validFrom = Long.MAX_VALUE;
+    private long validTo = Long.MIN_VALUE;
+    private int offsetSeconds;
+
+    /** The hour of {@code micros} in the main time zone of {@code country}. */
+    int of(long micros, String country) {
+      long seconds = Math.floorDiv(micros, 1_000_000L);
+      if (seconds < validFrom || seconds >= validTo || !Objects.equals(country, this.country)) {
+        ZoneRules rules = ReferenceData.zoneOf(country).getRules();
+        Instant at = micros(micros);
+        offsetSeconds = rules.getOffset(at).getTotalSeconds();
+        ZoneOffsetTransition next = rules.nextTransition(at);
+        // The offset holds from this second until the next transition (none: for good).
+        validFrom = seconds;
+        validTo = next == null ? Long.MAX_VALUE : next.toEpochSecond();
+        this.country = country;
+      }
+      return (int) Math.floorMod(Math.floorDiv(seconds + offsetSeconds, 3600L), 24L);
+    }
   }
 
   private static Instant micros(long micros) {

@@ -174,6 +174,54 @@ class ColumnsParquetWriterTest {
   }
 
   @Test
+  void columnsDeltaDoesNotIndexCarryNoStatisticsAndTheAddActionsAreKernels() throws Exception {
+    // 40 columns: Delta indexes the first 32 by default.
+    StructType wide = new StructType();
+    for (int c = 0; c < 40; c++) {
+      wide = wide.add("c" + c, c % 2 == 0 ? LongType.LONG : StringType.STRING, true);
+    }
+    wide = wide.add("event_date", DateType.DATE, false);
+    Columns written = Columns.allocate(wide, 1000);
+    for (int r = 0; r < 1000; r++) {
+      for (int c = 0; c < 40; c++) {
+        if ((r + c) % 9 == 0) {
+          written.setNull(r, c);
+        } else if (c % 2 == 0) {
+          written.setLong(r, c, (long) r * (c + 1) - 500);
+        } else {
+          written.setString(r, c, "v" + (r * 7 % 113) + "-" + c);
+        }
+      }
+      written.setInt(r, 40, (int) D.toEpochDay());
+    }
+    Engine engine = DefaultEngine.create(conf());
+    DeltaTable direct =
+        new DeltaTable(engine, dir.resolve("wide").toString(), wide, "event_date", 0, conf());
+    DeltaTable kernel =
+        new DeltaTable(engine, dir.resolve("wide-kernel").toString(), wide, "event_date", 0);
+    direct.replacePartition(D, written);
+    kernel.replacePartition(D, written);
+
+    assertThat(statsOf(direct)).hasSize(1).isEqualTo(statsOf(kernel));
+    assertThat(statsOf(direct).get(0)).contains("\"c31\":").doesNotContain("\"c32\":");
+    BlockMetaData ours = footer(scanFiles(engine, direct).get(0)).getBlocks().get(0);
+    BlockMetaData theirs = footer(scanFiles(engine, kernel).get(0)).getBlocks().get(0);
+    for (int c = 0; c < 40; c++) {
+      ColumnChunkMetaData chunk = ours.getColumns().get(c);
+      assertThat(chunk.getStatistics().isEmpty()).as("c%d", c).isEqualTo(c >= 32);
+      assertThat(chunk.getSizeStatistics()).as("c%d", c).isNull();
+      assertThat(theirs.getColumns().get(c).getSizeStatistics()).isNotNull();
+      if (c < 32) {
+        assertThat(chunk.getStatistics()).isEqualTo(theirs.getColumns().get(c).getStatistics());
+      }
+    }
+    Columns read = direct.read(DeltaTable.dateEquals("event_date", D), wide);
+    for (int r = 0; r < 1000; r++) {
+      assertThat(read.row(r)).containsExactly(written.row(r));
+    }
+  }
+
+  @Test
   void filesRollAtTheTargetSizeAndRowGroupsAtTheBlockSize() throws Exception {
     Configuration conf = conf();
     conf.setLong(ColumnsParquetWriter.TARGET_FILE_SIZE_CONF, 600_000);

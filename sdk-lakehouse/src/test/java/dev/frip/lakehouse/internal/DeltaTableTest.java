@@ -95,6 +95,46 @@ class DeltaTableTest {
     assertThat(t.version()).isEqualTo(v);
   }
 
+  @Test
+  void deletesOnlyThePartitionsFilesThatTheLatestVersionNoLongerReferences() throws Exception {
+    DeltaTable t = table(SCHEMA);
+    assertThat(t.deleteUnreferencedFiles(D1, conf)).isZero(); // no table yet
+    t.append(rows(row("a", 1, D1), row("c", 3, D2)), Map.of());
+    t.replacePartition(D1, columns(4, D1), 2);
+    t.replacePartition(D1, columns(6, D1), 2);
+    Path d1 = dir.resolve("t").resolve("event_date=" + D1);
+    Path d2 = dir.resolve("t").resolve("event_date=" + D2);
+    int live = t.fileCount(D1);
+    assertThat(parquetFiles(d1)).hasSizeGreaterThan(live); // the first append's and replace's
+    List<String> d2Before = parquetFiles(d2);
+    long logFiles = Files.list(dir.resolve("t").resolve("_delta_log")).count();
+
+    int deleted = t.deleteUnreferencedFiles(D1, conf);
+
+    assertThat(deleted).isEqualTo(1 + Math.min(Runtime.getRuntime().availableProcessors(), 2));
+    assertThat(parquetFiles(d1)).hasSize(live);
+    try (var files = Files.list(d1)) { // the checksums of deleted files went with them
+      assertThat(files.filter(p -> p.getFileName().toString().endsWith(".crc"))).hasSize(live);
+    }
+    assertThat(parquetFiles(d2)).isEqualTo(d2Before);
+    assertThat(Files.list(dir.resolve("t").resolve("_delta_log")).count()).isEqualTo(logFiles);
+    Columns read = t.read(DeltaTable.dateEquals("event_date", D1), SCHEMA);
+    assertThat(read.size()).isEqualTo(6);
+    assertThat(readAll(t)).hasSize(7);
+    assertThat(t.deleteUnreferencedFiles(D1, conf)).isZero(); // nothing left to delete
+    assertThat(t.deleteUnreferencedFiles(LocalDate.parse("2026-03-01"), conf)).isZero();
+  }
+
+  private static List<String> parquetFiles(Path partition) throws Exception {
+    try (var files = Files.list(partition)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
+          .sorted()
+          .toList();
+    }
+  }
+
   private static Columns columns(int n, LocalDate d) {
     Columns c = Columns.allocate(SCHEMA, n);
     for (int i = 0; i < n; i++) {
