@@ -18,42 +18,48 @@ final class UserKey {
 
   private UserKey() {}
 
-  /** The number of characters of {@code id} kept inline, or -1 when it does not fit. */
-  static int inlineLength(String id) {
+  /**
+   * Packs {@code id} into {@code keys[at]} (characters 0 to 7, one byte each, the first lowest) and
+   * {@code keys[at + 1]} (characters 8 to 15), zero past its end, in one pass; returns its length,
+   * or -1 (and zeros) when it does not fit.
+   */
+  static int packInto(String id, long[] keys, int at) {
     int n = id.length();
-    if (n > MAX_INLINE) {
-      return -1;
-    }
-    for (int i = 0; i < n; i++) {
-      if (id.charAt(i) > 0xFF) {
-        return -1;
+    long k0 = 0;
+    long k1 = 0;
+    int all = 0; // every character or-ed: above 0xFF when one is
+    if (n <= MAX_INLINE) {
+      int first = Math.min(n, 8);
+      for (int i = 0; i < first; i++) {
+        char c = id.charAt(i);
+        all |= c;
+        k0 |= (long) c << (i << 3);
+      }
+      for (int i = 8; i < n; i++) {
+        char c = id.charAt(i);
+        all |= c;
+        k1 |= (long) c << ((i - 8) << 3);
       }
     }
-    return n;
-  }
-
-  /**
-   * Characters {@code [from, from + 8)} of an id that fits, one byte each, the first lowest; zero
-   * past the id's end.
-   */
-  static long pack(String id, int from) {
-    long k = 0;
-    int to = Math.min(id.length(), from + 8);
-    for (int i = from; i < to; i++) {
-      k |= (long) id.charAt(i) << ((i - from) << 3);
-    }
-    return k;
+    boolean fits = n <= MAX_INLINE && all <= 0xFF;
+    keys[at] = fits ? k0 : 0;
+    keys[at + 1] = fits ? k1 : 0;
+    return fits ? n : -1;
   }
 
   /** Records {@code user} inline in {@code e}, when it fits; under the table's lock. */
   static void store(UserEvents e, String user) {
-    int n = inlineLength(user);
-    e.keyLength = n;
-    e.key0 = n < 0 ? 0 : pack(user, 0);
-    e.key1 = n < 0 ? 0 : pack(user, 8);
+    long[] keys = new long[2];
+    e.keyLength = packInto(user, keys, 0);
+    e.key0 = keys[0];
+    e.key1 = keys[1];
   }
 
-  /** Whether entry {@code e} is {@code user}, whose spread hash is {@code h}. */
+  /**
+   * Whether entry {@code e} is {@code user}, whose spread hash is {@code h}: the single look-up's
+   * test, which compares the characters with the entry's inline ones and stops at the first
+   * difference.
+   */
   static boolean matches(UserEvents e, String user, int h) {
     if (e.user == user) {
       return true;
@@ -61,14 +67,30 @@ final class UserKey {
     if (e.userHash != h) {
       return false;
     }
-    int n = inlineLength(user);
-    return n < 0 ? user.equals(e.user) : matches(e, user, h, n, pack(user, 0), pack(user, 8));
+    int n = e.keyLength;
+    if (n < 0) {
+      return user.equals(e.user);
+    }
+    if (user.length() != n || n == 0) { // see the other matches on n == 0
+      return false;
+    }
+    long k = e.key0;
+    for (int i = 0; i < n; i++) {
+      if (i == 8) {
+        k = e.key1;
+      }
+      // A character above 0xFF differs from every inline byte.
+      if (user.charAt(i) != (int) ((k >>> ((i & 7) << 3)) & 0xFF)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
-   * As {@link #matches(UserEvents, String, int)} with the probe's {@link #inlineLength} {@code n}
-   * and, when it fits, its packed characters {@code k0} and {@code k1} computed already: a few
-   * comparisons once the entry is in the cache.
+   * As {@link #matches(UserEvents, String, int)} with the probe's length {@code n} and packed
+   * characters {@code k0} and {@code k1} from {@link #packInto}: a few comparisons once the entry
+   * is in the cache.
    */
   static boolean matches(UserEvents e, String user, int h, int n, long k0, long k1) {
     if (e.user == user) {

@@ -98,10 +98,7 @@ final class UserTable {
         continue;
       }
       hashes[i] = spread(user);
-      int len = UserKey.inlineLength(user);
-      lengths[i] = len;
-      keys[2 * i] = len < 0 ? 0 : UserKey.pack(user, 0);
-      keys[2 * i + 1] = len < 0 ? 0 : UserKey.pack(user, 8);
+      lengths[i] = UserKey.packInto(user, keys, 2 * i);
     }
     UserEvents[] tab = table;
     int mask = tab.length - 1;

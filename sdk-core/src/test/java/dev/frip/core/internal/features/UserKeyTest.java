@@ -59,10 +59,14 @@ class UserKeyTest {
     String id = "user-12345";
     UserEvents e = entry(id, 3);
     String probe = copy(id);
-    int n = UserKey.inlineLength(probe);
-    assertThat(UserKey.matches(e, probe, 3, n, UserKey.pack(probe, 0), UserKey.pack(probe, 8)))
-        .isTrue();
-    assertThat(UserKey.matches(e, "user-12346", 3, n, UserKey.pack("user-12346", 0), 0)).isFalse();
+    long[] k = new long[2];
+    int n = UserKey.packInto(probe, k, 0);
+    assertThat(n).isEqualTo(id.length());
+    assertThat(UserKey.matches(e, probe, 3, n, k[0], k[1])).isTrue();
+    UserKey.packInto("user-12346", k, 0);
+    assertThat(UserKey.matches(e, "user-12346", 3, n, k[0], k[1])).isFalse();
+    assertThat(UserKey.packInto("用户-42", k, 0)).isEqualTo(-1);
+    assertThat(k).containsExactly(0, 0);
     String wide = "用户-42";
     assertThat(UserKey.matches(entry(wide, 5), copy(wide), 5, -1, 0, 0)).isTrue();
     assertThat(UserKey.matches(entry(wide, 5), "用户-43", 5, -1, 0, 0)).isFalse();
@@ -90,13 +94,12 @@ class UserKeyTest {
         boolean equal = ids.get(i).equals(probe);
         equalPairs += equal ? 1 : 0;
         String fresh = copy(probe);
-        int n = UserKey.inlineLength(fresh);
+        long[] k = new long[2];
+        int n = UserKey.packInto(fresh, k, 0);
         assertThat(UserKey.matches(entries.get(i), fresh, 0))
             .as("%s against %s", ids.get(i), probe)
             .isEqualTo(equal);
-        assertThat(
-                UserKey.matches(
-                    entries.get(i), fresh, 0, n, UserKey.pack(fresh, 0), UserKey.pack(fresh, 8)))
+        assertThat(UserKey.matches(entries.get(i), fresh, 0, n, k[0], k[1]))
             .as("precomputed: %s against %s", ids.get(i), probe)
             .isEqualTo(equal);
       }
