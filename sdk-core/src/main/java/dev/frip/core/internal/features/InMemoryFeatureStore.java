@@ -179,9 +179,8 @@ public final class InMemoryFeatureStore implements FeatureStore {
       ids[i] = p == null ? null : p.getUserId();
     }
     UserEvents[] ahead = s.ahead;
-    users.peekAll(ids, s.aheadProbes, ahead, n);
+    long x = users.peekAll(ids, s.aheadHashes, ahead, n);
     long[][] rows = s.aheadRows;
-    long x = 0;
     for (int i = 0; i < n; i++) {
       rows[i] = ahead[i] == null ? null : ahead[i].rows();
       x += rows[i] == null ? 0 : rows[i].length;

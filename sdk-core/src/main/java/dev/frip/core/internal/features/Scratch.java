@@ -19,7 +19,7 @@ public final class Scratch {
   long sink; // consumes UserEvents.prefetch's loads
   // A batch's next users, for InMemoryFeatureStore.warm.
   final String[] aheadIds = new String[InMemoryFeatureStore.WARM_AHEAD];
-  final UserTable.Probes aheadProbes = new UserTable.Probes(InMemoryFeatureStore.WARM_AHEAD);
+  final int[] aheadHashes = new int[InMemoryFeatureStore.WARM_AHEAD];
   final UserEvents[] ahead = new UserEvents[InMemoryFeatureStore.WARM_AHEAD];
   final long[][] aheadRows = new long[InMemoryFeatureStore.WARM_AHEAD][];
 

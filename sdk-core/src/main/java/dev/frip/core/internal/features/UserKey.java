@@ -18,41 +18,25 @@ final class UserKey {
 
   private UserKey() {}
 
-  /**
-   * Packs {@code id} into {@code keys[at]} (characters 0 to 7, one byte each, the first lowest) and
-   * {@code keys[at + 1]} (characters 8 to 15), zero past its end, in one pass; returns its length,
-   * or -1 (and zeros) when it does not fit.
-   */
-  static int packInto(String id, long[] keys, int at) {
-    int n = id.length();
+  /** Records {@code user} inline in {@code e}, when it fits; under the table's lock. */
+  static void store(UserEvents e, String user) {
+    int n = user.length();
     long k0 = 0;
     long k1 = 0;
     int all = 0; // every character or-ed: above 0xFF when one is
-    if (n <= MAX_INLINE) {
-      int first = Math.min(n, 8);
-      for (int i = 0; i < first; i++) {
-        char c = id.charAt(i);
-        all |= c;
+    for (int i = 0; i < n && n <= MAX_INLINE; i++) {
+      char c = user.charAt(i);
+      all |= c;
+      if (i < 8) {
         k0 |= (long) c << (i << 3);
-      }
-      for (int i = 8; i < n; i++) {
-        char c = id.charAt(i);
-        all |= c;
+      } else {
         k1 |= (long) c << ((i - 8) << 3);
       }
     }
     boolean fits = n <= MAX_INLINE && all <= 0xFF;
-    keys[at] = fits ? k0 : 0;
-    keys[at + 1] = fits ? k1 : 0;
-    return fits ? n : -1;
-  }
-
-  /** Records {@code user} inline in {@code e}, when it fits; under the table's lock. */
-  static void store(UserEvents e, String user) {
-    long[] keys = new long[2];
-    e.keyLength = packInto(user, keys, 0);
-    e.key0 = keys[0];
-    e.key1 = keys[1];
+    e.keyLength = fits ? n : -1;
+    e.key0 = fits ? k0 : 0;
+    e.key1 = fits ? k1 : 0;
   }
 
   /**
@@ -71,7 +55,9 @@ final class UserKey {
     if (n < 0) {
       return user.equals(e.user);
     }
-    if (user.length() != n || n == 0) { // see the other matches on n == 0
+    // The empty id is never held (blank ids are not added), and an entry read before its
+    // publication (the look-ahead reads without ordering) shows zeroed fields.
+    if (user.length() != n || n == 0) {
       return false;
     }
     long k = e.key0;
@@ -85,22 +71,5 @@ final class UserKey {
       }
     }
     return true;
-  }
-
-  /**
-   * As {@link #matches(UserEvents, String, int)} with the probe's length {@code n} and packed
-   * characters {@code k0} and {@code k1} from {@link #packInto}: a few comparisons once the entry
-   * is in the cache.
-   */
-  static boolean matches(UserEvents e, String user, int h, int n, long k0, long k1) {
-    if (e.user == user) {
-      return true;
-    }
-    // Equal ids fit alike, with the same length. The empty id is never held (blank ids are not
-    // added), and an entry read before its publication would show its zeroed fields.
-    if (e.userHash != h || e.keyLength != n || n == 0) {
-      return false;
-    }
-    return n < 0 ? user.equals(e.user) : e.key0 == k0 && e.key1 == k1;
   }
 }

@@ -65,55 +65,39 @@ final class UserTable {
     return e == null || idle(e, now) ? null : e;
   }
 
-  /** Working memory of {@link #peekAll}: each probe's spread hash and inline key. */
-  static final class Probes {
-    final int[] hashes;
-    final int[] lengths;
-    final long[] keys;
-
-    Probes(int capacity) {
-      hashes = new int[capacity];
-      lengths = new int[capacity];
-      keys = new long[2 * capacity];
-    }
-  }
-
   /**
    * Looks up the entries of {@code users[0, n)} into {@code out} (or {@code null}), idle or not,
    * without a lock and without the resize check: a hint for warming the cache ahead of a batch,
    * whose own look-ups decide. Each stage goes over all the users before the next starts, so the
-   * cache misses of one stage (table slot, entry) are independent and overlap, instead of forming
-   * one user's chain after another's. The ids' hashes and inline keys ({@link UserKey}) are
-   * computed first, so that the stage that waits for the entries has only a few comparisons per
-   * user left: the processor keeps all their misses in flight only while the instructions that wait
-   * for them fit in its reorder window.
+   * cache misses of one stage (user id, table slot, entry) are independent and overlap, instead of
+   * forming one user's chain after another's. The entries are loaded in a stage of their own,
+   * before any is compared: a comparison that waits for its entry holds instructions (with a fresh
+   * id string, a loop over its characters) that fill the processor's reorder window, and fewer
+   * users' misses would then be in flight together. Returns a value the caller consumes.
    */
-  void peekAll(String[] users, Probes probes, UserEvents[] out, int n) {
-    int[] hashes = probes.hashes;
-    int[] lengths = probes.lengths;
-    long[] keys = probes.keys;
+  long peekAll(String[] users, int[] hashes, UserEvents[] out, int n) {
     for (int i = 0; i < n; i++) {
-      String user = users[i];
-      if (user == null) {
-        continue;
-      }
-      hashes[i] = spread(user);
-      lengths[i] = UserKey.packInto(user, keys, 2 * i);
+      hashes[i] = users[i] == null ? 0 : spread(users[i]);
     }
     UserEvents[] tab = table;
     int mask = tab.length - 1;
     for (int i = 0; i < n; i++) {
       out[i] = users[i] == null ? null : tab[hashes[i] & mask];
     }
+    long x = 0;
+    for (int i = 0; i < n; i++) {
+      UserEvents e = out[i];
+      x += e == null ? 0 : e.userHash;
+    }
     for (int i = 0; i < n; i++) {
       String user = users[i];
       UserEvents e = out[i];
-      while (e != null
-          && !UserKey.matches(e, user, hashes[i], lengths[i], keys[2 * i], keys[2 * i + 1])) {
+      while (e != null && !UserKey.matches(e, user, hashes[i])) {
         e = e.next;
       }
       out[i] = e;
     }
+    return x;
   }
 
   /** The entry of {@code user}, without a lock; see the class comment. */

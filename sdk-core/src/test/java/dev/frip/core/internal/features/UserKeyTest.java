@@ -53,23 +53,10 @@ class UserKeyTest {
   }
 
   @Test
-  void precomputedProbesAgreeAndTheEmptyIdMatchesNoZeroedEntry() {
+  void theEmptyIdMatchesNoZeroedEntry() {
     UserEvents unpublished = new UserEvents(); // fields as a racing reader may see them
-    assertThat(UserKey.matches(unpublished, "", 0, 0, 0, 0)).isFalse();
-    String id = "user-12345";
-    UserEvents e = entry(id, 3);
-    String probe = copy(id);
-    long[] k = new long[2];
-    int n = UserKey.packInto(probe, k, 0);
-    assertThat(n).isEqualTo(id.length());
-    assertThat(UserKey.matches(e, probe, 3, n, k[0], k[1])).isTrue();
-    UserKey.packInto("user-12346", k, 0);
-    assertThat(UserKey.matches(e, "user-12346", 3, n, k[0], k[1])).isFalse();
-    assertThat(UserKey.packInto("用户-42", k, 0)).isEqualTo(-1);
-    assertThat(k).containsExactly(0, 0);
-    String wide = "用户-42";
-    assertThat(UserKey.matches(entry(wide, 5), copy(wide), 5, -1, 0, 0)).isTrue();
-    assertThat(UserKey.matches(entry(wide, 5), "用户-43", 5, -1, 0, 0)).isFalse();
+    assertThat(UserKey.matches(unpublished, copy(""), 0)).isFalse();
+    assertThat(UserKey.matches(entry("", 0), copy(""), 0)).isFalse();
   }
 
   @Test
@@ -93,14 +80,8 @@ class UserKeyTest {
       for (String probe : ids) {
         boolean equal = ids.get(i).equals(probe);
         equalPairs += equal ? 1 : 0;
-        String fresh = copy(probe);
-        long[] k = new long[2];
-        int n = UserKey.packInto(fresh, k, 0);
-        assertThat(UserKey.matches(entries.get(i), fresh, 0))
+        assertThat(UserKey.matches(entries.get(i), copy(probe), 0))
             .as("%s against %s", ids.get(i), probe)
-            .isEqualTo(equal);
-        assertThat(UserKey.matches(entries.get(i), fresh, 0, n, k[0], k[1]))
-            .as("precomputed: %s against %s", ids.get(i), probe)
             .isEqualTo(equal);
       }
     }
@@ -116,14 +97,14 @@ class UserKeyTest {
       held.add(users.getOrCreate(id, 0));
     }
     String[] probes = new String[ids.length];
-    UserTable.Probes probeKeys = new UserTable.Probes(ids.length);
+    int[] hashes = new int[ids.length];
     UserEvents[] peeked = new UserEvents[ids.length];
     for (int i = 0; i < ids.length; i++) {
       probes[i] = copy(ids[i]);
       assertThat(users.get(probes[i], 1)).isSameAs(held.get(i));
       assertThat(users.getOrCreate(copy(ids[i]), 1)).isSameAs(held.get(i));
     }
-    users.peekAll(probes, probeKeys, peeked, ids.length);
+    users.peekAll(probes, hashes, peeked, ids.length);
     assertThat(peeked).containsExactlyElementsOf(held);
     assertThat(users.get("u2", 1)).isNull();
     assertThat(users.get("0123456789abcdeg", 1)).isNull();

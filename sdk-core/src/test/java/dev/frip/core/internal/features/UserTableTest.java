@@ -191,7 +191,7 @@ class UserTableTest {
               () -> {
                 Random rnd = new Random(seed);
                 String[] ids = new String[3];
-                UserTable.Probes probes = new UserTable.Probes(3);
+                int[] hashes = new int[3];
                 UserEvents[] ahead = new UserEvents[3];
                 while (!done.get()) {
                   String pinned = "pinned-" + rnd.nextInt(10); // a new String: equals, not ==
@@ -211,7 +211,7 @@ class UserTableTest {
                   ids[0] = pinned;
                   ids[1] = churn;
                   ids[2] = null;
-                  users.peekAll(ids, probes, ahead, 3);
+                  users.peekAll(ids, hashes, ahead, 3);
                   if (ahead[0] != null && !pinned.equals(ahead[0].user)
                       || ahead[1] != null && !churn.equals(ahead[1].user)
                       || ahead[2] != null) {
