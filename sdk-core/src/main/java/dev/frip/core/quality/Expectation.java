@@ -1,5 +1,6 @@
 package dev.frip.core.quality;
 
+import dev.frip.core.internal.features.Hashing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public interface Expectation {
             continue;
           }
           int h = v.hashCode();
-          int slot = spread(h) & mask;
+          int slot = Hashing.mix(h) & mask;
           boolean duplicate = false;
           long e;
           while ((e = slots[slot]) != 0) {
@@ -240,15 +241,6 @@ public interface Expectation {
         return result(bad, bad.size() + " " + what);
       }
     };
-  }
-
-  /** Murmur3's finalizer: spreads hashes such as consecutive ids' over the table. */
-  private static int spread(int h) {
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
   }
 
   private static void requireColumn(String column) {

@@ -22,7 +22,7 @@ public final class Hashing {
   }
 
   /** MurmurHash3's 32-bit finaliser: spreads String.hashCode's low-entropy bits. */
-  static int mix(int h) {
+  public static int mix(int h) {
     h ^= h >>> 16;
     h *= 0x85EB_CA6B;
     h ^= h >>> 13;
