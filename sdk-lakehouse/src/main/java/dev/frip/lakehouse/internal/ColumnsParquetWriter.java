@@ -225,7 +225,9 @@ final class ColumnsParquetWriter {
               props.getPageWriteChecksumEnabled(),
               null,
               rowGroupOrdinal++);
-      ColumnWriteStore store = props.newColumnWriteStore(schema, pages, pages);
+      ColumnWriteStore store =
+          plainWhereDistinct(props, columns, rows, source, at, to)
+              .newColumnWriteStore(schema, pages, pages);
       ColumnWriter[] writers = new ColumnWriter[columns.size()];
       for (int c = 0; c < writers.length; c++) {
         writers[c] = store.getColumnWriter(columns.get(c));
@@ -259,6 +261,73 @@ final class ColumnsParquetWriter {
     }
     w.end(Map.of("frip.writer", DeltaTable.ENGINE_INFO));
     return at;
+  }
+
+  /**
+   * {@code props}, with dictionary encoding turned off for the columns whose dictionary would
+   * overflow in the row group starting at row {@code from}: parquet-mr would fill the dictionary
+   * with their values up to its size limit, then re-encode them all as plain values and write the
+   * rest plain (ids, microsecond timestamps, amounts). The first {@link #SAMPLE} rows decide
+   * (Java's values, not the encoded bytes: equal values encode equally). A column is written plain
+   * only when at least 95% of the sampled values are distinct (so its domain is at least about ten
+   * times the sample) and the dictionary the remaining rows would need, estimated from the sampled
+   * repeats, is more than twice the limit; otherwise parquet-mr decides as before. Either way the
+   * values written are the same.
+   */
+  static ParquetProperties plainWhereDistinct(
+      ParquetProperties props,
+      List<ColumnDescriptor> columns,
+      Columns rows,
+      int[] source,
+      int from,
+      int to) {
+    int sampleEnd = Math.min(to, from + SAMPLE);
+    ParquetProperties.Builder plain = null;
+    for (int c = 0; c < columns.size(); c++) {
+      ColumnDescriptor column = columns.get(c);
+      if (!props.isDictionaryEnabled(column)) {
+        continue;
+      }
+      long entryBytes = entryBytes(column.getPrimitiveType().getPrimitiveTypeName());
+      if (entryBytes == 0) {
+        continue;
+      }
+      DistinctSample sample = DistinctSample.of(rows, source[c], from, sampleEnd);
+      if (sample.values() < MIN_SAMPLE || sample.distinct() < 0.95 * sample.values()) {
+        continue;
+      }
+      if (entryBytes < 0) {
+        entryBytes = 4 + sample.averageBytes();
+      }
+      long nonNull = (long) ((double) (to - from) * sample.values() / (sampleEnd - from));
+      double dictionaryBytes = sample.expectedDistinct(nonNull) * entryBytes;
+      if (dictionaryBytes > 2.0 * props.getDictionaryPageSizeThreshold()) {
+        if (plain == null) {
+          plain = ParquetProperties.copy(props);
+        }
+        plain.withDictionaryEncoding(column.getPath()[0], false);
+      }
+    }
+    return plain == null ? props : plain.build();
+  }
+
+  /** Rows sampled per column and row group by {@link #plainWhereDistinct}. */
+  static final int SAMPLE = 16_384;
+
+  /** Non-null sampled values below which a column is left to parquet-mr. */
+  private static final int MIN_SAMPLE = 1024;
+
+  /**
+   * The bytes parquet-mr counts per dictionary entry of this type: -1 for binary (4 + length), 0
+   * for booleans, which have no dictionary.
+   */
+  private static long entryBytes(PrimitiveTypeName type) {
+    return switch (type) {
+      case BINARY -> -1;
+      case INT64, DOUBLE -> 8;
+      case INT32, FLOAT -> 4;
+      default -> 0;
+    };
   }
 
   /** Writes rows {@code [from, to)} of one column (values are never null in a required column). */

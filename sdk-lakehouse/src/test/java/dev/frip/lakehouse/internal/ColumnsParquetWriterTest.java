@@ -222,6 +222,49 @@ class ColumnsParquetWriterTest {
   }
 
   @Test
+  void columnsWhoseDictionaryWouldOverflowAreWrittenPlainFromTheStartAsKernelsEndUp()
+      throws Exception {
+    // One file of 100k rows: the ids' dictionary would need 4.4 MB (parquet-mr's limit is 1 MB),
+    // so ours skips it and Kernel's fills it, falls back and rewrites them plain; the codes keep
+    // theirs. Same encodings, same cells, same statistics.
+    StructType schema =
+        new StructType()
+            .add("id", StringType.STRING, false)
+            .add("at", TimestampType.TIMESTAMP, false)
+            .add("code", StringType.STRING, true)
+            .add("event_date", DateType.DATE, false);
+    int n = 100_000;
+    Columns written = Columns.allocate(schema, n);
+    for (int r = 0; r < n; r++) {
+      written.setString(r, 0, String.format("payment-%032d", (long) r * 7_919));
+      written.setLong(r, 1, 1_772_400_000_000_000L + r * 863_999L);
+      written.setString(r, 2, r % 13 == 0 ? null : "code-" + r % 40);
+      written.setInt(r, 3, (int) D.toEpochDay());
+    }
+    Engine engine = DefaultEngine.create(conf());
+    DeltaTable direct =
+        new DeltaTable(engine, dir.resolve("ids").toString(), schema, "event_date", 0, conf());
+    DeltaTable kernel =
+        new DeltaTable(engine, dir.resolve("ids-kernel").toString(), schema, "event_date", 0);
+    direct.replacePartition(D, written);
+    kernel.replacePartition(D, written);
+
+    ParquetMetadata ours = footer(scanFiles(engine, direct).get(0));
+    ParquetMetadata theirs = footer(scanFiles(engine, kernel).get(0));
+    assertThat(chunkShapes(ours)).isEqualTo(chunkShapes(theirs));
+    List<ColumnChunkMetaData> chunks = ours.getBlocks().get(0).getColumns();
+    assertThat(chunks.get(0).hasDictionaryPage()).isFalse();
+    assertThat(chunks.get(0).getEncodings()).doesNotContain(Encoding.PLAIN_DICTIONARY);
+    assertThat(chunks.get(2).hasDictionaryPage()).isTrue();
+    assertThat(statsOf(direct)).isEqualTo(statsOf(kernel));
+    Columns read = direct.read(DeltaTable.dateEquals("event_date", D), schema);
+    assertThat(read.size()).isEqualTo(n);
+    for (int r = 0; r < n; r++) {
+      assertThat(read.row(r)).containsExactly(written.row(r));
+    }
+  }
+
+  @Test
   void filesRollAtTheTargetSizeAndRowGroupsAtTheBlockSize() throws Exception {
     Configuration conf = conf();
     conf.setLong(ColumnsParquetWriter.TARGET_FILE_SIZE_CONF, 600_000);
