@@ -14,6 +14,7 @@ import io.delta.kernel.types.TimestampType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
@@ -68,8 +71,35 @@ final class ColumnsParquetReader {
 
   private final Configuration conf;
 
+  /**
+   * Whether chunks {@link PageColumnReader} supports are decoded by it (else all by parquet-mr).
+   */
+  private final boolean pageDecoding;
+
   ColumnsParquetReader(Configuration conf) {
+    this(conf, true);
+  }
+
+  ColumnsParquetReader(Configuration conf, boolean pageDecoding) {
     this.conf = conf;
+    this.pageDecoding = pageDecoding;
+  }
+
+  /** A column's strings from its bytes: shared while it repeats them, or from its pool. */
+  private static PageColumnReader.Strings strings(PlainStrings plain, StringPool pool) {
+    return new PageColumnReader.Strings() {
+      @Override
+      public String plain(byte[] bytes, int offset, int length) {
+        return pool != null ? pool.intern(bytes, offset, length) : plain.of(bytes, offset, length);
+      }
+
+      @Override
+      public String dictionaryEntry(byte[] bytes, int offset, int length) {
+        return pool != null
+            ? pool.intern(bytes, offset, length)
+            : new String(bytes, offset, length, StandardCharsets.UTF_8);
+      }
+    };
   }
 
   /**
@@ -130,23 +160,33 @@ final class ColumnsParquetReader {
           filePools[fileColumn[c]] = pools == null ? null : pools[c];
         }
       }
+      PageColumnReader.Strings[] strings = new PageColumnReader.Strings[projected.size()];
+      for (int f = 0; f < strings.length; f++) {
+        strings[f] = plain[f] == null ? null : strings(plain[f], filePools[f]);
+      }
       int base = 0;
+      int group = 0;
       PageReadStore pages;
       while ((pages = r.readNextRowGroup()) != null) {
+        Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
+        for (ColumnChunkMetaData chunk : r.getRowGroups().get(group++).getColumns()) {
+          chunks.put(chunk.getPath(), chunk);
+        }
         ColumnConverters converters = new ColumnConverters(plain, filePools);
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(pages, converters, projection, createdBy);
         int rows = (int) pages.getRowCount();
         for (int c = 0; c < n; c++) {
           int f = fileColumn[c];
-          if (f >= 0) {
-            readColumn(
-                store.getColumnReader(descriptors.get(f)),
-                converters.strings[f],
-                out,
-                c,
-                base,
-                rows);
+          if (f < 0) {
+            continue;
+          }
+          ColumnDescriptor d = descriptors.get(f);
+          ColumnChunkMetaData chunk = chunks.get(ColumnPath.get(d.getPath()));
+          if (pageDecoding && chunk != null && PageColumnReader.supports(chunk, d)) {
+            PageColumnReader.read(pages.getPageReader(d), d, out, c, base, rows, strings[f]);
+          } else {
+            readColumn(store.getColumnReader(d), converters.strings[f], out, c, base, rows);
           }
         }
         base += rows;
@@ -277,6 +317,14 @@ final class ColumnsParquetReader {
         shared = null;
       }
       return s;
+    }
+
+    /** {@link #of(Binary)} for the UTF-8 bytes {@code b[offset, offset + length)}. */
+    String of(byte[] b, int offset, int length) {
+      if (shared == null) {
+        return new String(b, offset, length, StandardCharsets.UTF_8);
+      }
+      return of(Binary.fromReusedByteArray(b, offset, length));
     }
   }
 
