@@ -149,15 +149,13 @@ final class PageColumnReader {
         b = v2.getData().toByteArray();
         encoding = v2.getDataEncoding();
       }
-      if (maxDef == 0) {
-        Arrays.fill(levels, 0, count, 0);
-      }
-      int present = 0;
-      for (int i = 0; i < count; i++) {
-        present += levels[i] == maxDef ? 1 : 0;
-      }
+      // A required column's levels are never written: they stay 0, its maximum.
       if (encoding.usesDictionary()) {
         require(dictionary != null && b.length > pos, name);
+        int present = 0;
+        for (int i = 0; i < count; i++) {
+          present += levels[i] == maxDef ? 1 : 0;
+        }
         if (ids.length < present) {
           ids = new int[Math.max(present, 2 * ids.length)];
         }
