@@ -77,9 +77,19 @@ final class ColumnsParquetWriter {
   private final Configuration conf;
   private final FileIO fileIO;
   private final long targetFileSize;
+  private final boolean encodePages;
 
   ColumnsParquetWriter(Configuration conf) {
+    this(conf, true);
+  }
+
+  /**
+   * {@code encodePages}: encode the pages here ({@link ColumnChunkEncoder}) where the settings
+   * allow it; {@code false} always uses parquet-mr's column writers (for tests comparing both).
+   */
+  ColumnsParquetWriter(Configuration conf, boolean encodePages) {
     this.conf = conf;
+    this.encodePages = encodePages;
     this.fileIO = new HadoopFileIO(conf);
     this.targetFileSize = conf.getLong(TARGET_FILE_SIZE_CONF, DEFAULT_TARGET_FILE_SIZE);
     if (targetFileSize <= 0) {
@@ -136,6 +146,10 @@ final class ColumnsParquetWriter {
             .withDictionaryPageSize(ParquetOutputFormat.getDictionaryPageSize(conf))
             .withDictionaryEncoding(ParquetOutputFormat.getEnableDictionary(conf))
             .withWriterVersion(ParquetOutputFormat.getWriterVersion(conf))
+            .withPageRowCountLimit(
+                conf.getInt(
+                    ParquetOutputFormat.PAGE_ROW_COUNT_LIMIT,
+                    ParquetProperties.DEFAULT_PAGE_ROW_COUNT_LIMIT))
             // Optional metadata no Delta or Spark reader uses, collected value by value.
             .withSizeStatisticsEnabled(false);
     // Min/max/null counts only where the add action's statistics need them (Delta indexes the
@@ -215,6 +229,7 @@ final class ColumnsParquetWriter {
     int at = from;
     int rowGroupOrdinal = 0;
     boolean fileFull = false;
+    ColumnChunkEncoder[] encoders = encoders(columns, props, rows, source);
     while (at < to && !fileFull) {
       ColumnChunkPageWriteStore pages =
           new ColumnChunkPageWriteStore(
@@ -225,25 +240,41 @@ final class ColumnsParquetWriter {
               props.getPageWriteChecksumEnabled(),
               null,
               rowGroupOrdinal++);
-      ColumnWriteStore store =
-          plainWhereDistinct(props, columns, rows, source, at, to)
-              .newColumnWriteStore(schema, pages, pages);
-      ColumnWriter[] writers = new ColumnWriter[columns.size()];
-      for (int c = 0; c < writers.length; c++) {
-        writers[c] = store.getColumnWriter(columns.get(c));
+      ParquetProperties groupProps = plainWhereDistinct(props, columns, rows, source, at, to);
+      ColumnWriteStore store = null;
+      ColumnWriter[] writers = null;
+      if (encoders != null) {
+        for (int c = 0; c < encoders.length; c++) {
+          encoders[c].startChunk(pages.getPageWriter(columns.get(c)), groupProps, at);
+        }
+      } else {
+        store = groupProps.newColumnWriteStore(schema, pages, pages);
+        writers = new ColumnWriter[columns.size()];
+        for (int c = 0; c < writers.length; c++) {
+          writers[c] = store.getColumnWriter(columns.get(c));
+        }
       }
       long nextRowGroupSize = Math.min(w.getNextRowGroupSize(), rowGroupSize);
       int groupStart = at;
       while (at < to) {
         int end = Math.min(to, at + CHUNK);
-        for (int c = 0; c < writers.length; c++) {
-          writeColumn(writers[c], columns.get(c).getMaxDefinitionLevel(), rows, source[c], at, end);
-        }
-        for (int r = at; r < end; r++) {
-          store.endRecord();
+        long buffered = 0;
+        if (encoders != null) {
+          for (ColumnChunkEncoder e : encoders) {
+            e.write(at, end);
+            buffered += e.bufferedSize();
+          }
+        } else {
+          for (int c = 0; c < writers.length; c++) {
+            writeColumn(
+                writers[c], columns.get(c).getMaxDefinitionLevel(), rows, source[c], at, end);
+          }
+          for (int r = at; r < end; r++) {
+            store.endRecord();
+          }
+          buffered = store.getBufferedSize();
         }
         at = end;
-        long buffered = store.getBufferedSize();
         if (w.getPos() + buffered >= targetFileSize) {
           fileFull = true;
           break;
@@ -253,14 +284,43 @@ final class ColumnsParquetWriter {
         }
       }
       w.startBlock(at - groupStart);
-      store.flush();
+      if (encoders != null) {
+        for (ColumnChunkEncoder e : encoders) {
+          e.finishChunk();
+        }
+      } else {
+        store.flush();
+      }
       pages.flushToFileWriter(w);
       w.endBlock();
-      store.close();
+      if (store != null) {
+        store.close();
+      }
       pages.close();
     }
     w.end(Map.of("frip.writer", DeltaTable.ENGINE_INFO));
     return at;
+  }
+
+  /**
+   * One page encoder per column when {@link #encodePages} is on and every column's settings allow
+   * it ({@link ColumnChunkEncoder#supports}); otherwise {@code null}, for parquet-mr's writers.
+   */
+  private ColumnChunkEncoder[] encoders(
+      List<ColumnDescriptor> columns, ParquetProperties props, Columns rows, int[] source) {
+    if (!encodePages) {
+      return null;
+    }
+    ColumnChunkEncoder[] out = new ColumnChunkEncoder[columns.size()];
+    for (int c = 0; c < out.length; c++) {
+      ColumnDescriptor column = columns.get(c);
+      if (!ColumnChunkEncoder.supports(props, column)) {
+        return null;
+      }
+      boolean asFloat = column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
+      out[c] = new ColumnChunkEncoder(column, props, rows, source[c], asFloat);
+    }
+    return out;
   }
 
   /**
