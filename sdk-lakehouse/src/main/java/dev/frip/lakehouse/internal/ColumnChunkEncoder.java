@@ -6,8 +6,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
@@ -295,17 +297,14 @@ final class ColumnChunkEncoder {
       INTS.set(run, 0, at - 4);
       return BytesInput.from(run, 0, at);
     }
-    try (RunLengthBitPackingHybridEncoder e =
-        new RunLengthBitPackingHybridEncoder(1, 64, Math.max(64, n / 8 + 64), HEAP)) {
-      for (int r = from; r < to; r++) {
-        e.writeInt(nulls[r] ? 0 : 1);
-      }
-      BytesInput rle = e.toBytes();
-      byte[] out = new byte[4 + Math.toIntExact(rle.size())];
-      INTS.set(out, 0, out.length - 4);
-      System.arraycopy(rle.toByteArray(), 0, out, 4, out.length - 4);
-      return BytesInput.from(out);
+    if (ids.length < n) {
+      ids = new int[Math.max(n, ids.length * 2)];
     }
+    for (int r = from; r < to; r++) {
+      ids[r - from] = nulls[r] ? 0 : 1;
+    }
+    BytesInput rle = hybrid(1, n);
+    return BytesInput.concat(BytesInput.fromInt(Math.toIntExact(rle.size())), rle);
   }
 
   /**
@@ -396,17 +395,18 @@ final class ColumnChunkEncoder {
       }
     }
     int bitWidth = BytesUtils.getWidthFromMaxInt(d.size - 1);
+    return BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}), hybrid(bitWidth, k));
+  }
+
+  /** {@code ids[0..count)} RLE/bit-packed at {@code bitWidth}, copied out of the encoder. */
+  private BytesInput hybrid(int bitWidth, int count) throws IOException {
     try (RunLengthBitPackingHybridEncoder e =
         new RunLengthBitPackingHybridEncoder(
-            bitWidth, 64, Math.max(64, k * bitWidth / 8 + 64), HEAP)) {
-      for (int i = 0; i < k; i++) {
+            bitWidth, 64, Math.max(64, count * bitWidth / 8 + 64), HEAP)) {
+      for (int i = 0; i < count; i++) {
         e.writeInt(ids[i]);
       }
-      BytesInput rle = e.toBytes();
-      byte[] out = new byte[1 + Math.toIntExact(rle.size())];
-      out[0] = (byte) bitWidth;
-      System.arraycopy(rle.toByteArray(), 0, out, 1, out.length - 1);
-      return BytesInput.from(out);
+      return BytesInput.from(e.toBytes().toByteArray());
     }
   }
 
@@ -633,8 +633,7 @@ final class ColumnChunkEncoder {
     }
   }
 
-  private static final org.apache.parquet.bytes.ByteBufferAllocator HEAP =
-      new org.apache.parquet.bytes.HeapByteBufferAllocator();
+  private static final ByteBufferAllocator HEAP = new HeapByteBufferAllocator();
 
   /**
    * A column chunk's dictionary: values to ids in first-seen order, open addressing, with the byte
