@@ -21,6 +21,7 @@ final class BenchWorld {
   private static final int EVENT_ID = PaymentEvent.getClassSchema().getField("event_id").pos();
   private static final int EVENT_TIME = PaymentEvent.getClassSchema().getField("event_time").pos();
   private static final int AMOUNT = PaymentEvent.getClassSchema().getField("amount_minor").pos();
+  private static final int FIELDS = PaymentEvent.getClassSchema().getFields().size();
   private static final int[] ID_FIELDS = {
     PaymentEvent.getClassSchema().getField("user_id").pos(),
     PaymentEvent.getClassSchema().getField("merchant_id").pos(),
@@ -87,6 +88,20 @@ final class BenchWorld {
         byte[] bytes = ((String) p.get(field)).getBytes(StandardCharsets.ISO_8859_1);
         p.put(field, new String(bytes, StandardCharsets.ISO_8859_1));
       }
+    }
+    return p;
+  }
+
+  /**
+   * {@code payment} as a consumer receives it: a new record holding the same values, as a
+   * deserializer builds one per message, so that it is in the cache where a user's reused template
+   * is not. Pass the result of {@link #next} or {@link #current}, whose id strings are already new
+   * copies with fresh ids.
+   */
+  static PaymentEvent received(PaymentEvent payment) {
+    PaymentEvent p = new PaymentEvent();
+    for (int f = 0; f < FIELDS; f++) {
+      p.put(f, payment.get(f));
     }
     return p;
   }

@@ -203,6 +203,35 @@ public class FeatureStoreBenchmark {
     return vector;
   }
 
+  /**
+   * The payment of the next {@link #readLatencyReceived} call, built before the call and outside
+   * its timing, as a consumer's deserializer hands it over: a new record, its id strings new copies
+   * when {@code ids=fresh} ({@link BenchWorld#received}).
+   */
+  @State(Scope.Thread)
+  public static class Received {
+    PaymentEvent payment;
+
+    /** Receives the next user's latest payment, the one {@link #readLatency} reads. */
+    @Setup(Level.Invocation)
+    public void receive(FeatureStoreBenchmark b) {
+      payment = BenchWorld.received(b.world.current(b.nextUser()));
+    }
+  }
+
+  /**
+   * The read of {@link #readLatency} on a payment just received ({@link Received}): the store's
+   * read alone, where {@link #readLatency} also times touching the user's reused payment, cold in
+   * the cache when users are many, and (with fresh ids) copying its id strings.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public double[] readLatencyReceived(Received r) {
+    store.vector(r.payment, vector);
+    return vector;
+  }
+
   /** Baseline: a count and a sum per user in a HashMap, updated and read. */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)

@@ -20,16 +20,28 @@ import java.util.Map;
  * runs cannot show while other processes share the cores. Same world and operations as {@link
  * FeatureStoreBenchmark#observeAndRead}, {@link FeatureStoreBenchmark#vectorAndObserve}, {@link
  * FeatureStoreBenchmark#vectorAndObserveBatch} and their baseline {@link
- * FeatureStoreBenchmark#baselineHashMapCounter}, all measured in this run, round after round; the
- * event preparation is included in all.
+ * FeatureStoreBenchmark#baselineHashMapCounter}, all measured in this run, round after round.
+ *
+ * <p>{@code input} says what the timing includes. {@code inline} (the default): each payment is the
+ * user's reused template, moved forward inside the timed loop, as in the JMH benchmark; the timing
+ * then includes that preparation, and the template of a user who paid {@code users} payments ago is
+ * cold in the cache, which a consumed record is not. {@code polled}: payments arrive in polls of
+ * {@value #POLL}, built before the poll is timed as a consumer's deserializer builds them (new
+ * records, with new id strings when {@code ids=fresh}, see {@link BenchWorld#received}); only the
+ * store's (or the baseline's) work on the poll is timed.
  *
  * <p>Usage: {@code java -Xms2g -Xmx2g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar
  * dev.frip.benchmarks.FeatureStoreCpuTime [users=100000] [events=3000000] [order=sequential]
- * [ids=shared]} ({@code order} and {@code ids} as in {@link FeatureStoreBenchmark}).
+ * [ids=shared] [input=inline]} ({@code order} and {@code ids} as in {@link FeatureStoreBenchmark}).
  */
 public final class FeatureStoreCpuTime {
 
   private static final int HISTORY_PER_USER = 80;
+
+  /**
+   * Payments per poll in the {@code polled} input mode: Kafka's default {@code max.poll.records}.
+   */
+  static final int POLL = 500;
 
   private FeatureStoreCpuTime() {}
 
@@ -38,7 +50,12 @@ public final class FeatureStoreCpuTime {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 3_000_000;
     int[] order = FeatureStoreBenchmark.order(users, args.length > 2 ? args[2] : "sequential");
-    n -= n % FeatureStoreBenchmark.BATCH;
+    String input = args.length > 4 ? args[4] : "inline";
+    if (!input.equals("inline") && !input.equals("polled")) {
+      throw new IllegalArgumentException("input must be inline or polled, was " + input);
+    }
+    boolean polled = input.equals("polled");
+    n -= n % (polled ? POLL * FeatureStoreBenchmark.BATCH : FeatureStoreBenchmark.BATCH);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     FeatureStore store =
         FeatureStore.inMemory()
@@ -70,44 +87,65 @@ public final class FeatureStoreCpuTime {
     String[] kinds = {
       "observe+vector", "vectorAndObserve", "vectorAndObserveBatch", "baselineHashMapCounter"
     };
+    PaymentEvent[] poll = new PaymentEvent[POLL];
     for (int round = 0; round < 3 * kinds.length; round++) {
       int kind = round % kinds.length;
       boolean warmup = round < kinds.length;
-      long cpu0 = threads.getCurrentThreadCpuTime();
-      long wall0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        rng = xorShift(rng);
-        int u = order[cursor];
-        cursor = cursor + 1 == users ? 0 : cursor + 1;
-        PaymentEvent p = world.next(u, next[u]++, jitter(rng));
-        if (kind == 2) {
-          batch.add(p);
-          if (batch.size() == FeatureStoreBenchmark.BATCH) {
-            store.vectorAndObserve(batch, vectors, outcomes);
-            sink += vectors[0][1];
-            batch.clear();
+      long cpu = 0;
+      long wall = 0;
+      for (int done = 0; done < n; ) {
+        int count = polled ? POLL : n;
+        if (polled) {
+          for (int i = 0; i < POLL; i++) {
+            rng = xorShift(rng);
+            int u = order[cursor];
+            cursor = cursor + 1 == users ? 0 : cursor + 1;
+            poll[i] = BenchWorld.received(world.next(u, next[u]++, jitter(rng)));
           }
-        } else if (kind == 0) {
-          store.observe(p);
-          store.vector(p, vector);
-          sink += vector[1];
-        } else if (kind == 1) {
-          store.vectorAndObserve(p, vector);
-          sink += vector[1];
-        } else {
-          long[] c = baseline.get(p.getUserId());
-          c[0]++;
-          c[1] += p.getAmountMinor();
-          sink += c[0] + c[1];
         }
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+          PaymentEvent p;
+          if (polled) {
+            p = poll[i];
+          } else {
+            rng = xorShift(rng);
+            int u = order[cursor];
+            cursor = cursor + 1 == users ? 0 : cursor + 1;
+            p = world.next(u, next[u]++, jitter(rng));
+          }
+          if (kind == 2) {
+            batch.add(p);
+            if (batch.size() == FeatureStoreBenchmark.BATCH) {
+              store.vectorAndObserve(batch, vectors, outcomes);
+              sink += vectors[0][1];
+              batch.clear();
+            }
+          } else if (kind == 0) {
+            store.observe(p);
+            store.vector(p, vector);
+            sink += vector[1];
+          } else if (kind == 1) {
+            store.vectorAndObserve(p, vector);
+            sink += vector[1];
+          } else {
+            long[] c = baseline.get(p.getUserId());
+            c[0]++;
+            c[1] += p.getAmountMinor();
+            sink += c[0] + c[1];
+          }
+        }
+        cpu += threads.getCurrentThreadCpuTime() - cpu0;
+        wall += System.nanoTime() - wall0;
+        done += count;
       }
-      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-      long wall = System.nanoTime() - wall0;
       System.out.printf(
           Locale.ROOT,
-          "%s %s: %d events, %.0f per CPU-second, %.0f per wall-second%n",
+          "%s %s (%s): %d events, %.0f per CPU-second, %.0f per wall-second%n",
           warmup ? "warmup" : "RESULT",
           kinds[kind],
+          input,
           n,
           n / (cpu / 1e9),
           n / (wall / 1e9));
