@@ -232,6 +232,40 @@ public class FeatureStoreBenchmark {
     return vector;
   }
 
+  /**
+   * The poll of the next {@link #vectorAndObserveBatchReceived} call: {@link #BATCH} payments of
+   * the next users, built before the call and outside its timing, as a consumer's deserializer
+   * hands them over ({@link BenchWorld#received}).
+   */
+  @State(Scope.Thread)
+  public static class ReceivedPoll {
+    final List<PaymentEvent> payments = new ArrayList<>(BATCH);
+
+    /** Receives the next {@link #BATCH} payments. */
+    @Setup(Level.Invocation)
+    public void receive(FeatureStoreBenchmark b) {
+      payments.clear();
+      for (int i = 0; i < BATCH; i++) {
+        int u = b.nextUser();
+        payments.add(BenchWorld.received(b.world.next(u, b.nextEvent[u]++, b.jitter())));
+      }
+    }
+  }
+
+  /**
+   * The work of {@link #vectorAndObserveBatch} on payments just received ({@link ReceivedPoll}):
+   * the store's alone, where {@link #vectorAndObserveBatch} also times preparing the payments from
+   * the users' reused templates; reported per payment.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(BATCH)
+  public ObserveResult[] vectorAndObserveBatchReceived(ReceivedPoll poll) {
+    store.vectorAndObserve(poll.payments, vectors, outcomes);
+    return outcomes;
+  }
+
   /** Baseline: a count and a sum per user in a HashMap, updated and read. */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
