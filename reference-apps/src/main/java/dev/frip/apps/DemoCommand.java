@@ -258,7 +258,8 @@ final class DemoCommand implements Callable<Integer> {
         Locale.ROOT,
         "  gold fraud_kpis: alert precision %s, recall %s (%s alerts, %s of them fraud, over %s"
             + " scored authorized payments)%n"
-            + "  streaming score incl. feature lookup: p50 %.1f µs, p99 %.1f µs%n",
+            + "  streaming score incl. feature lookup and reason codes, this run's JVM still warming"
+            + " up: p50 %.1f µs, p99 %.1f µs%n",
         ratio(kpis.get("alert_precision")),
         ratio(kpis.get("alert_recall")),
         kpis.get("alerts"),

@@ -320,10 +320,14 @@ public final class FraudScorer implements AutoCloseable {
     }
     long start = System.nanoTime();
     float score;
-    float[] x;
+    float[] contributions = maxReasons == 0 ? null : contributionBuffer(m.model());
     try {
-      x = features.valuesFor(m.schema());
-      score = m.model().predict(x);
+      float[] x = features.valuesFor(m.schema());
+      // With reasons, one descent gives the score and the contributions the reasons come from.
+      score =
+          contributions == null
+              ? m.model().predict(x)
+              : m.model().predictWithContributions(x, contributions);
       if (!(score >= 0f && score <= 1f)) {
         throw new IllegalStateException(
             "model " + m.version() + " produced " + score + ", not a probability");
@@ -335,20 +339,25 @@ public final class FraudScorer implements AutoCloseable {
     }
     Action action = thresholds.actionFor(score);
     decisions.get(action).increment();
-    return new Decision(score, m.version(), action, reasons(m, x), false);
+    return new Decision(score, m.version(), action, reasons(m, contributions), false);
   }
 
-  private List<String> reasons(ModelVersion m, float[] x) {
-    if (maxReasons == 0) {
-      return List.of();
-    }
-    XGBoostModel model = m.model();
+  /** This thread's buffer for the contributions of {@code model}'s features and bias. */
+  private float[] contributionBuffer(XGBoostModel model) {
     float[] c = contributionBuffer.get();
     if (c.length < model.numFeatures() + 1) {
       c = new float[model.numFeatures() + 1];
       contributionBuffer.set(c);
     }
-    model.contributions(x, 0, c);
+    return c;
+  }
+
+  /** The names of the features with the largest positive contributions, largest first. */
+  private List<String> reasons(ModelVersion m, float[] c) {
+    if (c == null) {
+      return List.of();
+    }
+    XGBoostModel model = m.model();
     List<String> names = m.schema().names();
     List<String> out = new ArrayList<>(maxReasons);
     long taken = 0; // bit set of chosen features (schemas beyond 64 features use a slower scan)

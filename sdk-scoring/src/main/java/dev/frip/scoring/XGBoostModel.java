@@ -122,6 +122,17 @@ public final class XGBoostModel {
     return objective.transform(ensemble.margin(row, 0));
   }
 
+  /**
+   * The prediction of a single-output model, exactly as {@link #predict(float[])} gives it, and its
+   * {@link #contributions} into {@code contributions} ({@link #numFeatures()} values and the bias),
+   * from one descent of the trees: what a scorer needs for a score and its reasons.
+   */
+  public float predictWithContributions(float[] row, float[] contributions) {
+    checkSingle(row, 0);
+    checkOut(contributions, 0, numFeatures() + 1);
+    return objective.transform(ensemble.marginAndContributions(row, 0, contributions));
+  }
+
   /** Writes the {@link #numOutputs()} margins of one row into {@code out}. */
   public void margins(float[] row, float[] out) {
     checkRow(row, 0);
@@ -185,6 +196,11 @@ public final class XGBoostModel {
     Objects.checkIndex(output, numOutputs());
     checkOut(out, 0, numFeatures() + 1);
     ensemble.contributions(row, 0, output, out);
+  }
+
+  /** The evaluator, for the tests of this package. */
+  TreeEnsemble ensemble() {
+    return ensemble;
   }
 
   private void transformInPlace(float[] margins, int offset) {

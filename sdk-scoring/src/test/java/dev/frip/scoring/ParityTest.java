@@ -1,6 +1,7 @@
 package dev.frip.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.frip.scoring.internal.ModelDocument;
 import java.nio.file.Files;
@@ -198,6 +199,47 @@ class ParityTest {
             .isLessThanOrEqualTo(Math.ulp(exp));
         assertThat(batchPred[r * model.predictionWidth() + k]).isEqualTo(out[k]);
       }
+      assertContributionsAsByPath(model, row, r);
+    }
+  }
+
+  /**
+   * The contributions (the scorer's reason codes) are the path walk's for every output, whichever
+   * layout computed them, up to the rounding of their sums (the perfect layout adds the same steps
+   * in another order), and add up to the margin; with them, a single-output model's prediction is
+   * {@code predict}'s bit for bit.
+   */
+  private static void assertContributionsAsByPath(XGBoostModel model, float[] row, int r) {
+    int features = model.numFeatures();
+    float[] c = new float[features + 1];
+    float[] byPath = new float[features + 1];
+    float[] margins = new float[model.numOutputs()];
+    model.margins(row, margins);
+    for (int k = 0; k < model.numOutputs(); k++) {
+      model.contributions(row, k, c);
+      model.ensemble().contributionsByPath(row, 0, k, byPath);
+      double scale = 1;
+      for (float v : byPath) {
+        scale += Math.abs(v);
+      }
+      assertThat(c[features]).as("row %d output %d bias", r, k).isEqualTo(byPath[features]);
+      for (int f = 0; f < features; f++) {
+        assertThat((double) c[f])
+            .as("row %d output %d contribution %d: %s, by path %s", r, k, f, c[f], byPath[f])
+            .isCloseTo(byPath[f], within(1e-6 * scale));
+      }
+      double sum = 0;
+      for (float v : c) {
+        sum += v;
+      }
+      assertThat(sum).as("row %d output %d", r, k).isCloseTo(margins[k], within(1e-5 * scale));
+    }
+    if (model.numOutputs() == 1) {
+      float[] both = new float[features + 1];
+      assertThat(Float.floatToIntBits(model.predictWithContributions(row, both)))
+          .as("row %d prediction with contributions", r)
+          .isEqualTo(Float.floatToIntBits(model.predict(row)));
+      assertThat(both).as("row %d contributions with the prediction", r).containsExactly(c);
     }
   }
 

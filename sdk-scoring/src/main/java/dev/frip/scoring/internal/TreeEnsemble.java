@@ -73,6 +73,8 @@ public final class TreeEnsemble {
   private final long[] pNode; // (key(split) << 31) + slot, see the class comment
   private final int lastLevel; // where the last level of internal nodes starts in pNode
   private final float[] pLeaf; // tree t's leaves at t * 2^depth
+  private final float[] pMean; // the mean of the node at each position of pNode (contributions)
+  private final int[] slotFeature; // expanded-row slot -> feature
 
   /** Per-thread buffers: the expanded row and each tree's current node position. */
   private static final class Scratch {
@@ -83,6 +85,8 @@ public final class TreeEnsemble {
     // reads one array and writes the other (see marginUnchecked).
     final long[] pos;
     final long[] next;
+    // Contributions on the perfect layout: BANKS partial sums per feature; allocated on first use.
+    float[] partial;
 
     Scratch(int numFeatures, int numTrees) {
       row = new float[2 * numFeatures];
@@ -146,6 +150,7 @@ public final class TreeEnsemble {
       int internal = (1 << depth) - 1;
       int leaves = 1 << depth;
       pNode = new long[numTrees * internal];
+      pMean = new float[numTrees * internal];
       pLeaf = new float[numTrees * leaves];
       lastLevel = depth == 0 ? 0 : numTrees * ((1 << (depth - 1)) - 1);
       for (int t = 0; t < numTrees; t++) {
@@ -154,8 +159,14 @@ public final class TreeEnsemble {
     } else {
       depth = -1;
       pNode = null;
+      pMean = null;
       pLeaf = null;
       lastLevel = 0;
+    }
+    slotFeature = new int[2 * numFeatures];
+    for (int f = 0; f < numFeatures; f++) {
+      slotFeature[f] = f;
+      slotFeature[numFeatures + f] = f;
     }
   }
 
@@ -237,6 +248,7 @@ public final class TreeEnsemble {
       return;
     }
     int p = numTrees * ((1 << level) - 1) + (t << level) + i;
+    pMean[p] = mean[node];
     if (left[node] == -1) {
       // A shallow leaf: pad with a split whose both sides lead to copies of this leaf.
       fillPerfect(t, node, level + 1, 2 * i);
@@ -314,7 +326,9 @@ public final class TreeEnsemble {
     this.mean = o.mean;
     this.depth = o.depth;
     this.pNode = o.pNode;
+    this.pMean = o.pMean;
     this.pLeaf = o.pLeaf;
+    this.slotFeature = o.slotFeature;
     this.lastLevel = o.lastLevel;
   }
 
@@ -553,6 +567,31 @@ public final class TreeEnsemble {
    * the bias (base margin plus the root means); their sum is the margin of {@code output}.
    */
   public void contributions(float[] x, int offset, int output, float[] out) {
+    if (pNode != null && depth > 0) {
+      walkPerfect(x, offset, output, out);
+    } else {
+      contributionsByPath(x, offset, output, out);
+    }
+  }
+
+  /**
+   * The margin of a single-output model, as {@link #margin} gives it bit for bit, and its {@link
+   * #contributions} into {@code out}, from one descent where the perfect layout is built.
+   */
+  public float marginAndContributions(float[] x, int offset, float[] out) {
+    if (pNode != null && depth > 0) {
+      return walkPerfect(x, offset, 0, out);
+    }
+    contributionsByPath(x, offset, 0, out);
+    return margin(x, offset);
+  }
+
+  /**
+   * {@link #contributions} by walking each tree's path, one tree after another, adding each step
+   * into one float per feature in that order: the definition, used where the perfect layout is not
+   * built, and by the tests as the reference.
+   */
+  public void contributionsByPath(float[] x, int offset, int output, float[] out) {
     Arrays.fill(out, 0, numFeatures + 1, 0f);
     double bias = baseMargin[output];
     for (int t = 0; t < numTrees; t++) {
@@ -574,5 +613,75 @@ public final class TreeEnsemble {
       }
     }
     out[numFeatures] = (float) bias;
+  }
+
+  /**
+   * Partial sums per feature in {@link #walkPerfect}: tree {@code t} adds into bank {@code t %
+   * BANKS}.
+   */
+  private static final int BANKS = 4;
+
+  /**
+   * {@link #contributions} of {@code output} on the perfect layout, returning the margin of {@code
+   * output} (base margin plus the leaves of its trees in tree order, as {@link #margins}). All
+   * trees descend one level at a time, as in {@link #margins}, so the CPU overlaps their visits,
+   * where the path walk follows one chain of loads per tree. Each step, {@code mean(child) -
+   * mean(node)}, is credited to the feature the node splits on; a padded level (below a shallow
+   * leaf) steps from the leaf's mean to the same mean and adds {@code +0}. The steps go into {@code
+   * BANKS} partial sums per feature, added up at the end in a fixed order: deterministic, equal to
+   * the path walk's sums up to float rounding (the order of the additions differs).
+   */
+  private float walkPerfect(float[] x, int offset, int output, float[] out) {
+    final int n = numTrees;
+    final int d = depth;
+    final int nf = numFeatures;
+    Scratch s = scratch.get();
+    if (s.partial == null) {
+      s.partial = new float[BANKS * nf];
+    }
+    final float[] acc = s.partial;
+    Arrays.fill(acc, 0f);
+    final long[] row = expandKeys(x, offset, s.keys);
+    final int[] at = s.at; // position within the current level: t * 2^level + i
+    for (int t = 0; t < n; t++) {
+      at[t] = t;
+    }
+    int base = 0; // where the current level starts in pNode and pMean
+    for (int level = 0; level < d - 1; level++) {
+      int nextBase = base + (n << level);
+      for (int t = 0; t < n; t++) {
+        int q = at[t];
+        long node = pNode[base + q];
+        int child = 2 * q + goRight(row, node);
+        if (group[t] == output) {
+          acc[(t & (BANKS - 1)) * nf + slotFeature[(int) node & 0x7fffffff]] +=
+              pMean[nextBase + child] - pMean[base + q];
+        }
+        at[t] = child;
+      }
+      base = nextBase;
+    }
+    float margin = baseMargin[output];
+    double bias = baseMargin[output];
+    for (int t = 0; t < n; t++) { // the last level: leaves, in tree order
+      if (group[t] == output) {
+        int q = at[t];
+        long node = pNode[base + q];
+        float leaf = pLeaf[2 * q + goRight(row, node)];
+        acc[(t & (BANKS - 1)) * nf + slotFeature[(int) node & 0x7fffffff]] +=
+            leaf - pMean[base + q];
+        margin += leaf;
+        bias += pMean[t];
+      }
+    }
+    for (int f = 0; f < nf; f++) {
+      float sum = 0f;
+      for (int b = f; b < acc.length; b += nf) {
+        sum += acc[b];
+      }
+      out[f] = sum;
+    }
+    out[nf] = (float) bias;
+    return margin;
   }
 }
