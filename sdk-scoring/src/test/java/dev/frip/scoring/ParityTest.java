@@ -200,6 +200,9 @@ class ParityTest {
         assertThat(batchPred[r * model.predictionWidth() + k]).isEqualTo(out[k]);
       }
       assertContributionsAsByPath(model, row, r);
+      if (outputs == 1) {
+        assertContributionsAsByPath(checked, row, r);
+      }
     }
   }
 

@@ -75,6 +75,14 @@ public final class TreeEnsemble {
   private final float[] pLeaf; // tree t's leaves at t * 2^depth
   private final float[] pMean; // the mean of the node at each position of pNode (contributions)
   private final int[] slotFeature; // expanded-row slot -> feature
+  // Contributions on the perfect layout, per position of pNode: the step into the node from its
+  // parent, mean(node) - mean(parent), as float bits in the high half, and in the low half the byte
+  // offset within a bank of walkUnchecked's partial sums of the slot it is credited to: the
+  // parent's
+  // slot, or the padding slot 2 * numFeatures where the parent is padding (and the step +0).
+  private final long[] pIn;
+  // The contributions' bias: base margin plus the root means, in tree order.
+  private final double bias0;
 
   /** Per-thread buffers: the expanded row and each tree's current node position. */
   private static final class Scratch {
@@ -87,6 +95,8 @@ public final class TreeEnsemble {
     final long[] next;
     // Contributions on the perfect layout: BANKS partial sums per feature; allocated on first use.
     float[] partial;
+    // walkUnchecked's partial sums: SLOT_BANKS banks of a float per expanded-row slot and padding.
+    float[] bySlot;
 
     Scratch(int numFeatures, int numTrees) {
       row = new float[2 * numFeatures];
@@ -145,6 +155,7 @@ public final class TreeEnsemble {
     for (int t = 0; t < numTrees; t++) {
       relayout(trees[t], treeRoot[t]);
     }
+    boolean[] padded = null; // per position of pNode: a padding copy below a shallow leaf
     if (maxDepth <= MAX_PERFECT_DEPTH && !exact) {
       depth = maxDepth;
       int internal = (1 << depth) - 1;
@@ -153,8 +164,9 @@ public final class TreeEnsemble {
       pMean = new float[numTrees * internal];
       pLeaf = new float[numTrees * leaves];
       lastLevel = depth == 0 ? 0 : numTrees * ((1 << (depth - 1)) - 1);
+      padded = new boolean[numTrees * internal];
       for (int t = 0; t < numTrees; t++) {
-        fillPerfect(t, treeRoot[t], 0, 0);
+        fillPerfect(t, treeRoot[t], 0, 0, padded);
       }
     } else {
       depth = -1;
@@ -168,6 +180,32 @@ public final class TreeEnsemble {
       slotFeature[f] = f;
       slotFeature[numFeatures + f] = f;
     }
+    pIn = pNode == null || numOutputs != 1 || depth == 0 ? null : stepsIn(padded);
+    double b = this.baseMargin[0];
+    for (int t = 0; t < numTrees; t++) {
+      b += mean[treeRoot[t]];
+    }
+    bias0 = b;
+  }
+
+  /** {@link #pIn}: the same float subtractions {@link #walkPerfect} makes per visit. */
+  private long[] stepsIn(boolean[] padded) {
+    long[] in = new long[pNode.length];
+    long paddingSlot = 4L * 2 * numFeatures;
+    Arrays.fill(in, 0, numTrees, paddingSlot); // roots: no parent, +0
+    int parentBase = 0;
+    for (int level = 1; level < depth; level++) {
+      int width = numTrees << level;
+      int base = parentBase + (width >> 1);
+      for (int q = 0; q < width; q++) {
+        int parent = parentBase + (q >> 1);
+        float step = pMean[base + q] - pMean[parent];
+        long credited = padded[parent] ? paddingSlot : 4L * (pNode[parent] & LOW);
+        in[base + q] = ((long) Float.floatToRawIntBits(step) << 32) | credited;
+      }
+      parentBase = base;
+    }
+    return in;
   }
 
   private static int depth(Tree tree) {
@@ -242,7 +280,7 @@ public final class TreeEnsemble {
   }
 
   /** Places {@code node} of tree {@code t} at position {@code i} of {@code level}, then below. */
-  private void fillPerfect(int t, int node, int level, int i) {
+  private void fillPerfect(int t, int node, int level, int i, boolean[] padded) {
     if (level == depth) {
       pLeaf[(t << depth) + i] = value[node];
       return;
@@ -251,12 +289,13 @@ public final class TreeEnsemble {
     pMean[p] = mean[node];
     if (left[node] == -1) {
       // A shallow leaf: pad with a split whose both sides lead to copies of this leaf.
-      fillPerfect(t, node, level + 1, 2 * i);
-      fillPerfect(t, node, level + 1, 2 * i + 1);
+      padded[p] = true;
+      fillPerfect(t, node, level + 1, 2 * i, padded);
+      fillPerfect(t, node, level + 1, 2 * i + 1, padded);
     } else {
       pNode[p] = ((long) key(value[node]) << 31) + slot[node];
-      fillPerfect(t, left[node], level + 1, 2 * i);
-      fillPerfect(t, left[node] + 1, level + 1, 2 * i + 1);
+      fillPerfect(t, left[node], level + 1, 2 * i, padded);
+      fillPerfect(t, left[node] + 1, level + 1, 2 * i + 1, padded);
     }
   }
 
@@ -329,6 +368,8 @@ public final class TreeEnsemble {
     this.pMean = o.pMean;
     this.pLeaf = o.pLeaf;
     this.slotFeature = o.slotFeature;
+    this.pIn = o.pIn;
+    this.bias0 = o.bias0;
     this.lastLevel = o.lastLevel;
   }
 
@@ -567,7 +608,9 @@ public final class TreeEnsemble {
    * the bias (base margin plus the root means); their sum is the margin of {@code output}.
    */
   public void contributions(float[] x, int offset, int output, float[] out) {
-    if (pNode != null && depth > 0) {
+    if (unchecked && pIn != null && depth > 0) {
+      walkUnchecked(x, offset, out);
+    } else if (pNode != null && depth > 0) {
       walkPerfect(x, offset, output, out);
     } else {
       contributionsByPath(x, offset, output, out);
@@ -579,6 +622,9 @@ public final class TreeEnsemble {
    * #contributions} into {@code out}, from one descent where the perfect layout is built.
    */
   public float marginAndContributions(float[] x, int offset, float[] out) {
+    if (unchecked && pIn != null && depth > 0) {
+      return walkUnchecked(x, offset, out);
+    }
     if (pNode != null && depth > 0) {
       return walkPerfect(x, offset, 0, out);
     }
@@ -613,6 +659,100 @@ public final class TreeEnsemble {
       }
     }
     out[numFeatures] = (float) bias;
+  }
+
+  /** Banks of {@link #walkUnchecked}: tree {@code t} adds into bank {@code t % SLOT_BANKS}. */
+  private static final int SLOT_BANKS = 4;
+
+  /**
+   * {@link #walkPerfect} for a single-output model without bounds checks (depth at least 1): the
+   * same steps, credited to the same features, in another order. A visit credits the step that led
+   * into its node, read from {@link #pIn} at the node's own position, to its parent's slot: its
+   * value and target are known as soon as the position is, not only after the comparison as the
+   * step out of the node would be. The last level also credits the step to the leaf, {@code leaf -
+   * mean}, to its own slot. Partial sums are kept per expanded-row slot (no slot to feature lookup)
+   * in {@link #SLOT_BANKS} banks, each with a padding slot that absorbs the +0 steps below shallow
+   * leaves, and added up at the end in a fixed order. Bounds as in {@link #marginUnchecked}; {@code
+   * pIn} and {@code pMean} have the layout of {@code pNode}, and the byte offsets in {@code pIn}
+   * are below {@code 4 * (2 * numFeatures + 1)}, the size of a bank.
+   */
+  private float walkUnchecked(float[] x, int offset, float[] out) {
+    final sun.misc.Unsafe u = Unchecked.UNSAFE;
+    final long lb = Unchecked.LONG_BASE;
+    final long fb = Unchecked.FLOAT_BASE;
+    final int n = numTrees;
+    final int nf = numFeatures;
+    final int slots = 2 * nf + 1; // per bank: the expanded row's slots and the padding slot
+    final long[] nodes = pNode;
+    final long[] in = pIn;
+    Scratch s = scratch.get();
+    if (s.bySlot == null) {
+      s.bySlot = new float[SLOT_BANKS * slots];
+    }
+    final float[] acc = s.bySlot;
+    Arrays.fill(acc, 0f);
+    final long[] row = expandKeys(x, offset, s.keys);
+    long[] from = s.pos;
+    long[] to = s.next;
+    long base = lb; // byte offset of the current level in pNode and pIn
+    long meanBase = fb; // and in pMean
+    if (depth == 1) {
+      for (int t = 0; t < n; t++) {
+        u.putLong(from, lb + 8L * t, t);
+      }
+    } else {
+      for (int t = 0; t < n; t++) {
+        long node = u.getLong(nodes, base + 8L * t);
+        long x0 = u.getLong(row, lb + 8L * (node & LOW));
+        u.putLong(from, lb + 8L * t, 2L * t + ((node - x0) >>> 63));
+      }
+      base += 8L * n;
+      meanBase += 4L * n;
+      for (int level = 1; level < depth - 1; level++) {
+        for (int t = 0; t < n; t++) {
+          long q = u.getLong(from, lb + 8L * t);
+          long step = u.getLong(in, base + 8L * q);
+          long a = fb + 4L * slots * (t & (SLOT_BANKS - 1)) + (step & 0xffffffffL);
+          u.putFloat(acc, a, u.getFloat(acc, a) + Float.intBitsToFloat((int) (step >>> 32)));
+          long node = u.getLong(nodes, base + 8L * q);
+          long xq = u.getLong(row, lb + 8L * (node & LOW));
+          u.putLong(to, lb + 8L * t, 2L * q + ((node - xq) >>> 63));
+        }
+        long[] swap = from;
+        from = to;
+        to = swap;
+        base += 8L * n << level;
+        meanBase += 4L * n << level;
+      }
+    }
+    final float[] leaves = pLeaf;
+    final float[] means = pMean;
+    float margin = baseMargin[0];
+    // The last level: leaves added in tree order, as marginUnchecked.
+    for (int t = 0; t < n; t++) {
+      long q = u.getLong(from, lb + 8L * t);
+      long bank = fb + 4L * slots * (t & (SLOT_BANKS - 1));
+      long step = u.getLong(in, base + 8L * q);
+      long a = bank + (step & 0xffffffffL);
+      u.putFloat(acc, a, u.getFloat(acc, a) + Float.intBitsToFloat((int) (step >>> 32)));
+      long node = u.getLong(nodes, base + 8L * q);
+      long slot = node & LOW;
+      long right = (node - u.getLong(row, lb + 8L * slot)) >>> 63;
+      float leaf = u.getFloat(leaves, fb + 4L * (2L * q + right));
+      margin += leaf;
+      long b = bank + 4L * slot;
+      u.putFloat(acc, b, u.getFloat(acc, b) + (leaf - u.getFloat(means, meanBase + 4L * q)));
+    }
+    for (int f = 0; f < nf; f++) {
+      float sum = 0f;
+      for (int k = 0; k < SLOT_BANKS; k++) {
+        sum += acc[k * slots + f];
+        sum += acc[k * slots + nf + f];
+      }
+      out[f] = sum;
+    }
+    out[nf] = (float) bias0;
+    return margin;
   }
 
   /**
