@@ -9,7 +9,10 @@ import ml.dmlc.xgboost4j.java.Booster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Single-row scoring allocates nothing once the per-thread buffer exists. */
+/**
+ * Single-row scoring, with or without contributions, allocates nothing once the per-thread buffers
+ * exist.
+ */
 class AllocationTest {
 
   @TempDir Path dir;
@@ -40,6 +43,19 @@ class AllocationTest {
     long allocated = threads.getThreadAllocatedBytes(tid) - before;
     assertThat(sink).isNotNaN();
     // Far below one byte per score: the measurement itself may allocate a few bytes.
+    assertThat(allocated).isLessThan(10_000);
+
+    // A score with its contributions (a decision's reason codes) does not allocate either.
+    float[] contributions = new float[model.numFeatures() + 1];
+    for (int i = 0; i < 20_000; i++) {
+      sink += model.predictWithContributions(rows[i & 63], contributions);
+    }
+    before = threads.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 100_000; i++) {
+      sink += model.predictWithContributions(rows[i & 63], contributions);
+    }
+    allocated = threads.getThreadAllocatedBytes(tid) - before;
+    assertThat(sink).isNotNaN();
     assertThat(allocated).isLessThan(10_000);
   }
 }
