@@ -56,7 +56,11 @@ public final class FeatureSchema {
 
   private final String version;
   private final List<Feature> features;
+  private final List<String> names;
   private final Map<String, Integer> index;
+  // The last other schema found to have the same names: scoring checks this per payment. A cache
+  // only (a racy read sees null or a schema whose names were compared equal).
+  private FeatureSchema sameNamesAs;
 
   private FeatureSchema(String version, List<Feature> features) {
     if (version == null || version.isBlank()) {
@@ -82,6 +86,7 @@ public final class FeatureSchema {
       throw new IllegalArgumentException("a feature schema needs at least one feature");
     }
     this.index = Map.copyOf(idx);
+    this.names = this.features.stream().map(Feature::name).toList();
   }
 
   /** A schema of numeric features in the given order. */
@@ -106,11 +111,24 @@ public final class FeatureSchema {
     return features;
   }
 
-  /** The feature names in vector order. */
+  /** The feature names in vector order (an unmodifiable list). */
   public List<String> names() {
-    List<String> out = new ArrayList<>(features.size());
-    features.forEach(f -> out.add(f.name()));
-    return out;
+    return names;
+  }
+
+  /**
+   * Whether {@code other} has the same feature names in the same order (versions and types aside),
+   * so that its vectors can be scored by a model of this schema as they are.
+   */
+  public boolean sameNames(FeatureSchema other) {
+    if (other == this || other == sameNamesAs) {
+      return true;
+    }
+    if (!other.names.equals(names)) {
+      return false;
+    }
+    sameNamesAs = other;
+    return true;
   }
 
   /** Number of slots. */

@@ -34,6 +34,24 @@ class FeatureSchemaTest {
   }
 
   @Test
+  void comparesNamesInOrderAcrossVersionsAndTypes() {
+    FeatureSchema sameNames =
+        FeatureSchema.of("payments-v2", List.of("amount", "txn_1h", "new \"dev\""));
+    FeatureSchema reordered =
+        FeatureSchema.of("payments-v1", List.of("txn_1h", "amount", "new \"dev\""));
+    FeatureSchema shorter = FeatureSchema.of("payments-v1", List.of("amount", "txn_1h"));
+    assertThat(schema.sameNames(schema)).isTrue();
+    assertThat(schema.sameNames(sameNames)).isTrue();
+    assertThat(schema.sameNames(sameNames)).as("again, from the cache").isTrue();
+    assertThat(sameNames.sameNames(schema)).isTrue();
+    assertThat(schema.sameNames(reordered)).isFalse();
+    assertThat(schema.sameNames(shorter)).isFalse();
+    assertThat(schema.sameNames(sameNames)).as("after other comparisons").isTrue();
+    assertThatThrownBy(() -> schema.names().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void indexesFeaturesByName() {
     assertThat(schema.indexOf("txn_1h")).isEqualTo(1);
     assertThat(schema.indexOf("nope")).isEqualTo(-1);

@@ -88,7 +88,7 @@ public final class FeatureVector {
 
   /** The values laid out for {@code target}, matched by name; this vector's array when equal. */
   float[] valuesFor(FeatureSchema target) {
-    if (target == schema || target.names().equals(schema.names())) {
+    if (target.sameNames(schema)) {
       return values;
     }
     float[] out = new float[target.size()];
