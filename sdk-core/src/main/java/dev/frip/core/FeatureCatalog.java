@@ -269,11 +269,19 @@ public final class FeatureCatalog {
    * #VERSION} as the schema version.
    */
   public static FeatureSchema schema() {
-    FeatureSchema.Builder b = FeatureSchema.builder(VERSION);
-    for (FeatureDefinition d : ALL) {
-      b.add(d.name(), d.type() == FLAG ? FeatureSchema.Type.FLAG : FeatureSchema.Type.NUMERIC);
+    return SchemaHolder.SCHEMA; // immutable: one instance, so matching it to a model's is cheap
+  }
+
+  private static final class SchemaHolder {
+    static final FeatureSchema SCHEMA = build();
+
+    private static FeatureSchema build() {
+      FeatureSchema.Builder b = FeatureSchema.builder(VERSION);
+      for (FeatureDefinition d : ALL) {
+        b.add(d.name(), d.type() == FLAG ? FeatureSchema.Type.FLAG : FeatureSchema.Type.NUMERIC);
+      }
+      return b.build();
     }
-    return b.build();
   }
 
   /** The definition of the feature at a position. */

@@ -121,6 +121,7 @@ public final class FeatureSchema {
    * so that its vectors can be scored by a model of this schema as they are.
    */
   public boolean sameNames(FeatureSchema other) {
+    Objects.requireNonNull(other, "other");
     if (other == this || other == sameNamesAs) {
       return true;
     }

@@ -47,6 +47,8 @@ class FeatureSchemaTest {
     assertThat(schema.sameNames(reordered)).isFalse();
     assertThat(schema.sameNames(shorter)).isFalse();
     assertThat(schema.sameNames(sameNames)).as("after other comparisons").isTrue();
+    assertThat(schema.sameNames(reordered)).as("a mismatch after a match").isFalse();
+    assertThatThrownBy(() -> schema.sameNames(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> schema.names().add("x"))
         .isInstanceOf(UnsupportedOperationException.class);
   }

@@ -101,8 +101,17 @@ class ParityTest {
       test[i] = -999f;
     }
     assertParity(model, booster, test, 300, features, -999f);
-    assertThat(ModelLoader.load(file).withMissingValue(-999f).margin(test))
-        .isEqualTo(model.margin(test));
+    XGBoostModel copy = ModelLoader.load(file).withMissingValue(-999f);
+    assertThat(copy.margin(test)).isEqualTo(model.margin(test));
+    float[] row = new float[features];
+    float[] expected = new float[features + 1];
+    float[] actual = new float[features + 1];
+    for (int r = 0; r < 300; r++) {
+      System.arraycopy(test, r * features, row, 0, features);
+      assertThat(copy.predictWithContributions(row, actual))
+          .isEqualTo(model.predictWithContributions(row, expected));
+      assertThat(actual).as("row %d contributions of the copy", r).containsExactly(expected);
+    }
   }
 
   @Test

@@ -76,10 +76,9 @@ public final class TreeEnsemble {
   private final float[] pMean; // the mean of the node at each position of pNode (contributions)
   private final int[] slotFeature; // expanded-row slot -> feature
   // Contributions on the perfect layout, per position of pNode: the step into the node from its
-  // parent, mean(node) - mean(parent), as float bits in the high half, and in the low half the byte
-  // offset within a bank of walkUnchecked's partial sums of the slot it is credited to: the
-  // parent's
-  // slot, or the padding slot 2 * numFeatures where the parent is padding (and the step +0).
+  // parent, mean(node) - mean(parent), as float bits in the high half; in the low half, the byte
+  // offset in a bank of walkUnchecked's partial sums of the slot the step is credited to, the
+  // parent's slot (or the padding slot 2 * numFeatures below padding, where the step is +0).
   private final long[] pIn;
   // The contributions' bias: base margin plus the root means, in tree order.
   private final double bias0;
