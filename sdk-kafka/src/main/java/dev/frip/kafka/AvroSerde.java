@@ -48,7 +48,11 @@ public final class AvroSerde {
    */
   public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
 
-  /** {@code USER_INFO} to use {@link #BASIC_AUTH_USER_INFO}; the only source supported. */
+  /**
+   * {@code USER_INFO} to use {@link #BASIC_AUTH_USER_INFO}, or {@code URL} for credentials written
+   * into {@link #SCHEMA_REGISTRY_URL} as {@code https://key:secret@host} (also used when no other
+   * credentials are set).
+   */
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
 
   /** {@code key:secret} for Basic authentication (a Confluent Cloud API key and secret). */
@@ -112,9 +116,14 @@ public final class AvroSerde {
         throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be key:secret");
       }
       b.basicAuth(s.substring(0, colon), s.substring(colon + 1));
-    } else if (source != null && !"USER_INFO".equals(source.toString())) {
+    } else if (source != null
+        && !"USER_INFO".equals(source.toString())
+        && !"URL".equals(source.toString())) {
       throw new IllegalArgumentException(
-          BASIC_AUTH_CREDENTIALS_SOURCE + " '" + source + "' is not supported; use USER_INFO");
+          BASIC_AUTH_CREDENTIALS_SOURCE
+              + " '"
+              + source
+              + "' is not supported; use USER_INFO, or URL with key:secret@ in the URL");
     }
     Object token = configs.get(BEARER_AUTH_TOKEN);
     if (token != null) {

@@ -3,6 +3,7 @@ package dev.frip.kafka;
 import dev.frip.kafka.internal.HttpSchemaRegistryClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,8 @@ public interface SchemaRegistry extends AutoCloseable {
 
     /**
      * Adds the registry's base URL (several, comma-separated, are tried in turn on I/O failure).
+     * Credentials written into a URL ({@code https://key:secret@host}) are used as {@link
+     * #basicAuth} unless that was set, and are removed from the URL, so no message shows them.
      *
      * @throws IllegalArgumentException if a URL is not http or https
      */
@@ -132,14 +135,56 @@ public interface SchemaRegistry extends AutoCloseable {
         if (u.isEmpty()) {
           continue;
         }
-        URI uri = URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+        URI uri;
+        try {
+          uri = new URI(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+        } catch (URISyntaxException e) {
+          throw new IllegalArgumentException(
+              "schema registry url '" + redact(u) + "' is not a URL: " + e.getReason());
+        }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
           throw new IllegalArgumentException(
-              "schema registry url '" + u + "' must start with http:// or https://");
+              "schema registry url '" + redact(u) + "' must start with http:// or https://");
+        }
+        if (uri.getRawUserInfo() != null) {
+          // Credentials in the URL (Confluent's basic.auth.credentials.source=URL) become basic
+          // auth; the URL kept, and printed in errors, never holds them.
+          String info = uri.getUserInfo();
+          int colon = info.indexOf(':');
+          if (basicUser == null) {
+            basicUser = colon < 0 ? info : info.substring(0, colon);
+            basicPassword = colon < 0 ? "" : info.substring(colon + 1);
+          }
+          try {
+            uri =
+                new URI(
+                    uri.getScheme(),
+                    null,
+                    uri.getHost(),
+                    uri.getPort(),
+                    uri.getPath(),
+                    uri.getQuery(),
+                    uri.getFragment());
+          } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                "schema registry url '" + redact(u) + "' is not a URL: " + e.getReason());
+          }
         }
         urls.add(uri);
       }
       return this;
+    }
+
+    /**
+     * {@code url} with anything between {@code ://} and the last {@code @} before the host hidden.
+     */
+    static String redact(String url) {
+      int scheme = url.indexOf("://");
+      int start = scheme < 0 ? 0 : scheme + 3;
+      int slash = url.indexOf('/', start);
+      int end = slash < 0 ? url.length() : slash;
+      int at = url.lastIndexOf('@', end - 1);
+      return at < start ? url : url.substring(0, start) + "***@" + url.substring(at + 1);
     }
 
     /** Basic authentication, e.g. a Confluent Cloud API key and secret. */

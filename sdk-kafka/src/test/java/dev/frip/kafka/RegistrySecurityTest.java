@@ -176,4 +176,32 @@ class RegistrySecurityTest {
                         dir.resolve("missing.p12").toString())))
         .hasMessageContaining("missing.p12");
   }
+
+  @Test
+  void credentialsInTheUrlAuthenticateAndNeverShowInErrors() {
+    String secret = SchemaRegistryServerTest.randomSecret();
+    try (SchemaRegistryServer server =
+            SchemaRegistryServer.builder().port(0).basicAuth("api-key", secret).start();
+        SchemaRegistry client =
+            AvroSerde.registryFromConfig(
+                Map.of(
+                    AvroSerde.SCHEMA_REGISTRY_URL,
+                    server.url().replace("http://", "http://api-key:" + secret + "@"),
+                    AvroSerde.BASIC_AUTH_CREDENTIALS_SOURCE,
+                    "URL"))) {
+      assertThat(client.subjects()).isEmpty(); // the server refuses calls without them
+    }
+    try (SchemaRegistry unreachable =
+        SchemaRegistry.builder()
+            .url("http://api-key:" + secret + "@127.0.0.1:1")
+            .retry(1, java.time.Duration.ofMillis(1))
+            .build()) {
+      assertThatThrownBy(() -> unreachable.schemaById(7))
+          .hasMessageContaining("127.0.0.1:1")
+          .satisfies(e -> assertThat(e.toString()).doesNotContain(secret));
+    }
+    assertThatThrownBy(() -> SchemaRegistry.builder().url("ftp://api-key:" + secret + "@host"))
+        .hasMessageContaining("***@host")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+  }
 }
