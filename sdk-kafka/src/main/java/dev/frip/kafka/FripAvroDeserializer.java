@@ -1,9 +1,11 @@
 package dev.frip.kafka;
 
+import dev.frip.kafka.internal.AvroWireCheck;
 import dev.frip.kafka.internal.BufferDecoder;
 import dev.frip.kafka.internal.FastAvroCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -218,21 +220,33 @@ public final class FripAvroDeserializer implements Deserializer<Object> {
     RecordReader reader;
     if (fast != null) {
       reader =
-          record ->
-              fast.read(
-                  BUFFER_DECODER
-                      .get()
-                      .reset(
-                          record,
-                          AvroSerde.HEADER_LENGTH,
-                          record.length - AvroSerde.HEADER_LENGTH));
+          record -> {
+            BufferDecoder in =
+                BUFFER_DECODER
+                    .get()
+                    .reset(
+                        record, AvroSerde.HEADER_LENGTH, record.length - AvroSerde.HEADER_LENGTH);
+            Object value = fast.read(in);
+            if (in.remaining() != 0) {
+              throw new IOException(in.remaining() + " bytes left over after the value");
+            }
+            return value;
+          };
     } else {
+      // Avro's reader allocates whatever lengths and counts the bytes declare; the check walks
+      // the bytes first, so a corrupt record is refused instead of running the JVM out of memory.
+      AvroWireCheck check = new AvroWireCheck(writer);
       DatumReader<Object> avro =
           model instanceof SpecificData sd
               ? (DatumReader<Object>) (DatumReader<?>) new SpecificDatumReader<>(writer, target, sd)
               : new GenericDatumReader<>(writer, target, model);
       reader =
           record -> {
+            check.check(
+                BUFFER_DECODER
+                    .get()
+                    .reset(
+                        record, AvroSerde.HEADER_LENGTH, record.length - AvroSerde.HEADER_LENGTH));
             BinaryDecoder[] slot = DECODER.get();
             BinaryDecoder decoder =
                 DecoderFactory.get()

@@ -233,4 +233,81 @@ class AvroSerdeTest {
     assertThat(meters.get("frip.kafka.serde.time").tag("op", "deserialize").timer().count())
         .isEqualTo(1);
   }
+
+  private static final String CORRUPT_SCHEMA =
+      "{\"type\":\"record\",\"name\":\"Probe\",\"namespace\":\"dev.frip.test\",\"fields\":["
+          + "{\"name\":\"s\",\"type\":\"string\"},"
+          + "{\"name\":\"xs\",\"type\":{\"type\":\"array\",\"items\":[\"null\",\"int\"]}}%s]}";
+
+  /** Header for schema {@code id}, then the body's parts (ints as zig-zag varints, else bytes). */
+  private static byte[] wire(int id, Object... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(0);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+    for (Object part : parts) {
+      if (part instanceof byte[] b) {
+        out.writeBytes(b);
+      } else {
+        long n = ((Number) part).longValue();
+        long z = (n << 1) ^ (n >> 63);
+        while ((z & ~0x7fL) != 0) {
+          out.write((int) ((z & 0x7f) | 0x80));
+          z >>>= 7;
+        }
+        out.write((int) z);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void corruptLengthsCountsBranchesAndTrailingBytesAreRefusedOnBothReadPaths() {
+    Schema writer = new Schema.Parser().parse(String.format(CORRUPT_SCHEMA, ""));
+    Schema newer =
+        new Schema.Parser()
+            .parse(
+                String.format(
+                    CORRUPT_SCHEMA, ",{\"name\":\"extra\",\"type\":\"int\",\"default\":0}"));
+    int id = registry.register("probe-value", writer);
+    FripAvroDeserializer fast = new FripAvroDeserializer(registry, false); // the fast codec
+    FripAvroDeserializer resolving = new FripAvroDeserializer(registry, newer); // Avro's reader
+
+    byte[] good = wire(id, 2, "ab".getBytes(), 2, 1, 5, 0, 0); // s="ab", xs=[5, null]
+    GenericRecord viaFast = (GenericRecord) fast.deserialize("probe", good);
+    assertThat(viaFast.get("s").toString()).isEqualTo("ab");
+    assertThat((List<Object>) viaFast.get("xs")).containsExactly(5, null);
+    GenericRecord viaAvro = (GenericRecord) resolving.deserialize("probe", good);
+    assertThat((List<Object>) viaAvro.get("xs")).containsExactly(5, null);
+    assertThat(viaAvro.get("extra")).isEqualTo(0);
+
+    // Each would make Avro's reader allocate gigabytes, or read garbage, or ignore junk.
+    Map<String, byte[]> corrupt =
+        Map.of(
+            "string length 10^9",
+            wire(id, 1_000_000_000),
+            "array of 2^30 items",
+            wire(id, 0, 1 << 30, 0),
+            "array block of -2^30 items and a huge byte size",
+            wire(id, 0, -(1 << 30), Long.MAX_VALUE / 2),
+            "union branch 7",
+            wire(id, 0, 1, 7, 0),
+            "three junk bytes after the value",
+            wire(id, 0, 0, new byte[] {1, 2, 3}));
+    for (Map.Entry<String, byte[]> c : corrupt.entrySet()) {
+      for (FripAvroDeserializer de : List.of(fast, resolving)) {
+        assertThatThrownBy(() -> de.deserialize("probe", c.getValue()))
+            .as(c.getKey())
+            .isInstanceOfSatisfying(
+                AvroSerdeException.class,
+                e -> {
+                  assertThat(e.schemaId()).isEqualTo(id);
+                  assertThat(e.getMessage()).contains("probe").contains("not valid Avro");
+                  // FRIP's own checks said so, before Avro's reader allocated anything.
+                  assertThat(e.getMessage())
+                      .containsPattern("record ends|declares|nion index|left over");
+                });
+      }
+    }
+  }
 }

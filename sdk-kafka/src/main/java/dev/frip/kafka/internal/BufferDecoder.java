@@ -235,6 +235,18 @@ public final class BufferDecoder {
     return false;
   }
 
+  /** Skips a string or bytes value: its length, checked against the bytes left, and its bytes. */
+  public void skipLengthPrefixed() throws EOFException {
+    int n = readLength(); // moves pos past the length first
+    pos += n;
+  }
+
+  /** Skips {@code n} bytes (a fixed value), checked against the bytes left. */
+  public void skipFixed(int n) throws EOFException {
+    need(n);
+    pos += n;
+  }
+
   /** Reads an enum ordinal. */
   public int readEnum() throws EOFException {
     return readInt();

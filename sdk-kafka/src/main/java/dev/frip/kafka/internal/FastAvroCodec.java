@@ -312,13 +312,7 @@ public final class FastAvroCodec {
         if (value == null) {
           return null;
         }
-        return in -> {
-          if (in.readIndex() == nullIndex) {
-            in.readNull();
-            return null;
-          }
-          return value.read(in);
-        };
+        return in -> in.readUnionIsNull(nullIndex) ? null : value.read(in);
       case ARRAY:
         ValueReader item = readerFor(s.getElementType(), model, seen);
         if (item == null) {
