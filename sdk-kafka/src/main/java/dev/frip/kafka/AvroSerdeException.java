@@ -42,4 +42,13 @@ public class AvroSerdeException extends SerializationException {
   public int schemaId() {
     return schemaId;
   }
+
+  /**
+   * Whether the record itself may be fine and only the schema registry could not answer (no
+   * response, a 5xx, an open circuit breaker): the record should be read again later, not
+   * dead-lettered. FRIP's consumers rewind to it and retry.
+   */
+  public boolean retriable() {
+    return getCause() instanceof SchemaRegistryException e && e.retriable();
+  }
 }

@@ -1,7 +1,11 @@
 package dev.frip.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -84,8 +88,34 @@ public final class DeadLetter {
       put(headers, SCHEMA_ID, String.valueOf(schemaId));
     }
     put(headers, STAGE, stage);
+    // A record without a timestamp (-1, from some non-Java producers or old data) keeps none; the
+    // producer then stamps the dead letter, instead of refusing it and stopping the consumer.
+    Long timestamp = raw.timestamp() < 0 ? null : raw.timestamp();
     return new ProducerRecord<>(
-        topicFor(raw.topic()), null, raw.timestamp(), raw.key(), raw.value(), headers);
+        topicFor(raw.topic()), null, timestamp, raw.key(), raw.value(), headers);
+  }
+
+  /**
+   * The configuration of a dead-letter producer for consumers configured with {@code
+   * consumerConfig}: the same bootstrap servers and connection security ({@code security.protocol},
+   * {@code sasl.*}, {@code ssl.*}, {@code client.dns.lookup}), all replicas acknowledging,
+   * idempotent.
+   */
+  public static Map<String, Object> producerConfig(Map<String, ?> consumerConfig) {
+    Map<String, Object> p = new HashMap<>();
+    for (Map.Entry<String, ?> e : consumerConfig.entrySet()) {
+      String k = e.getKey();
+      if (k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+          || k.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
+          || k.equals(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG)
+          || k.startsWith("sasl.")
+          || k.startsWith("ssl.")) {
+        p.put(k, e.getValue());
+      }
+    }
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
   }
 
   private static void put(Headers headers, String key, String value) {

@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -57,7 +56,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Meters: {@code frip.kafka.records.in{topic}}, {@code frip.kafka.records.processed{topic}},
  * {@code frip.kafka.dlq.records{topic,stage}}, {@code frip.kafka.serde.time{op=deserialize}},
- * {@code frip.kafka.consumer.lag{group}}.
+ * {@code frip.kafka.consumer.lag{group}}, {@code frip.kafka.registry.unavailable{topic}} (batches
+ * rewound because the schema registry did not answer; they are retried with backoff, never
+ * dead-lettered).
  *
  * @param <V> the value type the deserializer returns
  * @since 0.1.0
@@ -65,6 +66,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
 
   private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration REGISTRY_BACKOFF_MIN = Duration.ofMillis(200);
+  private static final Duration REGISTRY_BACKOFF_MAX = Duration.ofSeconds(10);
 
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> deadLetters;
@@ -98,14 +101,11 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
       this.deadLetters = b.deadLetters;
       this.ownsDeadLetters = false;
     } else {
-      Map<String, Object> p = new HashMap<>();
-      p.put(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-          b.config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       this.deadLetters =
-          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+          new KafkaProducer<>(
+              DeadLetter.producerConfig(b.config),
+              new ByteArraySerializer(),
+              new ByteArraySerializer());
       this.ownsDeadLetters = true;
     }
     this.deserializer = b.deserializer;
@@ -162,8 +162,18 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
   public void run() {
     running = true;
     try {
+      long backoff = REGISTRY_BACKOFF_MIN.toMillis();
       while (!stopping.get()) {
-        pollOnce();
+        try {
+          pollOnce();
+          backoff = REGISTRY_BACKOFF_MIN.toMillis();
+        } catch (AvroSerdeException e) {
+          // Only a retriable registry failure escapes pollOnce: the batch was rewound to the
+          // record, which is read again once the registry answers.
+          count("frip.kafka.registry.unavailable", e.topic(), null);
+          pause(backoff);
+          backoff = Math.min(2 * backoff, REGISTRY_BACKOFF_MAX.toMillis());
+        }
       }
     } catch (WakeupException e) {
       if (!stopping.get()) {
@@ -179,31 +189,50 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
   /**
    * Polls once, handles the batch, dead-letters failures and commits. Call from one thread only.
    *
-   * @return how many records were consumed
-   * @throws IllegalStateException when a dead letter could not be written (nothing is committed)
+   * @return how many records were consumed (handled or dead-lettered)
+   * @throws IllegalStateException when a dead letter could not be written: nothing is committed and
+   *     the batch's partitions are rewound, so the next poll reads the batch again
+   * @throws AvroSerdeException when the schema registry could not answer for a record ({@link
+   *     AvroSerdeException#retriable()}): the records before it are committed, its partition and
+   *     every other one of the batch are rewound to their first record not consumed, and nothing is
+   *     dead-lettered; {@link #run()} backs off and polls again
    */
   public int pollOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
     long batchProcessed = 0;
+    int batchConsumed = 0;
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, Long> first = new HashMap<>();
+    AvroSerdeException unavailable = null;
     for (ConsumerRecord<byte[], byte[]> raw : records) {
-      count("frip.kafka.records.in", raw.topic(), null);
-      if (handleOne(raw, sent)) {
-        batchProcessed++;
+      TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+      first.putIfAbsent(tp, raw.offset());
+      if (unavailable != null) {
+        continue;
       }
-      offsets.put(
-          new TopicPartition(raw.topic(), raw.partition()),
-          new OffsetAndMetadata(raw.offset() + 1));
+      try {
+        if (handleOne(raw, sent)) {
+          batchProcessed++;
+        }
+      } catch (AvroSerdeException e) {
+        unavailable = e; // retriable: stop consuming this batch here
+        continue;
+      }
+      count("frip.kafka.records.in", raw.topic(), null);
+      batchConsumed++;
+      offsets.put(tp, new OffsetAndMetadata(raw.offset() + 1));
     }
     for (Future<RecordMetadata> f : sent) {
       try {
         f.get(DLQ_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        rewind(first, Map.of());
         throw new IllegalStateException(
             "interrupted while writing dead letters; offsets not committed", e);
       } catch (ExecutionException | TimeoutException e) {
+        rewind(first, Map.of());
         throw new IllegalStateException(
             "a dead letter could not be written, so offsets are not committed and the batch will"
                 + " be consumed again: "
@@ -215,12 +244,41 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
       consumer.commitSync(offsets);
     }
     synchronized (this) {
-      consumed += records.count();
+      consumed += batchConsumed;
       processed += batchProcessed;
       deadLettered += sent.size();
     }
+    if (unavailable != null) {
+      rewind(first, offsets);
+      throw unavailable;
+    }
     updateLag();
-    return records.count();
+    return batchConsumed;
+  }
+
+  /** Seeks each partition of a batch to its first record not consumed. */
+  private void rewind(
+      Map<TopicPartition, Long> first, Map<TopicPartition, OffsetAndMetadata> consumedUpTo) {
+    for (Map.Entry<TopicPartition, Long> e : first.entrySet()) {
+      OffsetAndMetadata done = consumedUpTo.get(e.getKey());
+      consumer.seek(e.getKey(), done != null ? done.offset() : e.getValue());
+    }
+  }
+
+  private void pause(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!stopping.get()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private boolean handleOne(ConsumerRecord<byte[], byte[]> raw, List<Future<RecordMetadata>> sent) {
@@ -230,6 +288,9 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
     try {
       value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
     } catch (RuntimeException e) {
+      if (e instanceof AvroSerdeException a && a.retriable()) {
+        throw a;
+      }
       sent.add(
           deadLetter(
               raw,
@@ -243,7 +304,19 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
       serdeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
     String key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.key());
-    List<Violation> violations = validator.validate(key, value);
+    List<Violation> violations;
+    try {
+      violations = validator.validate(key, value);
+    } catch (RuntimeException e) {
+      sent.add(
+          deadLetter(
+              raw,
+              DeadLetter.STAGE_VALIDATE,
+              e.getClass().getName(),
+              where(raw) + "validator failed: " + e.getMessage(),
+              schemaId));
+      return false;
+    }
     if (!violations.isEmpty()) {
       sent.add(
           deadLetter(

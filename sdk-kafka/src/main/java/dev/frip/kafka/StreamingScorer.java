@@ -228,6 +228,8 @@ public final class StreamingScorer implements AutoCloseable {
   private final org.apache.kafka.common.serialization.StringDeserializer keys =
       new org.apache.kafka.common.serialization.StringDeserializer();
   private long seq;
+  private long registryBackoffMillis = 200; // after a batch the registry could not answer
+  private Counter registryUnavailable; // null when not metered
   private long lastCommit = System.nanoTime();
   private boolean dirty;
   private long read;
@@ -255,16 +257,25 @@ public final class StreamingScorer implements AutoCloseable {
     c.putAll(b.consumerProperties);
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> p = new HashMap<>();
-    p.put("bootstrap.servers", b.bootstrapServers);
-    p.put("acks", "all");
-    p.put("enable.idempotence", "true");
-    this.deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters =
+        new KafkaProducer<>(
+            DeadLetter.producerConfig(c), new ByteArraySerializer(), new ByteArraySerializer());
     EventProducer.Builder out =
         EventProducer.builder().bootstrapServers(b.bootstrapServers).registry(b.registry);
     if (b.meters != null) {
       out.meterRegistry(b.meters);
     }
+    // The outputs go to the same cluster: same connection security as the consumer.
+    DeadLetter.producerConfig(b.consumerProperties)
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("sasl.")
+                  || k.startsWith("ssl.")
+                  || k.equals("security.protocol")
+                  || k.equals("client.dns.lookup")) {
+                out.property(k, v);
+              }
+            });
     this.outputs = out.build();
     Set<String> names = new LinkedHashSet<>();
     b.topics.forEach(t -> names.add(t.name()));
@@ -292,6 +303,10 @@ public final class StreamingScorer implements AutoCloseable {
                 .tag("action", a.name().toLowerCase(Locale.ROOT))
                 .register(m));
       }
+      this.registryUnavailable =
+          Counter.builder("frip.kafka.registry.unavailable")
+              .description("Batches rewound because the schema registry did not answer")
+              .register(m);
       this.alertCounter =
           Counter.builder("frip.streaming.alerts")
               .description("Alerts produced (review and block decisions)")
@@ -389,9 +404,33 @@ public final class StreamingScorer implements AutoCloseable {
   /** One poll: buffer the records, handle those under the watermark, commit when due. */
   private int step() {
     int n = 0;
+    Map<TopicPartition, Long> rewind = null;
     for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(pollTimeout)) {
-      n++;
-      accept(raw);
+      TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+      if (rewind != null) {
+        rewind.putIfAbsent(tp, raw.offset());
+        continue;
+      }
+      try {
+        accept(raw);
+        n++;
+      } catch (AvroSerdeException e) {
+        // The registry did not answer (accept lets only retriable failures out): read this record
+        // and the rest of the batch again later instead of dead-lettering good records.
+        rewind = new HashMap<>();
+        rewind.put(tp, raw.offset());
+        LOG.warn("streaming scorer: schema registry unavailable, retrying: {}", e.getMessage());
+      }
+    }
+    if (rewind != null) {
+      rewind.forEach(consumer::seek);
+      if (registryUnavailable != null) {
+        registryUnavailable.increment();
+      }
+      pause(registryBackoffMillis);
+      registryBackoffMillis = Math.min(2 * registryBackoffMillis, 10_000);
+    } else {
+      registryBackoffMillis = 200;
     }
     drain(watermark());
     throttle();
@@ -404,17 +443,26 @@ public final class StreamingScorer implements AutoCloseable {
 
   private void accept(ConsumerRecord<byte[], byte[]> raw) {
     TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+    Object value;
+    RuntimeException failure = null;
+    try {
+      value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+    } catch (RuntimeException e) {
+      if (e instanceof AvroSerdeException a && a.retriable()) {
+        throw a; // not read: step() rewinds to this record
+      }
+      value = null;
+      failure = e;
+    }
     synchronized (this) {
       read++;
     }
     consumerMeters.read(raw.topic());
     nextOffset.merge(tp, raw.offset() + 1, Math::max);
     dirty = true;
-    Object value;
-    try {
-      value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
-    } catch (RuntimeException e) {
-      deadLetter(raw, DeadLetter.STAGE_DESERIALIZE, e.getClass().getName(), e.getMessage());
+    if (failure != null) {
+      deadLetter(
+          raw, DeadLetter.STAGE_DESERIALIZE, failure.getClass().getName(), failure.getMessage());
       return;
     }
     String key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.key());
@@ -598,6 +646,22 @@ public final class StreamingScorer implements AutoCloseable {
   private static double lagSeconds(AtomicLong watermark) {
     long w = watermark.get();
     return w == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - w) / 1000.0;
+  }
+
+  private void pause(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!stop.get()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Pauses partitions ahead of the watermark while too much waits; resumes them after. */

@@ -473,4 +473,66 @@ class KafkaPipelineTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void aRegistryOutageRewindsTheBatchInsteadOfDeadLettering() throws Exception {
+    TopicSpec t = topic("outage_payments", 2, PaymentEvent.getClassSchema());
+    ensureWithDlq(t);
+    int produced = 60;
+    try (CountingRegistry flaky = new CountingRegistry();
+        SchemaRegistry writerClient = SchemaRegistry.builder().url(flaky.url()).build();
+        SchemaRegistry readerClient =
+            SchemaRegistry.builder()
+                .url(flaky.url())
+                .retry(1, Duration.ofMillis(1))
+                .circuitOpenDuration(Duration.ofMillis(50))
+                .build();
+        KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+      FripAvroSerializer ser = new FripAvroSerializer(writerClient);
+      for (int i = 0; i < produced; i++) {
+        PaymentEvent e = SampleEvents.specific(PaymentEvent.getClassSchema(), i);
+        raw.send(new ProducerRecord<>(t.name(), bytes("u" + i), ser.serialize(t.name(), e)));
+      }
+      raw.flush();
+      Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      EventConsumerLoop<Object> loop =
+          EventConsumerLoop.builder(new FripAvroDeserializer(readerClient, true))
+              .bootstrapServers(kafka.bootstrapServers())
+              .groupId("outage")
+              .topics(t)
+              .pollTimeout(Duration.ofMillis(100))
+              .meterRegistry(meters)
+              .handler(r -> seen.add(r.partition() + ":" + r.offset()))
+              .build();
+      // The reader's cache is empty: its first schema lookup meets the outage.
+      flaky.failuresLeft.set(1_000);
+      KafkaFixture.await(
+          "a batch to meet the outage",
+          () -> {
+            try {
+              loop.pollOnce();
+              return false;
+            } catch (AvroSerdeException e) {
+              assertThat(e.retriable()).isTrue();
+              assertThat(e.getMessage()).contains("outage_payments").contains("503");
+              return true;
+            }
+          });
+      assertThat(loop.counts().deadLettered()).isZero();
+      assertThat(loop.counts().consumed()).isZero();
+      // The registry answers again after a few more failures; run() backs off and retries.
+      flaky.failuresLeft.set(3);
+      loops.submit(loop);
+      KafkaFixture.await("every record", () -> loop.counts().consumed() >= produced);
+      loop.close();
+      LoopCounts c = loop.counts();
+      assertThat(c.reconciles()).isTrue();
+      assertThat(c.consumed()).isEqualTo(produced);
+      assertThat(c.processed()).isEqualTo(produced).isEqualTo(seen.size());
+      assertThat(c.deadLettered()).isZero();
+      assertThat(KafkaFixture.readAll(kafka.bootstrapServers(), t.deadLetterTopic())).isEmpty();
+      assertThat(meters.find("frip.kafka.registry.unavailable").counter()).isNotNull();
+    }
+  }
 }

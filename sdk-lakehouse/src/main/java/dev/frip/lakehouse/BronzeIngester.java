@@ -3,6 +3,7 @@ package dev.frip.lakehouse;
 import dev.frip.core.TopicSpec;
 import dev.frip.core.Topics;
 import dev.frip.kafka.AvroSerde;
+import dev.frip.kafka.AvroSerdeException;
 import dev.frip.kafka.ConsumerMeters;
 import dev.frip.kafka.DeadLetter;
 import dev.frip.kafka.FripAvroDeserializer;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,6 +125,8 @@ public final class BronzeIngester implements AutoCloseable {
           });
   private final ConsumerMeters consumerMeters;
   private final Map<String, TopicMeters> topicMeters = new HashMap<>();
+  private final Counter registryUnavailable;
+  private long registryBackoffMillis = 200; // after a batch the registry could not answer
   private InFlight inFlight;
   private long inFlightRecords;
   private long read;
@@ -139,6 +143,10 @@ public final class BronzeIngester implements AutoCloseable {
       writers.put(t.name(), w);
       buffers.put(t.name(), w.buffered(b.bufferRecords, b.bufferAge));
     }
+    this.registryUnavailable =
+        Counter.builder("frip.kafka.registry.unavailable")
+            .description("Batches rewound because the schema registry did not answer")
+            .register(b.meters == null ? new SimpleMeterRegistry() : b.meters);
     if (b.meters == null) {
       this.consumerMeters = ConsumerMeters.none();
     } else {
@@ -163,11 +171,9 @@ public final class BronzeIngester implements AutoCloseable {
     c.putAll(b.consumerProperties);
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> p = new HashMap<>();
-    p.put("bootstrap.servers", b.bootstrapServers);
-    p.put("acks", "all");
-    p.put("enable.idempotence", "true");
-    this.deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters =
+        new KafkaProducer<>(
+            DeadLetter.producerConfig(c), new ByteArraySerializer(), new ByteArraySerializer());
     consumer.subscribe(topics.keySet(), new Resume());
   }
 
@@ -319,14 +325,36 @@ public final class BronzeIngester implements AutoCloseable {
   }
 
   private void pollOnce() {
+    Map<TopicPartition, Long> rewind = null;
     for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(pollTimeout)) {
+      TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+      if (rewind != null) {
+        rewind.putIfAbsent(tp, raw.offset());
+        continue;
+      }
+      Object value;
+      try {
+        value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+      } catch (RuntimeException e) {
+        if (e instanceof AvroSerdeException a && a.retriable()) {
+          // The registry did not answer: this record and the rest of the batch are read again
+          // later, not dead-lettered (they are most likely fine) and not counted as read yet.
+          rewind = new HashMap<>();
+          rewind.put(tp, raw.offset());
+          LOG.warn("bronze ingester: schema registry unavailable, retrying: {}", e.getMessage());
+          continue;
+        }
+        value = e; // dead-lettered below
+      }
       synchronized (this) {
         read++;
       }
       consumerMeters.read(raw.topic());
       BronzeRecord record;
       try {
-        Object value = deserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+        if (value instanceof RuntimeException failure) {
+          throw failure;
+        }
         if (!(value instanceof SpecificRecord specific)) {
           throw new IllegalArgumentException(
               "not a specific record: " + (value == null ? "null" : value.getClass().getName()));
@@ -348,6 +376,14 @@ public final class BronzeIngester implements AutoCloseable {
       if (buffer.isFull()) {
         writeInBackground(raw.topic());
       }
+    }
+    if (rewind != null) {
+      rewind.forEach(consumer::seek);
+      registryUnavailable.increment();
+      pause(registryBackoffMillis);
+      registryBackoffMillis = Math.min(2 * registryBackoffMillis, 10_000);
+    } else {
+      registryBackoffMillis = 200;
     }
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
       if (e.getValue().isDue()) {
@@ -526,6 +562,22 @@ public final class BronzeIngester implements AutoCloseable {
     }
     consumerMeters.deadLettered(raw.topic(), DeadLetter.STAGE_DESERIALIZE);
     LOG.warn("bronze ingester: dead-lettered {}", message);
+  }
+
+  private void pause(long millis) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!stop.get()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Dead letters are acknowledged before a Delta commit moves their partition past them. */
