@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param version the Delta version committed, or the table's current version when nothing was new
  * @param written records written
- * @param skipped records skipped because their offset was already in the table (redelivery)
+ * @param skipped records skipped because they were already ingested (redelivery): their offset was
+ *     in the table, or they were quarantined by an earlier attempt that did not commit bronze
  * @param quarantined records that could not become bronze rows (e.g. a required field is null);
  *     they are in {@code quarantine/bronze_{topic}} with the reason, and their offsets count as
  *     ingested

@@ -178,6 +178,8 @@ public final class BronzeTableWriter {
           if (r.offset() > quarantinedUpTo.getOrDefault(r.partition(), -1L)) {
             bad.add(quarantineRow(r, e.getMessage(), now));
             badLast.merge(r.partition(), r.offset(), Math::max);
+          } else {
+            skipped++; // quarantined by an earlier attempt: counted, not written twice
           }
         }
       }

@@ -243,6 +243,10 @@ class BronzeTableWriterTest {
     BronzeCommit c = restarted.write(batch);
 
     assertThat(c.written()).isEqualTo(1);
+    // Every record of the batch is accounted for: the bad one was quarantined before the crash.
+    assertThat(c.quarantined()).isZero();
+    assertThat(c.skipped()).isEqualTo(1);
+    assertThat(c.written() + c.skipped() + c.quarantined()).isEqualTo(batch.size());
     assertThat(lake.scan(lake.quarantinePath("bronze_payments")).count()).isEqualTo(1);
     assertThat(lake.scan(restarted.tablePath()).count()).isEqualTo(1);
   }
