@@ -31,6 +31,7 @@ import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -167,11 +168,20 @@ final class ColumnsParquetReader {
       int base = 0;
       int group = 0;
       PageReadStore pages;
+      List<BlockMetaData> blocks = r.getRowGroups();
       while ((pages = r.readNextRowGroup()) != null) {
-        Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
-        for (ColumnChunkMetaData chunk : r.getRowGroups().get(group++).getColumns()) {
-          chunks.put(chunk.getPath(), chunk);
+        // readNextRowGroup passes over row groups without rows (valid, and written by e.g.
+        // pyarrow); so must the metadata that picks the decoder, or it describes another group.
+        while (group < blocks.size() && blocks.get(group).getRowCount() == 0) {
+          group++;
         }
+        Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
+        if (group < blocks.size() && blocks.get(group).getRowCount() == pages.getRowCount()) {
+          for (ColumnChunkMetaData chunk : blocks.get(group).getColumns()) {
+            chunks.put(chunk.getPath(), chunk);
+          }
+        } // else: no metadata, so parquet-mr's column readers decode this group
+        group++;
         ColumnConverters converters = new ColumnConverters(plain, filePools);
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(pages, converters, projection, createdBy);
