@@ -16,6 +16,7 @@ import dev.frip.core.events.FraudScore;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.Severity;
 import dev.frip.embedded.EmbeddedKafka;
+import dev.frip.embedded.FaultyHttpProxy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -370,5 +371,53 @@ class StreamingScorerTest {
         .setStatus(dev.frip.core.events.PaymentStatus.AUTHORIZED)
         .setDeclineReason(null)
         .build();
+  }
+
+  @Test
+  @Order(3)
+  void aRegistryOutageDelaysScoringButChangesNothing() throws Exception {
+    // Everything the earlier tests produced, read by two new groups: one through a registry that
+    // fails its first requests, one healthy. The outage must change no count and no output.
+    StreamingScorer.Counts healthy;
+    try (StreamingScorer reference =
+        StreamingScorer.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .registry(registry)
+            .groupId("outage-reference")
+            .features(FeatureStore.inMemory().build())
+            .scorer(StreamingScorerTest::verdict)
+            .build()) {
+      healthy = reference.runUntilIdle();
+    }
+    assertThat(healthy.read()).isPositive();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    StreamingScorer.Counts flaky;
+    try (FaultyHttpProxy proxy = FaultyHttpProxy.start(registryServer.url());
+        SchemaRegistry throughProxy =
+            SchemaRegistry.builder()
+                .url(proxy.url())
+                .retry(1, Duration.ofMillis(1))
+                .circuitOpenDuration(Duration.ofMillis(50))
+                .build()) {
+      proxy.failNext(3);
+      try (StreamingScorer scorer =
+          StreamingScorer.builder()
+              .bootstrapServers(kafka.bootstrapServers())
+              .registry(throughProxy)
+              .groupId("outage")
+              .meterRegistry(meters)
+              .features(FeatureStore.inMemory().build())
+              .scorer(StreamingScorerTest::verdict)
+              .build()) {
+        flaky = scorer.runUntilIdle();
+      }
+      assertThat(proxy.failed()).isEqualTo(3);
+    }
+    assertThat(flaky.deadLettered()).isEqualTo(healthy.deadLettered());
+    assertThat(flaky.read()).isEqualTo(healthy.read());
+    assertThat(flaky.scored()).isEqualTo(healthy.scored());
+    assertThat(flaky.alerts()).isEqualTo(healthy.alerts());
+    assertThat(flaky.reconciles()).isTrue();
+    assertThat(meters.get("frip.kafka.registry.unavailable").counter().count()).isPositive();
   }
 }

@@ -10,6 +10,7 @@ import dev.frip.core.TopicSpec;
 import dev.frip.core.Topics;
 import dev.frip.core.WorldGenerator;
 import dev.frip.embedded.EmbeddedKafka;
+import dev.frip.embedded.FaultyHttpProxy;
 import dev.frip.kafka.DeadLetter;
 import dev.frip.kafka.EventProducer;
 import dev.frip.kafka.SchemaRegistry;
@@ -521,78 +522,30 @@ class BronzeIngesterTest {
     assertThat(again.written()).isEqualTo(produced.values().stream().mapToLong(Set::size).sum());
   }
 
-  /**
-   * A proxy on 127.0.0.1 in front of the real registry that answers 503 to the first {@code
-   * failures} requests: a registry outage as a client meets it.
-   */
-  private static com.sun.net.httpserver.HttpServer flakyProxy(
-      String target, java.util.concurrent.atomic.AtomicInteger failures) throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    com.sun.net.httpserver.HttpServer proxy =
-        com.sun.net.httpserver.HttpServer.create(
-            new java.net.InetSocketAddress("127.0.0.1", 0), 16);
-    proxy.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            byte[] body;
-            int status;
-            if (failures.getAndDecrement() > 0) {
-              status = 503;
-              body = "{\"error_code\":50003,\"message\":\"unavailable\"}".getBytes();
-            } else {
-              byte[] in = exchange.getRequestBody().readAllBytes();
-              java.net.http.HttpRequest.Builder rb =
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(target + exchange.getRequestURI()))
-                      .method(
-                          exchange.getRequestMethod(),
-                          java.net.http.HttpRequest.BodyPublishers.ofByteArray(in));
-              String type = exchange.getRequestHeaders().getFirst("Content-Type");
-              if (type != null) {
-                rb.header("Content-Type", type);
-              }
-              java.net.http.HttpResponse<byte[]> r =
-                  http.send(rb.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-              status = r.statusCode();
-              body = r.body();
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    proxy.start();
-    return proxy;
-  }
-
   @Test
   void aRegistryOutageDelaysIngestionButDeadLettersNothingAndLosesNothing() throws Exception {
     Lakehouse lake = Lakehouse.local(dir.resolve("lake"));
     Map<String, Set<String>> produced = produce(11, 1, 20);
-    java.util.concurrent.atomic.AtomicInteger failures =
-        new java.util.concurrent.atomic.AtomicInteger(3);
-    com.sun.net.httpserver.HttpServer proxy = flakyProxy(registryServer.url(), failures);
+    FaultyHttpProxy proxy = FaultyHttpProxy.start(registryServer.url());
+    proxy.failNext(3);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (SchemaRegistry throughProxy =
             SchemaRegistry.builder()
-                .url("http://127.0.0.1:" + proxy.getAddress().getPort())
+                .url(proxy.url())
                 .retry(1, Duration.ofMillis(1))
                 .circuitOpenDuration(Duration.ofMillis(50))
                 .build();
         BronzeIngester i =
             ingester(lake).registry(throughProxy).groupId("outage").meterRegistry(meters).build()) {
       BronzeIngester.Counts c = i.runUntilIdle();
-      assertThat(failures.get()).isNegative(); // every injected failure was met
+      assertThat(proxy.failed()).isEqualTo(3); // every injected failure was met
       assertThat(c.deadLettered()).isZero();
       assertThat(meters.get("frip.kafka.registry.unavailable").counter().count()).isPositive();
       assertThat(c.read()).isEqualTo(total(produced));
       assertThat(c.written()).isEqualTo(total(produced));
       assertThat(c.reconciles()).isTrue();
     } finally {
-      proxy.stop(0);
+      proxy.close();
     }
     assertBronzeHolds(lake, produced);
   }
