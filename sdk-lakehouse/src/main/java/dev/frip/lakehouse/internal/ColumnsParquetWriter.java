@@ -139,6 +139,18 @@ final class ColumnsParquetWriter {
         throw new IllegalArgumentException(
             "column " + physical.at(c).getName() + " is not in " + rows.schema());
       }
+      // The encoder takes a value's width from the source array: a long column written into an
+      // INT32 chunk would be silently wrong, so the types must agree, not only the names.
+      if (!rows.schema().at(source[c]).getDataType().equivalent(physical.at(c).getDataType())) {
+        throw new IllegalArgumentException(
+            "column "
+                + physical.at(c).getName()
+                + " is "
+                + rows.schema().at(source[c]).getDataType()
+                + " in the rows but "
+                + physical.at(c).getDataType()
+                + " in the file schema");
+      }
     }
     ParquetProperties.Builder settings =
         ParquetProperties.builder()

@@ -417,4 +417,22 @@ class ColumnsParquetWriterTest {
     }
     return out;
   }
+
+  @Test
+  void rowsWhoseColumnTypeDiffersFromTheFileSchemaAreRefused() {
+    // Same name, another width: an INT32 chunk must never receive the longs of a LONG column.
+    StructType rowsSchema = new StructType().add("n", LongType.LONG, true);
+    StructType fileSchema =
+        new StructType().add("n", io.delta.kernel.types.IntegerType.INTEGER, true);
+    Columns rows = Columns.allocate(rowsSchema, 3);
+    for (int i = 0; i < 3; i++) {
+      rows.setLong(i, 0, 1L << 40 | i);
+    }
+    assertThatThrownBy(
+            () ->
+                new ColumnsParquetWriter(conf())
+                    .write(dir.resolve("typed").toString(), rows, 0, 3, fileSchema, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("column n is long in the rows but integer in the file schema");
+  }
 }
