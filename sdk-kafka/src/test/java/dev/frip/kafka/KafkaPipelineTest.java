@@ -535,4 +535,59 @@ class KafkaPipelineTest {
       assertThat(meters.find("frip.kafka.registry.unavailable").counter()).isNotNull();
     }
   }
+
+  @Test
+  void aBatchWhoseDeadLettersFailIsReadAgainNotSkipped() throws Exception {
+    TopicSpec t = topic("dlq_down_orders", 1, OrderEvent.getClassSchema());
+    ensureWithDlq(t);
+    FripAvroSerializer ser = new FripAvroSerializer(registry);
+    try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
+      for (int i = 0; i < 5; i++) {
+        raw.send(new ProducerRecord<>(t.name(), bytes("u" + i), bytes("junk " + i)));
+      }
+      for (int i = 0; i < 5; i++) {
+        GenericRecord order = SampleEvents.generic(OrderEvent.getClassSchema(), i);
+        raw.send(new ProducerRecord<>(t.name(), bytes("u" + i), ser.serialize(t.name(), order)));
+      }
+      raw.flush();
+    }
+    Set<Long> handled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // Dead letters cannot be written: nothing listens on port 1.
+    try (KafkaProducer<byte[], byte[]> unreachable =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", "127.0.0.1:1", "max.block.ms", 300),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      EventConsumerLoop<Object> loop =
+          loop("dlq-down", t)
+              .property("max.poll.records", 5)
+              .deadLetterProducer(unreachable)
+              .handler(r -> handled.add(r.offset()))
+              .build();
+      KafkaFixture.await(
+          "the poison batch",
+          () -> {
+            try {
+              loop.pollOnce();
+              return false;
+            } catch (IllegalStateException e) {
+              return true;
+            }
+          });
+      // Polling again reads the same five records, not the good ones behind them: committing
+      // those would skip the poison records without a dead letter.
+      assertThatThrownBy(loop::pollOnce).isInstanceOf(IllegalStateException.class);
+      assertThat(handled).isEmpty();
+      assertThat(loop.counts().consumed()).isZero();
+      loop.close();
+    }
+    EventConsumerLoop<Object> healthy =
+        loop("dlq-down", t).handler(r -> handled.add(r.offset())).build();
+    loops.submit(healthy);
+    KafkaFixture.await("all ten", () -> healthy.counts().consumed() >= 10);
+    healthy.close();
+    assertThat(healthy.counts().deadLettered()).isEqualTo(5);
+    assertThat(handled).containsExactlyInAnyOrder(5L, 6L, 7L, 8L, 9L);
+    assertThat(KafkaFixture.readAll(kafka.bootstrapServers(), t.deadLetterTopic())).hasSize(5);
+  }
 }
