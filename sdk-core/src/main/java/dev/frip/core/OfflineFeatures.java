@@ -222,19 +222,33 @@ public final class OfflineFeatures {
     return rows;
   }
 
+  /**
+   * Each payment's label ({@link FraudLabels}): its earliest fraud-marking refund event, else its
+   * earliest chargeback (a chargeback that is not fraud labels the payment as not fraud).
+   */
   private static Map<String, Label> labels(Iterable<? extends SpecificRecord> events) {
     Map<String, Label> labels = new HashMap<>();
     for (SpecificRecord e : events) {
-      if (e instanceof RefundEvent r
-          && r.getRefundType() == RefundType.CHARGEBACK
-          && r.getPaymentId() != null
-          && r.getEventTime() != null) {
-        Label l = new Label(true, r.getFraudScenario(), r.getEventTime());
-        labels.merge(
-            r.getPaymentId(), l, (a, b) -> a.availableAt().isAfter(b.availableAt()) ? b : a);
+      if (e instanceof RefundEvent r && r.getPaymentId() != null && r.getEventTime() != null) {
+        String type = r.getRefundType() == null ? null : r.getRefundType().name();
+        boolean fraud = FraudLabels.marksFraud(type, r.getReason(), r.getFraudScenario());
+        if (fraud || r.getRefundType() == RefundType.CHARGEBACK) {
+          labels.merge(
+              r.getPaymentId(),
+              new Label(fraud, fraud ? r.getFraudScenario() : null, r.getEventTime()),
+              OfflineFeatures::earlierLabel);
+        }
       }
     }
     return labels;
+  }
+
+  /** A fraud label before any other; between two of the same kind, the earlier one. */
+  private static Label earlierLabel(Label a, Label b) {
+    if (a.fraud() != b.fraud()) {
+      return a.fraud() ? a : b;
+    }
+    return a.availableAt().isAfter(b.availableAt()) ? b : a;
   }
 
   /** The batch table of one {@link #compute} run, asked of its source once, at the first vector. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,5 +192,35 @@ class OfflineFeaturesTest {
   void builderRejectsATinyEventCap() {
     assertThatThrownBy(() -> OfflineFeatures.builder().maximumEventsPerUser(1))
         .hasMessageContaining("maximumEventsPerUser was 1");
+  }
+
+  @Test
+  void abusiveRefundsLabelTheirPaymentAndOrdinaryRefundsAndDisputesDoNot() {
+    PaymentEvent abused = TestEvents.payment("bob", T0, 100).build();
+    PaymentEvent returned = TestEvents.payment("bob", T0 + 1000, 100).build();
+    PaymentEvent disputed = TestEvents.payment("bob", T0 + 2000, 100).build();
+    List<SpecificRecord> events = new ArrayList<>();
+    events.add(abused);
+    events.add(returned);
+    events.add(disputed);
+    events.add(TestEvents.refund("bob", T0 + DAY, abused, RefundType.REFUND, "refund_abuse"));
+    events.add(TestEvents.refund("bob", T0 + DAY, returned, RefundType.REFUND, null));
+    RefundEvent dispute = TestEvents.refund("bob", T0 + DAY, disputed, RefundType.CHARGEBACK, null);
+    dispute.put("reason", "merchandise_not_received");
+    events.add(dispute);
+    events.add(TestEvents.refund("bob", T0 + 3 * DAY, disputed, RefundType.CHARGEBACK, "ato"));
+
+    List<OfflineFeatures.Row> rows = OfflineFeatures.builder().build().computeRows(events);
+
+    assertThat(rows.get(0).label())
+        .isEqualTo(new OfflineFeatures.Label(true, "refund_abuse", Instant.ofEpochMilli(T0 + DAY)));
+    assertThat(rows.get(1).label()).isEqualTo(OfflineFeatures.Label.NONE);
+    // The fraud chargeback decides, not the earlier dispute.
+    assertThat(rows.get(2).label())
+        .isEqualTo(new OfflineFeatures.Label(true, "ato", Instant.ofEpochMilli(T0 + 3 * DAY)));
+    assertThat(FraudLabels.marksFraud("CHARGEBACK", "fraud_card_present", null)).isTrue();
+    assertThat(FraudLabels.marksFraud("CHARGEBACK", "merchandise_not_received", null)).isFalse();
+    assertThat(FraudLabels.marksFraud("REFUND", "fraud_claimed", null)).isFalse();
+    assertThat(FraudLabels.marksFraud(null, "fraud", "x")).isFalse();
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.frip.core.Topics;
 import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundEvent;
+import dev.frip.core.events.RefundType;
 import dev.frip.core.quality.Expectation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,5 +231,38 @@ class SilverJobTest {
     Map<String, Object> p2 = byPayment(lake).get("p2");
     assertThat((Double) p2.get("amount_reporting")).isCloseTo(100.0, within(1e-9));
     assertThat(p2.get("reporting_currency")).isEqualTo("USD");
+  }
+
+  @Test
+  void abusiveRefundsAndALaterFraudChargebackLabelTheirPayments() {
+    Lakehouse lake = seedBronze();
+    Instant later = at("08:00").plus(Duration.ofDays(3));
+    RefundEvent ordinary = Events.chargeback("p1", "u1", later, null);
+    ordinary.put("event_id", java.util.UUID.nameUUIDFromBytes("ordinary".getBytes()));
+    ordinary.put("refund_type", RefundType.REFUND);
+    ordinary.put("reason", "item_returned");
+    RefundEvent abuse = Events.chargeback("p3", "u1", later, "refund_abuse");
+    abuse.put("refund_type", RefundType.REFUND);
+    abuse.put("reason", "item_not_received");
+    // p2 already has a fraud chargeback on day 20; a dispute that is not fraud comes first.
+    RefundEvent dispute = Events.chargeback("p2", "u2", later, null);
+    dispute.put("event_id", java.util.UUID.nameUUIDFromBytes("dispute".getBytes()));
+    dispute.put("reason", "merchandise_not_received");
+    lake.bronzeWriter(Topics.REFUNDS)
+        .write(List.of(rec(ordinary, 0, 10), rec(abuse, 0, 11), rec(dispute, 1, 12)));
+
+    assertThat(SilverJob.builder(lake).clock(CLOCK).build().run(D).published()).isTrue();
+    Map<String, Map<String, Object>> rows = byPayment(lake);
+
+    assertThat(rows.get("p1").get("is_fraud")).isEqualTo(false); // an ordinary refund
+    assertThat(rows.get("p1").get("label_available_at")).isNull();
+    assertThat(rows.get("p3").get("is_fraud")).isEqualTo(true); // the abusive refund is the label
+    assertThat(rows.get("p3").get("fraud_scenario")).isEqualTo("refund_abuse");
+    assertThat(rows.get("p3").get("label_available_at")).isEqualTo(later);
+    assertThat(rows.get("p2").get("is_fraud"))
+        .isEqualTo(true); // the fraud chargeback, not the first
+    assertThat(rows.get("p2").get("fraud_scenario")).isEqualTo("S2");
+    assertThat(rows.get("p2").get("label_available_at"))
+        .isEqualTo(at("08:00").plus(Duration.ofDays(20)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.frip.lakehouse.internal;
 
+import dev.frip.core.FraudLabels;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
@@ -47,9 +48,10 @@ import java.util.stream.Stream;
  *       payment, or never before it.
  *   <li>{@code is_new_country}: the payment country is not the user's home country and the user had
  *       no geo fix in it during the lookback window (default 7 days) before the payment.
- *   <li>{@code is_fraud}: a chargeback with a fraud scenario or a {@code fraud*} reason exists for
- *       the payment; {@code label_available_at} is that chargeback's time. Re-running a date picks
- *       up chargebacks that arrived since.
+ *   <li>{@code is_fraud}: a refund event of the payment marks it as fraud ({@link FraudLabels}: a
+ *       chargeback with a fraud scenario or a {@code fraud*} reason, or an abusive refund); {@code
+ *       label_available_at} is the earliest such event's time, or, when none marks fraud, the
+ *       earliest chargeback's. Re-running a date picks up events that arrived since.
  * </ul>
  */
 public final class SilverTransform {
@@ -458,8 +460,8 @@ public final class SilverTransform {
   }
 
   /**
-   * Each silver row's chargeback from the day on: the earliest one of its payment is the label. -1
-   * for none.
+   * Each silver row's label event from the day on ({@link FraudLabels}): the earliest refund event
+   * of its payment that marks fraud, else its earliest chargeback. -1 for none.
    */
   private static int[] chargebackRows(Columns out, Columns refunds) {
     int u = out.size();
@@ -468,21 +470,35 @@ public final class SilverTransform {
     if (refunds.size() > 0) {
       // Indexed on the refunds' side: they are few, and the silver rows look their payment up.
       KeyIndex refundedIds = new KeyIndex(refunds, 0, -1);
-      int[] earliest = new int[refundedIds.size()];
-      Arrays.fill(earliest, -1);
+      int[] label = new int[refundedIds.size()];
+      boolean[] fraud = new boolean[refundedIds.size()];
+      Arrays.fill(label, -1);
       for (int r = 0; r < refunds.size(); r++) {
-        if (!"CHARGEBACK".equals(refunds.getString(r, 2))) {
-          continue;
+        String type = refunds.getString(r, 2);
+        boolean marks =
+            FraudLabels.marksFraud(
+                type,
+                refunds.getString(r, 3),
+                refunds.isNull(r, 4) ? null : refunds.getString(r, 4));
+        if (!marks && !"CHARGEBACK".equals(type)) {
+          continue; // an ordinary refund labels nothing
         }
         int k = refundedIds.id(r);
-        if (k >= 0
-            && (earliest[k] < 0 || refunds.getLong(earliest[k], 1) > refunds.getLong(r, 1))) {
-          earliest[k] = r;
+        if (k < 0) {
+          continue;
+        }
+        boolean better =
+            label[k] < 0
+                || (marks && !fraud[k])
+                || (marks == fraud[k] && refunds.getLong(label[k], 1) > refunds.getLong(r, 1));
+        if (better) {
+          label[k] = r;
+          fraud[k] = marks;
         }
       }
       for (int i = 0; i < u; i++) {
         int k = refundedIds.get(out.getString(i, 2), null);
-        chargebackRow[i] = k < 0 ? -1 : earliest[k];
+        chargebackRow[i] = k < 0 ? -1 : label[k];
       }
     }
     return chargebackRow;
@@ -815,11 +831,12 @@ public final class SilverTransform {
     row.setBoolean(i, c++, isNewCountry(country, j, user, t, i));
 
     int cb = j.chargebackRow()[i];
-    boolean fraud = false;
-    if (cb >= 0) {
-      String reason = j.refunds().getString(cb, 3);
-      fraud = !j.refunds().isNull(cb, 4) || (reason != null && reason.startsWith("fraud"));
-    }
+    boolean fraud =
+        cb >= 0
+            && FraudLabels.marksFraud(
+                j.refunds().getString(cb, 2),
+                j.refunds().getString(cb, 3),
+                j.refunds().isNull(cb, 4) ? null : j.refunds().getString(cb, 4));
     row.setBoolean(i, c, fraud);
     row.setInt(i, c + 3, epochDay);
   }
