@@ -20,7 +20,8 @@ import java.util.Set;
  * the day joined with its order, the user profile as of the payment time, the device and the latest
  * geo fix before the payment; deduplicated by {@code event_id}; with reporting-currency amount,
  * local hour, distance from home, new-device and new-country flags, and fraud labels from
- * chargebacks ({@code is_fraud}, {@code fraud_scenario}, {@code label_available_at}).
+ * chargebacks and abusive refunds ({@code is_fraud}, {@code fraud_scenario}, {@code
+ * label_available_at}; see {@link dev.frip.core.FraudLabels}).
  *
  * <p>Before publication an expectation suite runs (not null, unique {@code event_id}, value ranges,
  * allowed values, silver→bronze referential integrity, bronze→silver row count, plus any added with

@@ -182,11 +182,19 @@ public final class FraudScorer implements AutoCloseable {
                 + next.model().numOutputs()
                 + " outputs; a fraud scorer needs a single-output (binary) model");
       }
-    } catch (RuntimeException e) {
+      if (next.model().objective() == Objective.BINARY_LOGITRAW) {
+        // Thresholds compare probabilities; a raw margin in [0, 1] would pass the range check and
+        // decide wrongly (a margin of 0.95 is a probability of 0.72).
+        throw new InvalidModelException(
+            "model version "
+                + next.version()
+                + " predicts raw margins (binary:logitraw); a fraud scorer needs probabilities:"
+                + " retrain with binary:logistic");
+      }
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // Errors too: this runs on a scheduled executor, which stops for good after one escapes.
       swapFailures.increment();
-      LOG.log(
-          Level.WARNING,
-          "model reload refused, still serving " + modelVersion() + ": " + e.getMessage());
+      LOG.log(Level.WARNING, "model reload refused, still serving " + modelVersion() + ": " + e);
       return false;
     }
     ModelVersion current = active;

@@ -4,7 +4,6 @@ import dev.frip.scoring.internal.ModelDocument;
 import dev.frip.scoring.internal.TreeEnsemble;
 import dev.frip.scoring.internal.XGBoostModelReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -99,7 +98,9 @@ public final class ModelLoader {
       }
       TreeEnsemble ensemble = new TreeEnsemble(p.trees(), p.numFeatures(), base, missing);
       return new XGBoostModel(objective, p.featureNames(), ensemble, p.xgboostVersion());
-    } catch (IllegalArgumentException | UncheckedIOException e) {
+    } catch (RuntimeException e) {
+      // Validation throws IllegalArgumentException with a precise message; anything else a
+      // malformed document provokes is refused the same way, never passed on unchecked.
       throw new InvalidModelException(
           "model " + source + " (" + format + ") refused: " + e.getMessage(), e);
     }

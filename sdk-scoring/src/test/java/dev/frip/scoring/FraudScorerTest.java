@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -402,6 +403,50 @@ class FraudScorerTest {
     try (FraudScorer noLookup = FraudScorer.builder().models(s).maxReasons(0).build()) {
       assertThatThrownBy(() -> noLookup.score(payment(1))).hasMessageContaining("no FeatureLookup");
       assertThat(noLookup.score(FeatureVector.missing(SCHEMA)).reasons()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRawMarginModelIsRefusedByTheScorer() throws Exception {
+    Random rnd = new Random(9);
+    float[] x = Xgb.data(rnd, 300, 4, 0.0);
+    float[] y = Xgb.labels(rnd, x, 300, 4, "binary:logitraw", 2);
+    Booster raw = Xgb.train("binary:logitraw", 2, 3, x, y, 4, Float.NaN);
+    XGBoostModel m = ModelLoader.load(Xgb.save(raw, models, "raw.json"));
+    try (FraudScorer scorer =
+        FraudScorer.builder()
+            .models(ModelSource.fixed(ModelVersion.of("raw", m)))
+            .meterRegistry(meters)
+            .build()) {
+      assertThat(scorer.modelVersion()).isEqualTo(Decision.RULES);
+      assertThat(meters.get("frip.scorer.model.swap.failures").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anErrorWhileReloadingDoesNotStopLaterReloads() throws Exception {
+    ModelVersion a = versionOf(modelA, "vA");
+    AtomicInteger calls = new AtomicInteger();
+    ModelSource flaky =
+        () -> {
+          // The second look-up meets a document that exhausts the stack; later ones are fine.
+          if (calls.incrementAndGet() == 2) {
+            throw new StackOverflowError("hostile document");
+          }
+          return calls.get() < 4 ? a : versionOf(modelA, "vA2");
+        };
+    try (FraudScorer scorer =
+        FraudScorer.builder()
+            .models(flaky)
+            .refreshEvery(Duration.ofMillis(20))
+            .meterRegistry(meters)
+            .build()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!scorer.modelVersion().equals("vA2") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(scorer.modelVersion()).isEqualTo("vA2");
+      assertThat(meters.get("frip.scorer.model.swap.failures").counter().count()).isEqualTo(1);
     }
   }
 }

@@ -280,4 +280,77 @@ class ModelLoaderTest {
   private static List<?> list(Object v) {
     return (List<?>) v;
   }
+
+  @Test
+  void hostileDocumentsAreRefusedWithoutExhaustingTheStackOrTheHeap() {
+    ModelLoader loader = ModelLoader.builder().build();
+    byte[] deepJson = "[".repeat(100_000).getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> loader.read(deepJson, ModelLoader.Format.JSON, "deep.json"))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("nested deeper than");
+    byte[] deepUbj = "[".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> loader.read(deepUbj, ModelLoader.Format.UBJSON, "deep.ubj"))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("nested deeper than");
+    // '[', '$', 'Z', '#', 'l', 2^31 - 1: two billion elements of no bytes in 9 bytes.
+    byte[] nulls = {'[', '$', 'Z', '#', 'l', 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    assertThatThrownBy(() -> loader.read(nulls, ModelLoader.Format.UBJSON, "nulls.ubj"))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("elements without data");
+    byte[] strings = {'[', '$', 'S', '#', 'l', 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    assertThatThrownBy(() -> loader.read(strings, ModelLoader.Format.UBJSON, "strings.ubj"))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
+  void sizesBeyondAnyRealModelAndNonFiniteValuesAreRefused() {
+    assertThatThrownBy(
+            () ->
+                loadMutated(
+                    d -> at(d, "learner", "learner_model_param").put("num_feature", "1100000000")))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("num_feature must be in [1, 16777216] but was 1100000000");
+    assertThatThrownBy(
+            () ->
+                loadMutated(
+                    d -> {
+                      at(d, "learner", "objective").put("name", "multi:softprob");
+                      at(d, "learner", "learner_model_param").put("num_class", "2000000000");
+                    }))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("num_class must be in [0, 65536]");
+    assertThatThrownBy(
+            () ->
+                loadMutated(
+                    d -> {
+                      at(d, "learner").put("feature_names", List.of("a", "b", "c", "d"));
+                      at(d, "learner")
+                          .put("feature_types", List.of("float", "float", "float", "float", "c"));
+                    }))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("feature_types has 5 types but num_feature is 4");
+    assertThatThrownBy(
+            () ->
+                loadMutated(d -> at(d, "learner", "learner_model_param").put("base_score", "NaN")))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("base_score NaN is not finite");
+    assertThatThrownBy(
+            () ->
+                loadMutated(
+                    d -> {
+                      Map<String, Object> t = tree0(d);
+                      List<?> left = list(t.get("left_children"));
+                      int leaf = 0;
+                      while (((Number) left.get(leaf)).intValue() != -1) {
+                        leaf++;
+                      }
+                      List<Object> cond =
+                          new java.util.ArrayList<>(list(t.get("split_conditions")));
+                      cond.set(leaf, new java.math.BigDecimal("1e39")); // beyond float: +Inf
+                      t.put("split_conditions", cond);
+                    }))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("leaves must be finite");
+  }
 }

@@ -19,6 +19,9 @@ public final class ModelDocument {
 
   private ModelDocument() {}
 
+  /** Deepest nesting of arrays and objects accepted; XGBoost's own documents nest about 6 deep. */
+  static final int MAX_DEPTH = 64;
+
   /** A JSON number kept as text until its type is known. */
   public static final class Decimal extends Number {
     private static final long serialVersionUID = 1L;
@@ -75,6 +78,7 @@ public final class ModelDocument {
   private static final class JsonReader {
     private final String s;
     private int pos;
+    private int depth;
 
     JsonReader(String s) {
       this.s = s;
@@ -205,7 +209,27 @@ public final class ModelDocument {
       }
     }
 
+    private void enter() {
+      if (++depth > MAX_DEPTH) {
+        throw error("nested deeper than " + MAX_DEPTH + " levels");
+      }
+    }
+
     private List<Object> array() {
+      enter();
+      List<Object> out = jsonArray();
+      depth--;
+      return out;
+    }
+
+    private Map<String, Object> object() {
+      enter();
+      Map<String, Object> out = jsonObject();
+      depth--;
+      return out;
+    }
+
+    private List<Object> jsonArray() {
       pos++;
       List<Object> out = new ArrayList<>();
       skipWs();
@@ -230,7 +254,7 @@ public final class ModelDocument {
       }
     }
 
-    private Map<String, Object> object() {
+    private Map<String, Object> jsonObject() {
       pos++;
       Map<String, Object> out = new LinkedHashMap<>();
       skipWs();
@@ -269,6 +293,7 @@ public final class ModelDocument {
   private static final class UbjsonReader {
     private final byte[] b;
     private int pos;
+    private int depth;
 
     UbjsonReader(byte[] b) {
       this.b = b;
@@ -388,7 +413,27 @@ public final class ModelDocument {
       return s;
     }
 
+    private void enter() {
+      if (++depth > MAX_DEPTH) {
+        throw error("nested deeper than " + MAX_DEPTH + " levels");
+      }
+    }
+
     private Object array() {
+      enter();
+      Object out = ubjsonArray();
+      depth--;
+      return out;
+    }
+
+    private Map<String, Object> object() {
+      enter();
+      Map<String, Object> out = ubjsonObject();
+      depth--;
+      return out;
+    }
+
+    private Object ubjsonArray() {
       char elemType = 0;
       int count = -1;
       char c = marker();
@@ -457,8 +502,15 @@ public final class ModelDocument {
             }
             return out;
           }
+        case 'Z':
+        case 'N':
+        case 'T':
+        case 'F':
+          // Elements without bytes: a 9-byte document could declare two billion of them.
+          throw error("typed array of '" + type + "' (elements without data) is not supported");
         default:
           {
+            need(count); // every other element takes at least a byte
             List<Object> out = new ArrayList<>(Math.min(count, 1 << 16));
             for (int i = 0; i < count; i++) {
               out.add(value(type));
@@ -468,7 +520,7 @@ public final class ModelDocument {
       }
     }
 
-    private Map<String, Object> object() {
+    private Map<String, Object> ubjsonObject() {
       Map<String, Object> out = new LinkedHashMap<>();
       char elemType = 0;
       int count = -1;

@@ -11,6 +11,12 @@ import java.util.Map;
  */
 public final class XGBoostModelReader {
 
+  /** Most features a model may declare: far above real models, far below what breaks memory. */
+  static final int MAX_FEATURES = 1 << 24;
+
+  /** Most classes a multi-class model may declare. */
+  static final int MAX_CLASSES = 1 << 16;
+
   /** What a model file holds, validated. */
   public record Parsed(
       String objective,
@@ -41,11 +47,18 @@ public final class XGBoostModelReader {
               + "': only gbtree models can be evaluated (dart and gblinear are not supported)");
     }
     int numFeatures = intParam(param, "num_feature");
-    if (numFeatures < 1) {
+    if (numFeatures < 1 || numFeatures > MAX_FEATURES) {
       throw new IllegalArgumentException(
-          "learner_model_param.num_feature must be at least 1 but was " + numFeatures);
+          "learner_model_param.num_feature must be in [1, "
+              + MAX_FEATURES
+              + "] but was "
+              + numFeatures);
     }
     int numClass = param.containsKey("num_class") ? intParam(param, "num_class") : 0;
+    if (numClass < 0 || numClass > MAX_CLASSES) {
+      throw new IllegalArgumentException(
+          "learner_model_param.num_class must be in [0, " + MAX_CLASSES + "] but was " + numClass);
+    }
     int numTarget = param.containsKey("num_target") ? intParam(param, "num_target") : 1;
     if (numTarget > 1) {
       throw new IllegalArgumentException(
@@ -64,6 +77,16 @@ public final class XGBoostModelReader {
     if (!names.isEmpty() && names.size() != numFeatures) {
       throw new IllegalArgumentException(
           "learner.feature_names has " + names.size() + " names but num_feature is " + numFeatures);
+    }
+    if (!types.isEmpty() && types.size() != numFeatures) {
+      throw new IllegalArgumentException(
+          "learner.feature_types has " + types.size() + " types but num_feature is " + numFeatures);
+    }
+    for (int k = 0; k < baseScore.length; k++) {
+      if (!Float.isFinite(baseScore[k])) {
+        throw new IllegalArgumentException(
+            "learner_model_param.base_score " + param.get("base_score") + " is not finite");
+      }
     }
     for (int f = 0; f < types.size(); f++) {
       if (types.get(f).equals("c")) {
@@ -177,6 +200,10 @@ public final class XGBoostModelReader {
       int l = lc[n];
       int r = rc[n];
       if (l == -1 && r == -1) {
+        if (!Float.isFinite(sc[n])) {
+          throw new IllegalArgumentException(
+              where + ": leaf " + n + " has the value " + sc[n] + "; leaves must be finite");
+        }
         continue;
       }
       if (l < 0 || l >= numNodes || r < 0 || r >= numNodes) {
@@ -347,6 +374,10 @@ public final class XGBoostModelReader {
       if (o instanceof Boolean b) {
         out[i] = b ? 1 : 0;
       } else if (o instanceof Number n) {
+        if ((o instanceof Double || o instanceof Float)
+            && n.doubleValue() != Math.rint(n.doubleValue())) {
+          throw new IllegalArgumentException(what + "[" + i + "] is not an integer: " + o);
+        }
         try {
           out[i] = toInt(n.longValue(), what);
         } catch (IllegalArgumentException e) {
