@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,7 +30,10 @@ import picocli.CommandLine.Spec;
  * {@code frip score-file}: scores every row of a CSV file with an XGBoost model in pure Java.
  *
  * <p>The input header names the features ({@code f0,f1,...} for models saved without names);
- * columns are matched to the model by name, extra columns are ignored, an empty cell is missing.
+ * columns are matched to the model by name (a name twice is refused), extra columns are ignored, an
+ * empty cell is missing; cells may be quoted (RFC 4180, within a line); every row must have as many
+ * cells as the header and numbers are plain decimals (or NaN, Infinity), else the command stops
+ * naming the line and column. Blank lines are skipped. The output is written whole or not at all.
  * The output has a header and one row per input row: the prediction (a probability for
  * binary:logistic, one column per class for multi:softprob, the class for multi:softmax) or with
  * {@code --margin} the raw margins, printed with {@link Float#toString(float)} so no precision is
@@ -126,61 +131,112 @@ final class ScoreFileCommand implements Callable<Integer> {
   }
 
   private int score(XGBoostModel m) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        PrintWriter out =
-            new PrintWriter(
-                new BufferedWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8)))) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new IllegalArgumentException(
-            "--input " + input + " is empty: a header of feature names is needed");
+    if (Files.exists(output) && Files.isSameFile(input, output)) {
+      throw new IllegalArgumentException(
+          "--output " + output + " is the input file; write the scores to another file");
+    }
+    // Written beside the output and moved over it at the end: a bad line leaves no half-written
+    // output, and an existing output is only replaced by a complete one.
+    Path dir = output.toAbsolutePath().getParent();
+    Path partial =
+        dir.resolve(
+            "."
+                + output.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "."
+                + System.nanoTime()
+                + ".partial");
+    try {
+      int rows;
+      try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+          PrintWriter out =
+              new PrintWriter(
+                  new BufferedWriter(
+                      Files.newBufferedWriter(
+                          partial, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)))) {
+        rows = score(m, in, out);
+        if (out.checkError()) {
+          throw new IOException("cannot write " + partial);
+        }
       }
-      int[] columnOf = mapColumns(split(header), m.featureNames());
-      out.println(String.join(",", outputHeader(m)));
-      int width = margin ? m.numOutputs() : m.predictionWidth();
-      float[] row = new float[m.numFeatures()];
-      float[] result = new float[m.numOutputs()];
-      StringBuilder line = new StringBuilder();
-      int lineNo = 1;
-      int rows = 0;
-      for (String text = in.readLine(); text != null; text = in.readLine()) {
-        lineNo++;
-        if (text.isEmpty()) {
-          continue;
-        }
-        String[] cells = split(text);
-        for (int f = 0; f < row.length; f++) {
-          int c = columnOf[f];
-          String cell = c < cells.length ? cells[c].trim() : "";
-          try {
-            row[f] = cell.isEmpty() ? Float.NaN : Float.parseFloat(cell);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                input
-                    + " line "
-                    + lineNo
-                    + ", column '"
-                    + m.featureNames().get(f)
-                    + "': '"
-                    + cell
-                    + "' is not a number");
-          }
-        }
-        if (margin) {
-          m.margins(row, result);
-        } else {
-          m.predict(row, result);
-        }
-        line.setLength(0);
-        for (int k = 0; k < width; k++) {
-          line.append(k == 0 ? "" : ",").append(Float.toString(result[k]));
-        }
-        out.println(line);
-        rows++;
-      }
+      Files.move(
+          partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return rows;
+    } finally {
+      Files.deleteIfExists(partial);
     }
   }
+
+  private int score(XGBoostModel m, BufferedReader in, PrintWriter out) throws IOException {
+    String header = in.readLine();
+    if (header == null) {
+      throw new IllegalArgumentException(
+          "--input " + input + " is empty: a header of feature names is needed");
+    }
+    String[] names = split(header, 1);
+    int[] columnOf = mapColumns(names, m.featureNames());
+    out.println(String.join(",", outputHeader(m)));
+    int width = margin ? m.numOutputs() : m.predictionWidth();
+    float[] row = new float[m.numFeatures()];
+    float[] result = new float[m.numOutputs()];
+    StringBuilder line = new StringBuilder();
+    int lineNo = 1;
+    int rows = 0;
+    for (String text = in.readLine(); text != null; text = in.readLine()) {
+      lineNo++;
+      if (text.isBlank()) {
+        continue;
+      }
+      String[] cells = split(text, lineNo);
+      if (cells.length != names.length) {
+        throw new IllegalArgumentException(
+            input
+                + " line "
+                + lineNo
+                + " has "
+                + cells.length
+                + " cells but the header has "
+                + names.length
+                + " columns");
+      }
+      for (int f = 0; f < row.length; f++) {
+        String cell = cells[columnOf[f]].trim();
+        if (cell.isEmpty()) {
+          row[f] = Float.NaN;
+        } else if (NUMBER.matcher(cell).matches()) {
+          row[f] = Float.parseFloat(cell);
+        } else {
+          throw new IllegalArgumentException(
+              input
+                  + " line "
+                  + lineNo
+                  + ", column '"
+                  + m.featureNames().get(f)
+                  + "': '"
+                  + cell
+                  + "' is not a number");
+        }
+      }
+      if (margin) {
+        m.margins(row, result);
+      } else {
+        m.predict(row, result);
+      }
+      line.setLength(0);
+      for (int k = 0; k < width; k++) {
+        line.append(k == 0 ? "" : ",").append(Float.toString(result[k]));
+      }
+      out.println(line);
+      rows++;
+    }
+    return rows;
+  }
+
+  /** A decimal number as CSV files write them, or NaN / Infinity; not Java's 5d or 0x1p3. */
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile(
+          "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|NaN|[+-]?Infinity");
 
   private List<String> outputHeader(XGBoostModel m) {
     List<String> names = new ArrayList<>();
@@ -207,7 +263,14 @@ final class ScoreFileCommand implements Callable<Integer> {
   private int[] mapColumns(String[] header, List<String> features) {
     Map<String, Integer> byName = new HashMap<>();
     for (int c = 0; c < header.length; c++) {
-      byName.put(header[c].trim(), c);
+      if (byName.put(header[c].trim(), c) != null) {
+        throw new IllegalArgumentException(
+            "--input "
+                + input
+                + " names the column '"
+                + header[c].trim()
+                + "' twice in its header");
+      }
     }
     int[] columnOf = new int[features.size()];
     List<String> absent = new ArrayList<>();
@@ -231,14 +294,43 @@ final class ScoreFileCommand implements Callable<Integer> {
     return columnOf;
   }
 
-  private static String[] split(String line) {
-    String[] cells = line.split(",", -1);
-    for (int i = 0; i < cells.length; i++) {
-      String c = cells[i];
-      if (c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"")) {
-        cells[i] = c.substring(1, c.length() - 1);
+  /**
+   * The cells of one CSV line (RFC 4180 quoting within the line: a quoted cell may hold commas, and
+   * {@code ""} stands for a quote).
+   */
+  private String[] split(String line, int lineNo) {
+    List<String> cells = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (quoted) {
+        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          cell.append(ch);
+        }
+      } else if (ch == ',') {
+        cells.add(cell.toString());
+        cell.setLength(0);
+        wasQuoted = false;
+      } else if (ch == '"' && cell.toString().isBlank() && !wasQuoted) {
+        quoted = true;
+        wasQuoted = true;
+        cell.setLength(0);
+      } else {
+        cell.append(ch);
       }
     }
-    return cells;
+    if (quoted) {
+      throw new IllegalArgumentException(
+          input + " line " + lineNo + " has a quoted cell that does not end on the line");
+    }
+    cells.add(cell.toString());
+    return cells.toArray(new String[0]);
   }
 }

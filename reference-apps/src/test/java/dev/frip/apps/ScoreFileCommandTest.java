@@ -288,4 +288,59 @@ class ScoreFileCommandTest {
                 out.toString()))
         .isEqualTo(Frip.EXIT_USAGE);
   }
+
+  private int scoreFile(Path model, Path in, Path out) {
+    return Frip.run(
+        "score-file",
+        "--model",
+        model.toString(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString());
+  }
+
+  @Test
+  void badRowsStopTheCommandAndLeaveNoPartialOutput() throws Exception {
+    Path model = dir.resolve("strict.ubj");
+    binary.saveModel(model.toString());
+    Path in = work.resolve("strict.csv");
+    Path out = work.resolve("strict-out.csv");
+    Files.writeString(out, "previous scores\n");
+    for (String bad :
+        List.of(
+            "f0,f1,f2,f3\n1,2,3,4\n1,2,3\n", // a short row after a good one
+            "f0,f1,f2,f3\n1,2,3,4,5\n", // an extra cell
+            "f0,f1,f2,f3\n1,2,5d,3\n", // Java's float syntax is not CSV's
+            "f0,f1,f2,f3\n1,0x1p3,2,3\n",
+            "f0,f1,f2,f3,f1\n1,2,3,4,5\n", // a column named twice
+            "f0,f1,f2,f3\n1,\"2,3\n")) { // a quote that does not close
+      Files.writeString(in, bad);
+      assertThat(scoreFile(model, in, out)).as(bad).isEqualTo(Frip.EXIT_USAGE);
+      assertThat(Files.readString(out)).as(bad).isEqualTo("previous scores\n");
+    }
+    try (var files = Files.list(work)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+    // The input is never the output.
+    Files.writeString(in, "f0,f1,f2,f3\n1,2,3,4\n");
+    assertThat(scoreFile(model, in, in)).isEqualTo(Frip.EXIT_USAGE);
+    assertThat(Files.readString(in)).isEqualTo("f0,f1,f2,f3\n1,2,3,4\n");
+  }
+
+  @Test
+  void quotedCellsMayHoldCommas() throws Exception {
+    Path model = dir.resolve("quoted.ubj");
+    binary.saveModel(model.toString());
+    Path plain = work.resolve("plain.csv");
+    Path quoted = work.resolve("quoted.csv");
+    Files.writeString(plain, "f0,f1,f2,f3\n1.5,2,,4\n0.5,9,1,1\n");
+    Files.writeString(
+        quoted, "f0,note,f1,f2,f3\n\"1.5\",\"x, \"\"y\"\"\",2,,4\n0.5,\"\",9,1,\"1\"\n");
+    Path a = work.resolve("plain-out.csv");
+    Path b = work.resolve("quoted-out.csv");
+    assertThat(scoreFile(model, plain, a)).isZero();
+    assertThat(scoreFile(model, quoted, b)).isZero();
+    assertThat(Files.readAllLines(b)).hasSize(3).isEqualTo(Files.readAllLines(a));
+  }
 }
