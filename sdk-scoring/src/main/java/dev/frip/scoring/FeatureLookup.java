@@ -1,5 +1,6 @@
 package dev.frip.scoring;
 
+import dev.frip.core.FeatureSchema;
 import dev.frip.core.FeatureStore;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.scoring.internal.FeatureStoreLookup;
@@ -35,6 +36,15 @@ public interface FeatureLookup {
    */
   default boolean inProcess() {
     return false;
+  }
+
+  /**
+   * The schema of every vector {@link #features} returns, when it is fixed; {@code null} (the
+   * default) when it is not known in advance. With a schema, the scorer refuses at reload a model
+   * that needs a feature outside it, instead of scoring with that feature always missing.
+   */
+  default FeatureSchema schema() {
+    return null;
   }
 
   /**

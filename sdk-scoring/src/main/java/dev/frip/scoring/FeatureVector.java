@@ -86,14 +86,30 @@ public final class FeatureVector {
     return values;
   }
 
-  /** The values laid out for {@code target}, matched by name; this vector's array when equal. */
+  /**
+   * The values laid out for {@code target}, matched by name; this vector's array when equal.
+   *
+   * @throws IllegalArgumentException naming a feature of {@code target} this vector lacks
+   */
   float[] valuesFor(FeatureSchema target) {
     if (target.sameNames(schema)) {
       return values;
     }
     float[] out = new float[target.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = get(target.features().get(i).name());
+      String name = target.features().get(i).name();
+      int at = schema.indexOf(name);
+      if (at < 0) {
+        // Scoring it as always missing would give wrong scores without a word.
+        throw new IllegalArgumentException(
+            "feature '"
+                + name
+                + "' of schema "
+                + target.version()
+                + " is not in this vector's schema "
+                + schema.version());
+      }
+      out[i] = values[at];
     }
     return out;
   }

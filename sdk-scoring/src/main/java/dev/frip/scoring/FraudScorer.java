@@ -1,5 +1,6 @@
 package dev.frip.scoring;
 
+import dev.frip.core.FeatureSchema;
 import dev.frip.core.events.Action;
 import dev.frip.core.events.PaymentEvent;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -181,6 +182,25 @@ public final class FraudScorer implements AutoCloseable {
                 + " has "
                 + next.model().numOutputs()
                 + " outputs; a fraud scorer needs a single-output (binary) model");
+      }
+      FeatureSchema served = lookup == null ? null : lookup.schema();
+      if (served != null) {
+        List<String> absent = new ArrayList<>();
+        for (String name : next.schema().names()) {
+          if (served.indexOf(name) < 0) {
+            absent.add(name);
+          }
+        }
+        if (!absent.isEmpty()) {
+          throw new InvalidModelException(
+              "model version "
+                  + next.version()
+                  + " needs feature(s) "
+                  + absent
+                  + " that the feature lookup's schema "
+                  + served.version()
+                  + " does not have");
+        }
       }
       if (next.model().objective() == Objective.BINARY_LOGITRAW) {
         // Thresholds compare probabilities; a raw margin in [0, 1] would pass the range check and

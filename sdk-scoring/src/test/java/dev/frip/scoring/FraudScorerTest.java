@@ -449,4 +449,43 @@ class FraudScorerTest {
       assertThat(meters.get("frip.scorer.model.swap.failures").counter().count()).isEqualTo(1);
     }
   }
+
+  @Test
+  void aModelNeedingAFeatureTheLookupLacksIsRefusedAndAShortVectorIsAModelError() {
+    List<String> fewer = TestModels.FEATURES.subList(0, TestModels.FEATURES.size() - 1);
+    FeatureSchema served = FeatureSchema.of("payments-v0", fewer);
+    FeatureLookup lookup =
+        new FeatureLookup() {
+          @Override
+          public FeatureVector features(PaymentEvent payment) {
+            return FeatureVector.missing(served);
+          }
+
+          @Override
+          public FeatureSchema schema() {
+            return served;
+          }
+        };
+    try (FraudScorer scorer =
+        FraudScorer.builder()
+            .models(ModelSource.fixed(versionOf(modelA, "vA")))
+            .features(lookup)
+            .meterRegistry(meters)
+            .build()) {
+      assertThat(scorer.modelVersion()).isEqualTo(Decision.RULES);
+      assertThat(meters.get("frip.scorer.model.swap.failures").counter().count()).isEqualTo(1);
+    }
+    // Without a declared schema the gap shows at the decision: a model error, not a NaN feature.
+    try (FraudScorer scorer =
+        FraudScorer.builder()
+            .models(ModelSource.fixed(versionOf(modelA, "vA")))
+            .meterRegistry(meters)
+            .build()) {
+      Decision d = scorer.score(FeatureVector.missing(served));
+      assertThat(d.fallback()).isTrue();
+      assertThat(fallbacks(FraudScorer.FallbackReason.MODEL_ERROR)).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> FeatureVector.missing(served).valuesFor(SCHEMA))
+        .hasMessageContaining("is not in this vector's schema payments-v0");
+  }
 }

@@ -32,6 +32,11 @@ public final class FeatureStoreLookup implements FeatureLookup {
   }
 
   @Override
+  public FeatureSchema schema() {
+    return SCHEMA;
+  }
+
+  @Override
   public FeatureVector features(PaymentEvent payment) {
     double[] d = buffer.get();
     store.vector(payment, d);
