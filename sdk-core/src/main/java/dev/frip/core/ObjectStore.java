@@ -38,6 +38,19 @@ public interface ObjectStore {
   /** Atomically replaces a file's content (used for pointers such as {@code current}). */
   void replace(String path, byte[] bytes) throws IOException;
 
+  /**
+   * Writes a file only if none exists, creating parent directories; returns whether this call
+   * created it. Atomic on a local file system (two callers cannot both succeed); on an object store
+   * as atomic as its create-if-absent (the default checks, then writes).
+   */
+  default boolean createNew(String path, byte[] bytes) throws IOException {
+    if (exists(path)) {
+      return false;
+    }
+    write(path, bytes);
+    return true;
+  }
+
   /** Names of the direct children of a directory, empty when it does not exist. */
   List<String> list(String directory) throws IOException;
 

@@ -14,7 +14,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Versioned model storage: {@code models/registry/{version}/} holds the model file ({@code
@@ -54,6 +55,9 @@ public final class ModelRegistry implements ModelSource {
   static final String SCHEMA_FILE = "feature_schema.json";
   static final String METRICS_FILE = "metrics.json";
   static final String CHECKSUM_FILE = "sha256";
+
+  /** Created first, only if absent: claims a version name for one publisher. */
+  private static final String RESERVATION = ".publisher";
 
   private static final DateTimeFormatter VERSION_FORMAT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -163,14 +167,35 @@ public final class ModelRegistry implements ModelSource {
     }
   }
 
+  /**
+   * A new version name, reserved: its {@code .publisher} file is created only if absent, so two
+   * publishers (other instances, other processes) never write into the same version.
+   */
   private String newVersion() throws IOException {
     String base = VERSION_FORMAT.format(clock.instant());
+    byte[] claim = (UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
     String v = base;
-    for (int i = 1; store.exists(v + "/" + CHECKSUM_FILE) || store.list(v).size() > 0; i++) {
+    for (int i = 1;
+        store.exists(v + "/" + CHECKSUM_FILE) || !store.createNew(v + "/" + RESERVATION, claim);
+        i++) {
       v = base + "-" + i;
     }
     return v;
   }
+
+  /** Version names in publication order: by time, then by the number after a same-time name. */
+  private static final Comparator<String> PUBLICATION_ORDER =
+      Comparator.comparing((String v) -> v.indexOf('-') < 0 ? v : v.substring(0, v.indexOf('-')))
+          .thenComparingLong(
+              v -> {
+                int dash = v.indexOf('-');
+                try {
+                  return dash < 0 ? 0 : Long.parseLong(v.substring(dash + 1));
+                } catch (NumberFormatException e) {
+                  return Long.MAX_VALUE;
+                }
+              })
+          .thenComparing(Comparator.naturalOrder());
 
   /**
    * Makes {@code version} the serving one after loading and verifying it; a version that fails
@@ -222,7 +247,7 @@ public final class ModelRegistry implements ModelSource {
           out.add(name);
         }
       }
-      Collections.sort(out);
+      out.sort(PUBLICATION_ORDER);
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + store.describe(), e);

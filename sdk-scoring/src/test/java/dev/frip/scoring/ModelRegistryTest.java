@@ -67,6 +67,109 @@ class ModelRegistryTest {
     String b = r.publish(modelB, SCHEMA, Map.of());
     assertThat(b).isEqualTo(a + "-1");
     assertThat(r.versions()).containsExactly(a, b);
+    for (int i = 2; i <= 11; i++) {
+      assertThat(r.publish(modelA, SCHEMA, Map.of())).isEqualTo(a + "-" + i);
+    }
+    // By number, not by text: -2 before -10.
+    assertThat(r.versions()).hasSize(12).startsWith(a, b, a + "-2").endsWith(a + "-10", a + "-11");
+  }
+
+  @Test
+  void publishersOnTheSameRegistryAtTheSameMillisecondNeverShareAVersion() throws Exception {
+    int each = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // Two registry objects (as two processes would have), one clock tick: every name collides.
+      java.util.concurrent.Future<List<String>> fromA =
+          pool.submit(() -> publishMany(slowRegistry(), modelA, each));
+      java.util.concurrent.Future<List<String>> fromB =
+          pool.submit(() -> publishMany(slowRegistry(), modelB, each));
+      List<String> a = fromA.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      List<String> b = fromB.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(new java.util.HashSet<>(a)).doesNotContainAnyElementsOf(b);
+      ModelRegistry r = registry();
+      assertThat(r.versions()).hasSize(2 * each);
+      float wantA = ModelLoader.load(modelA).predict(ROW);
+      float wantB = ModelLoader.load(modelB).predict(ROW);
+      assertThat(wantA).isNotEqualTo(wantB);
+      for (String v : a) {
+        assertThat(r.load(v).model().predict(ROW)).as(v).isEqualTo(wantA);
+      }
+      for (String v : b) {
+        assertThat(r.load(v).model().predict(ROW)).as(v).isEqualTo(wantB);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The registry on a store whose look-ups take 20 ms, as on an object store: wide open for two
+   * publishers to both find a name free before either writes it.
+   */
+  private ModelRegistry slowRegistry() {
+    dev.frip.core.ObjectStore local = dev.frip.core.ObjectStore.localDirectory(root);
+    dev.frip.core.ObjectStore slow =
+        new dev.frip.core.ObjectStore() {
+          @Override
+          public byte[] read(String path) throws java.io.IOException {
+            return local.read(path);
+          }
+
+          @Override
+          public void write(String path, byte[] bytes) throws java.io.IOException {
+            local.write(path, bytes);
+          }
+
+          @Override
+          public void replace(String path, byte[] bytes) throws java.io.IOException {
+            local.replace(path, bytes);
+          }
+
+          @Override
+          public boolean createNew(String path, byte[] bytes) throws java.io.IOException {
+            pause();
+            return local.createNew(path, bytes);
+          }
+
+          @Override
+          public List<String> list(String directory) throws java.io.IOException {
+            List<String> names = local.list(directory);
+            pause();
+            return names;
+          }
+
+          @Override
+          public boolean exists(String path) throws java.io.IOException {
+            boolean found = local.exists(path);
+            pause();
+            return found;
+          }
+
+          @Override
+          public String describe() {
+            return "slow " + local.describe();
+          }
+
+          private void pause() {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    return ModelRegistry.on(slow)
+        .withClock(Clock.fixed(Instant.parse("2026-11-25T18:15:30.123Z"), ZoneOffset.UTC));
+  }
+
+  private static List<String> publishMany(ModelRegistry r, Path model, int n) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(r.publish(model, SCHEMA, Map.of()));
+    }
+    return out;
   }
 
   @Test

@@ -39,6 +39,18 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean createNew(String path, byte[] bytes) throws IOException {
+    Path target = resolve(path);
+    Files.createDirectories(target.getParent());
+    try {
+      Files.write(target, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  @Override
   public void replace(String path, byte[] bytes) throws IOException {
     Path target = resolve(path);
     Files.createDirectories(target.getParent());

@@ -67,6 +67,22 @@ public final class HadoopObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean createNew(String path, byte[] bytes) throws IOException {
+    Path target = resolve(path);
+    if (!objectStore) {
+      fs.mkdirs(target.getParent());
+    }
+    // create(overwrite=false) fails when the file exists: atomic on HDFS and local file systems,
+    // a check before the write on S3A.
+    try (OutputStream out = fs.create(target, false)) {
+      out.write(bytes);
+      return true;
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  @Override
   public void replace(String path, byte[] bytes) throws IOException {
     Path target = resolve(path);
     if (objectStore) {
