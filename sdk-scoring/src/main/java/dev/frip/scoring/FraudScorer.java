@@ -266,7 +266,7 @@ public final class FraudScorer implements AutoCloseable {
           featureBreaker.executeCallable(
               () ->
                   timeLimiter.executeFutureSupplier(
-                      () -> lookupExecutor.submit(() -> lookup.features(payment))));
+                      () -> lookupExecutor.submit(() -> lookupOrThrow(payment))));
     } catch (TimeoutException e) {
       return fallback(payment, null, FallbackReason.FEATURES_TIMEOUT);
     } catch (CallNotPermittedException e) {
@@ -278,6 +278,15 @@ public final class FraudScorer implements AutoCloseable {
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);
     }
     return decide(payment, v);
+  }
+
+  /** The lookup's vector; null is a failure, so that the breaker counts it as one. */
+  private FeatureVector lookupOrThrow(PaymentEvent payment) throws Exception {
+    FeatureVector v = lookup.features(payment);
+    if (v == null) {
+      throw new IllegalStateException("feature lookup returned null");
+    }
+    return v;
   }
 
   /**

@@ -301,7 +301,7 @@ class FraudScorerTest {
                 CircuitBreakerConfig.custom()
                     .slidingWindowSize(4)
                     .minimumNumberOfCalls(4)
-                    .failureRateThreshold(50)
+                    .failureRateThreshold(60) // opens at 3 failures of 4, not at 2
                     .waitDurationInOpenState(Duration.ofHours(1))
                     .build())
             .meterRegistry(meters)
@@ -318,8 +318,10 @@ class FraudScorerTest {
       assertThat(scorer.score(payment(1)).fallback()).isTrue();
       assertThat(fallbacks(FraudScorer.FallbackReason.FEATURES_ERROR)).isEqualTo(1);
       mode.set("null");
-      scorer.score(payment(1));
-      // 3 failures of 4 calls: the breaker is open and lookups are no longer attempted.
+      assertThat(scorer.score(payment(1)).fallback()).isTrue();
+      assertThat(fallbacks(FraudScorer.FallbackReason.FEATURES_ERROR)).isEqualTo(2);
+      // 3 failures of 4 calls (a null vector is one): the breaker is open and lookups are no
+      // longer attempted.
       mode.set("ok");
       Decision open = scorer.score(payment(1));
       assertThat(open.fallback()).isTrue();
