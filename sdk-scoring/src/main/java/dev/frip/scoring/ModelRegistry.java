@@ -150,14 +150,26 @@ public final class ModelRegistry implements ModelSource {
     ModelVersion.checkSchema(parsed, schema, "(new)");
     String modelName = format == ModelLoader.Format.JSON ? "model.json" : "model.ubj";
     byte[] schemaBytes = schema.toJson().getBytes(StandardCharsets.UTF_8);
+    byte[] metricsBytes = metricsJson(metrics);
     String checksums =
-        sha256(model) + "  " + modelName + "\n" + sha256(schemaBytes) + "  " + SCHEMA_FILE + "\n";
+        sha256(model)
+            + "  "
+            + modelName
+            + "\n"
+            + sha256(schemaBytes)
+            + "  "
+            + SCHEMA_FILE
+            + "\n"
+            + sha256(metricsBytes)
+            + "  "
+            + METRICS_FILE
+            + "\n";
     try {
       synchronized (this) {
         String version = newVersion();
         store.write(version + "/" + modelName, model);
         store.write(version + "/" + SCHEMA_FILE, schemaBytes);
-        store.write(version + "/" + METRICS_FILE, metricsJson(metrics));
+        store.write(version + "/" + METRICS_FILE, metricsBytes);
         // The checksum file last: a version without it is incomplete and never loads.
         store.write(version + "/" + CHECKSUM_FILE, checksums.getBytes(StandardCharsets.UTF_8));
         return version;
@@ -305,8 +317,11 @@ public final class ModelRegistry implements ModelSource {
       }
       XGBoostModel parsed = loader.read(model, ModelLoader.Format.of(modelName, model), where);
       Map<String, Double> metrics = Map.of();
-      if (store.exists(version + "/" + METRICS_FILE)) {
-        metrics = parseMetrics(store.read(version + "/" + METRICS_FILE));
+      if (sums.containsKey(METRICS_FILE)) {
+        // Versions published since metrics were checksummed; older ones carry them unverified.
+        metrics = parseMetrics(readVerified(version, METRICS_FILE, sums, where), where);
+      } else if (store.exists(version + "/" + METRICS_FILE)) {
+        metrics = parseMetrics(store.read(version + "/" + METRICS_FILE), where);
       }
       return new ModelVersion(version, parsed, schema, metrics);
     } catch (IOException e) {
@@ -366,9 +381,16 @@ public final class ModelRegistry implements ModelSource {
     return b.append("}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Map<String, Double> parseMetrics(byte[] bytes) {
+  private static Map<String, Double> parseMetrics(byte[] bytes, String where) {
     Map<String, Double> out = new LinkedHashMap<>();
-    if (ModelDocument.parseJson(bytes) instanceof Map<?, ?> m) {
+    Object doc;
+    try {
+      doc = ModelDocument.parseJson(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelException(
+          where + ": " + METRICS_FILE + " is invalid: " + e.getMessage(), e);
+    }
+    if (doc instanceof Map<?, ?> m) {
       m.forEach(
           (k, v) -> {
             if (v instanceof Number n) {

@@ -279,4 +279,24 @@ class ModelRegistryTest {
         .hasMessageContaining("escapes the store root");
     assertThat(store.describe()).startsWith("file:");
   }
+
+  @Test
+  void metricsAreChecksummedAndAMalformedMetricsFileIsRefused() throws Exception {
+    ModelRegistry r = ModelRegistry.at(root);
+    String v = r.publish(modelA, SCHEMA, Map.of("auc", 0.91));
+    assertThat(Files.readString(root.resolve(v).resolve("sha256"))).contains("  metrics.json");
+    Files.writeString(root.resolve(v).resolve("metrics.json"), "{\"auc\":0.99}");
+    assertThatThrownBy(() -> r.load(v))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("checksum mismatch for metrics.json");
+    // A version from before metrics were checksummed: read as it is, but never past its depth.
+    String old = r.publish(modelA, SCHEMA, Map.of());
+    Path sums = root.resolve(old).resolve("sha256");
+    Files.writeString(sums, Files.readString(sums).replaceAll("[0-9a-f]{64}  metrics.json\n", ""));
+    Files.writeString(root.resolve(old).resolve("metrics.json"), "[".repeat(200_000));
+    assertThatThrownBy(() -> r.load(old))
+        .isInstanceOf(InvalidModelException.class)
+        .hasMessageContaining("metrics.json is invalid")
+        .hasMessageContaining("nested deeper than");
+  }
 }
