@@ -95,8 +95,9 @@ public final class AnalyticsPublisher {
    * Replaces the rows of {@code date} in every analytics table by the gold rows of that date, in
    * one transaction.
    *
-   * @throws IllegalStateException when a gold table does not exist in the lakehouse, or the rows
-   *     written do not reconcile with the rows read (nothing is committed)
+   * @throws IllegalStateException when a gold table does not exist in the lakehouse, when some gold
+   *     tables hold rows for the date and others none (an unfinished gold run), or the rows written
+   *     do not reconcile with the rows read (nothing is committed)
    * @throws AnalyticsSchemaMismatchException when an existing PostgreSQL table's columns differ
    *     from the gold schema (nothing is committed)
    * @throws java.io.UncheckedIOException wrapping the {@link SQLException} of a database failure
@@ -128,6 +129,25 @@ public final class AnalyticsPublisher {
       List<Object[]> read = new ArrayList<>();
       gold.scan(DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date), schema.fieldNames(), read::add);
       rows.put(name, read);
+    }
+    // Every gold table comes from the same day's payments: all hold rows for the date or none
+    // does. A table without rows beside others with rows is a gold run that did not finish (or a
+    // partition lost since); publishing it would delete that date's rows in PostgreSQL.
+    List<String> empty = new ArrayList<>();
+    for (Map.Entry<String, List<Object[]>> e : rows.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        empty.add(e.getKey());
+      }
+    }
+    if (!empty.isEmpty() && empty.size() < rows.size()) {
+      throw new IllegalStateException(
+          "gold for "
+              + date
+              + " is incomplete: "
+              + empty
+              + " hold no rows for it but the other gold tables do; run the gold job for "
+              + date
+              + " again (nothing was published)");
     }
     Map<String, PublishResult.Table> out = new LinkedHashMap<>();
     try (Connection c = connections.open()) {

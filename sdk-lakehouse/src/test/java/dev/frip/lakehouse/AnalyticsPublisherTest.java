@@ -8,7 +8,9 @@ import dev.frip.core.EventStream;
 import dev.frip.core.GeneratorConfig;
 import dev.frip.core.Topics;
 import dev.frip.core.WorldGenerator;
+import dev.frip.lakehouse.internal.DeltaTable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -295,5 +297,42 @@ class AnalyticsPublisherTest {
     assertThatThrownBy(() -> AnalyticsPublisher.builder(lake).batchSize(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("batch size was 0");
+  }
+
+  @Test
+  void aDateWithSomeGoldTablesEmptyIsRefusedBeforeTouchingPostgres(@TempDir Path copy)
+      throws Exception {
+    // A copy of the lakehouse whose fraud_kpis partition of day 1 was emptied, as when the gold
+    // job stopped after the other tables.
+    try (var files = Files.walk(lakeDir)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path to = copy.resolve(lakeDir.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    Lakehouse partial = Lakehouse.local(copy);
+    DeltaTable kpis = DeltaTable.forReading(partial.engine(), partial.goldPath("fraud_kpis"));
+    new DeltaTable(
+            partial.engine(),
+            kpis.path(),
+            kpis.snapshot().orElseThrow().getSchema(),
+            Lakehouse.EVENT_DATE,
+            0)
+        .replacePartition(day1, List.<Object[]>of());
+    AnalyticsPublisher p =
+        AnalyticsPublisher.builder(partial)
+            .connections(
+                () -> {
+                  throw new AssertionError("no connection may be opened");
+                })
+            .build();
+
+    assertThatThrownBy(() -> p.publish(day1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("gold for " + day1 + " is incomplete: [fraud_kpis]");
   }
 }
