@@ -162,17 +162,16 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
   public void run() {
     running = true;
     try {
-      long backoff = REGISTRY_BACKOFF_MIN.toMillis();
+      Backoff backoff = new Backoff(REGISTRY_BACKOFF_MIN, REGISTRY_BACKOFF_MAX);
       while (!stopping.get()) {
         try {
           pollOnce();
-          backoff = REGISTRY_BACKOFF_MIN.toMillis();
+          backoff.reset();
         } catch (AvroSerdeException e) {
           // Only a retriable registry failure escapes pollOnce: the batch was rewound to the
           // record, which is read again once the registry answers.
           count("frip.kafka.registry.unavailable", e.topic(), null);
-          pause(backoff);
-          backoff = Math.min(2 * backoff, REGISTRY_BACKOFF_MAX.toMillis());
+          backoff.pause(stopping::get);
         }
       }
     } catch (WakeupException e) {
@@ -262,22 +261,6 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
     for (Map.Entry<TopicPartition, Long> e : first.entrySet()) {
       OffsetAndMetadata done = consumedUpTo.get(e.getKey());
       consumer.seek(e.getKey(), done != null ? done.offset() : e.getValue());
-    }
-  }
-
-  private void pause(long millis) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!stopping.get()) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 

@@ -228,7 +228,8 @@ public final class StreamingScorer implements AutoCloseable {
   private final org.apache.kafka.common.serialization.StringDeserializer keys =
       new org.apache.kafka.common.serialization.StringDeserializer();
   private long seq;
-  private long registryBackoffMillis = 200; // after a batch the registry could not answer
+  private final Backoff registryBackoff =
+      new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)); // registry did not answer
   private Counter registryUnavailable; // null when not metered
   private long lastCommit = System.nanoTime();
   private boolean dirty;
@@ -427,10 +428,9 @@ public final class StreamingScorer implements AutoCloseable {
       if (registryUnavailable != null) {
         registryUnavailable.increment();
       }
-      pause(registryBackoffMillis);
-      registryBackoffMillis = Math.min(2 * registryBackoffMillis, 10_000);
+      registryBackoff.pause(stop::get);
     } else {
-      registryBackoffMillis = 200;
+      registryBackoff.reset();
     }
     drain(watermark());
     throttle();
@@ -646,22 +646,6 @@ public final class StreamingScorer implements AutoCloseable {
   private static double lagSeconds(AtomicLong watermark) {
     long w = watermark.get();
     return w == Long.MIN_VALUE ? Double.NaN : (System.currentTimeMillis() - w) / 1000.0;
-  }
-
-  private void pause(long millis) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!stop.get()) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   /** Pauses partitions ahead of the watermark while too much waits; resumes them after. */

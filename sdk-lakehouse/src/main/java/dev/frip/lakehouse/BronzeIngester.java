@@ -4,6 +4,7 @@ import dev.frip.core.TopicSpec;
 import dev.frip.core.Topics;
 import dev.frip.kafka.AvroSerde;
 import dev.frip.kafka.AvroSerdeException;
+import dev.frip.kafka.Backoff;
 import dev.frip.kafka.ConsumerMeters;
 import dev.frip.kafka.DeadLetter;
 import dev.frip.kafka.FripAvroDeserializer;
@@ -126,7 +127,8 @@ public final class BronzeIngester implements AutoCloseable {
   private final ConsumerMeters consumerMeters;
   private final Map<String, TopicMeters> topicMeters = new HashMap<>();
   private final Counter registryUnavailable;
-  private long registryBackoffMillis = 200; // after a batch the registry could not answer
+  private final Backoff registryBackoff =
+      new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)); // registry did not answer
   private InFlight inFlight;
   private long inFlightRecords;
   private long read;
@@ -380,10 +382,9 @@ public final class BronzeIngester implements AutoCloseable {
     if (rewind != null) {
       rewind.forEach(consumer::seek);
       registryUnavailable.increment();
-      pause(registryBackoffMillis);
-      registryBackoffMillis = Math.min(2 * registryBackoffMillis, 10_000);
+      registryBackoff.pause(stop::get);
     } else {
-      registryBackoffMillis = 200;
+      registryBackoff.reset();
     }
     for (Map.Entry<String, BronzeBuffer> e : buffers.entrySet()) {
       if (e.getValue().isDue()) {
@@ -562,22 +563,6 @@ public final class BronzeIngester implements AutoCloseable {
     }
     consumerMeters.deadLettered(raw.topic(), DeadLetter.STAGE_DESERIALIZE);
     LOG.warn("bronze ingester: dead-lettered {}", message);
-  }
-
-  private void pause(long millis) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!stop.get()) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
   }
 
   /** Dead letters are acknowledged before a Delta commit moves their partition past them. */
