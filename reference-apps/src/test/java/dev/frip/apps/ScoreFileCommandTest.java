@@ -244,49 +244,13 @@ class ScoreFileCommandTest {
     Path in = work.resolve("bad.csv");
     Path out = work.resolve("out.csv");
     Files.writeString(in, "f0,f1,f2\n1,2,3\n");
-    assertThat(
-            Frip.run(
-                "score-file",
-                "--model",
-                model.toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                out.toString()))
-        .isEqualTo(Frip.EXIT_USAGE);
+    assertThat(scoreFile(model, in, out)).isEqualTo(Frip.EXIT_USAGE);
     Files.writeString(in, "f0,f1,f2,f3\n1,2,x,3\n");
-    assertThat(
-            Frip.run(
-                "score-file",
-                "--model",
-                model.toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                out.toString()))
-        .isEqualTo(Frip.EXIT_USAGE);
+    assertThat(scoreFile(model, in, out)).isEqualTo(Frip.EXIT_USAGE);
     Path broken = work.resolve("broken.json");
     Files.writeString(broken, "{\"learner\": {}}");
-    assertThat(
-            Frip.run(
-                "score-file",
-                "--model",
-                broken.toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                out.toString()))
-        .isEqualTo(1);
-    assertThat(
-            Frip.run(
-                "score-file",
-                "--model",
-                work.resolve("absent.ubj").toString(),
-                "--input",
-                in.toString(),
-                "--output",
-                out.toString()))
-        .isEqualTo(Frip.EXIT_USAGE);
+    assertThat(scoreFile(broken, in, out)).isEqualTo(1);
+    assertThat(scoreFile(work.resolve("absent.ubj"), in, out)).isEqualTo(Frip.EXIT_USAGE);
   }
 
   private int scoreFile(Path model, Path in, Path out) {
