@@ -38,6 +38,11 @@ final class GoldCommand implements Callable<Integer> {
           t.rows(),
           t.version());
     }
+    GoldResult.Refunds refunds = r.refunds();
+    (refunds.quarantined() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+        .printf(
+            "gold refunds %s: %d read, %d netted, %d quarantined (quarantine/refunds)%n",
+            day, refunds.read(), refunds.netted(), refunds.quarantined());
     return r.published() ? 0 : 1;
   }
 }

@@ -134,6 +134,9 @@ class LakehouseCommandsTest {
         GenerateCommandTest.run("gold", "--date", day.toString(), "--lakehouse", lake);
     assertThat(gold.exit()).as(gold.out() + gold.err()).isZero();
     assertThat(gold.out()).contains("gold daily_revenue " + day + ": published");
+    // The generator writes only well-formed refunds: all of them are netted.
+    assertThat(gold.out())
+        .containsPattern("gold refunds " + day + ": (\\d+) read, \\1 netted, 0 quarantined");
 
     Lakehouse lh = Lakehouse.local(Path.of(lake));
     long goldGmv =

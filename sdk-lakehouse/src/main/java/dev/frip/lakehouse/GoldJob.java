@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gold tables of one date from the published silver partition: {@code
@@ -42,6 +45,13 @@ import java.util.concurrent.CompletableFuture;
  * with at least 100 (the monitoring programmes' entry levels; set your acquirer's values with
  * {@link Builder#visaThreshold} and {@link Builder#mastercardThreshold}).
  *
+ * <p><b>Refunds.</b> Refund and chargeback events of the date's payments (read from {@code
+ * bronze/refunds} up to the chargeback horizon, once per {@code event_id}) are netted in time order
+ * per payment. An event whose amount is not positive, whose currency is not its payment's, or that
+ * would bring what was returned above the payment's amount is not netted: it goes to {@code
+ * quarantine/refunds} with the rule it broke, and {@link GoldResult#refunds()} counts read = netted
+ * + quarantined.
+ *
  * <p><b>Scores.</b> The scorer's verdicts are read from {@code bronze/fraud_scores} partitions
  * {@code D} and {@code D + 1} (a score is stamped with its payment's time plus the scoring latency,
  * so a payment just before midnight can be scored after it), keeping those whose {@code
@@ -54,6 +64,8 @@ import java.util.concurrent.CompletableFuture;
  * @since 0.1.0
  */
 public final class GoldJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GoldJob.class);
 
   /** Gold table names. */
   public static final String DAILY_REVENUE = "daily_revenue";
@@ -91,32 +103,62 @@ public final class GoldJob {
         lake.reader(lake.silverPath())
             .read(DeltaTable.dateEquals(Lakehouse.EVENT_DATE, date), GoldTransform.SILVER_COLUMNS);
     // The refunds are few: read them first, then look up only their payment ids among silver's.
+    List<String> refundColumns =
+        List.of("event_id", "payment_id", "amount_minor", "refund_type", "currency", "event_time");
     List<Object[]> refunds = new ArrayList<>();
     DeltaTable.forReading(lake.engine(), lake.root() + "/bronze/refunds")
         .scan(
             DeltaTable.dateBetween(
                 Lakehouse.EVENT_DATE, date, date.plusDays(chargebackHorizonDays)),
-            List.of("event_id", "payment_id", "amount_minor", "refund_type"),
+            refundColumns,
             refunds::add);
     Set<String> refunded = new HashSet<>();
     for (Object[] r : refunds) {
       refunded.add((String) r[1]);
     }
-    Set<String> ids = new HashSet<>();
+    int currencyCol = GoldTransform.SILVER_COLUMNS.indexOf("currency");
+    int amountCol = GoldTransform.SILVER_COLUMNS.indexOf("amount_minor");
+    Map<String, Integer> paymentRow = new HashMap<>();
     for (int i = 0; i < silver.size(); i++) {
       String payment = silver.getString(i, 0);
       if (refunded.contains(payment)) {
-        ids.add(payment);
+        paymentRow.putIfAbsent(payment, i);
       }
     }
-    Map<String, GoldTransform.Returns> returns = new HashMap<>();
+    // Each payment's events in time order, each checked against what was returned before it.
+    List<Object[]> ofTheDay = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Object[] r : refunds) {
-      if (!ids.contains((String) r[1]) || !seen.add((String) r[0])) {
+      if (paymentRow.containsKey((String) r[1]) && seen.add((String) r[0])) {
+        ofTheDay.add(r);
+      }
+    }
+    ofTheDay.sort(
+        java.util.Comparator.comparing((Object[] r) -> (Instant) r[5])
+            .thenComparing(r -> (String) r[0]));
+    Map<String, GoldTransform.Returns> returns = new HashMap<>();
+    Map<String, Long> returned = new HashMap<>();
+    List<QualityGate.Rejected> refused = new ArrayList<>();
+    for (Object[] r : ofTheDay) {
+      int row = paymentRow.get((String) r[1]);
+      long paid = silver.getLong(row, amountCol);
+      String currency = silver.getString(row, currencyCol);
+      long amount = (Long) r[2];
+      long before = returned.getOrDefault((String) r[1], 0L);
+      String rule = null;
+      if (amount <= 0) {
+        rule = "refund(amount_minor > 0)";
+      } else if (!java.util.Objects.equals(r[4], currency)) {
+        rule = "refund(currency = payment's " + currency + ")";
+      } else if (before + amount > paid) {
+        rule = "refund(total returned <= payment's " + paid + ")";
+      }
+      if (rule != null) {
+        refused.add(new QualityGate.Rejected(rule, QualityGate.rowJson(refundColumns, r)));
         continue;
       }
+      returned.put((String) r[1], before + amount);
       boolean cb = "CHARGEBACK".equals(r[3]);
-      long amount = (Long) r[2];
       returns.merge(
           (String) r[1],
           new GoldTransform.Returns(cb ? 0 : amount, cb ? amount : 0, cb ? 1 : 0),
@@ -126,6 +168,9 @@ public final class GoldJob {
                   a.chargebacksMinor() + b.chargebacksMinor(),
                   a.chargebackCount() + b.chargebackCount()));
     }
+    quarantineRefunds(date, refused);
+    GoldResult.Refunds refundCounts =
+        new GoldResult.Refunds(ofTheDay.size(), ofTheDay.size() - refused.size(), refused.size());
 
     Map<String, String> actions = scorerActions(date);
     GoldTransform.Day day = new GoldTransform.Day(silver, returns);
@@ -185,7 +230,27 @@ public final class GoldJob {
                 .build(),
             date));
     tables.put(CUSTOMER_METRICS, Futures.get(customers, "publishing " + CUSTOMER_METRICS));
-    return new GoldResult(date, tables);
+    return new GoldResult(date, tables, refundCounts);
+  }
+
+  /** Replaces the date's partition of {@code quarantine/refunds} with the refused events. */
+  private void quarantineRefunds(LocalDate date, List<QualityGate.Rejected> refused) {
+    DeltaTable q =
+        lake.table(
+            lake.quarantinePath("refunds"), QualityGate.QUARANTINE_SCHEMA, Lakehouse.EVENT_DATE);
+    if (refused.isEmpty() && q.snapshot().isEmpty()) {
+      return;
+    }
+    String runId = UUID.randomUUID().toString();
+    Instant at = clock.instant();
+    List<Object[]> rows = new ArrayList<>();
+    for (QualityGate.Rejected r : refused) {
+      rows.add(new Object[] {"gold.refunds", r.rule(), "QUARANTINE", r.rowJson(), runId, at, date});
+    }
+    q.replacePartition(date, rows);
+    if (!refused.isEmpty()) {
+      LOG.warn("gold {}: quarantined {} refund events", date, refused.size());
+    }
   }
 
   /** The first scorer action per payment of {@code date}, from {@code bronze/fraud_scores}. */

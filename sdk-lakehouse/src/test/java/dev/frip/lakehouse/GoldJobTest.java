@@ -239,4 +239,55 @@ class GoldJobTest {
     assertThatThrownBy(() -> GoldJob.builder(lake).chargebackHorizonDays(-2))
         .hasMessageContaining("-2 days");
   }
+
+  private static RefundEvent refundOf(
+      String id,
+      String payment,
+      String user,
+      int days,
+      long amount,
+      String currency,
+      RefundType type) {
+    RefundEvent r = Events.chargeback(payment, user, T.plus(Duration.ofDays(days)), null);
+    r.put("event_id", Events.id(id));
+    r.put("refund_type", type);
+    r.put("reason", type == RefundType.REFUND ? "item_returned" : "fraud_card_not_present");
+    r.put("amount_minor", amount);
+    r.put("currency", currency);
+    return r;
+  }
+
+  @Test
+  void refundsInAnotherCurrencyNotPositiveOrBeyondThePaymentAreQuarantinedNotNetted() {
+    Lakehouse lake = pipeline(); // p1 (EUR 10.00) refunded 4.00, p2 (EUR 30.00) charged back
+    lake.bronzeWriter(Topics.REFUNDS)
+        .write(
+            List.of(
+                rec(refundOf("yen", "p1", "u1", 3, 100, "JPY", RefundType.REFUND), 0, 1),
+                rec(refundOf("minus", "p1", "u1", 3, -50, "EUR", RefundType.REFUND), 0, 2),
+                rec(refundOf("rest", "p1", "u1", 4, 600, "EUR", RefundType.REFUND), 0, 3),
+                rec(refundOf("twice", "p2", "u2", 12, 3000, "EUR", RefundType.CHARGEBACK), 1, 1)));
+
+    GoldResult r = GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    assertThat(r.published()).isTrue();
+    assertThat(r.refunds()).isEqualTo(new GoldResult.Refunds(6, 3, 3));
+    assertThat(r.refunds().reconciles()).isTrue();
+    Map<String, Object> m1 = byMerchant(lake, GoldJob.DAILY_REVENUE).get("m1");
+    assertThat(m1.get("refunds_minor")).isEqualTo(1000L); // 400 + 600, not the yen nor -50
+    assertThat(m1.get("chargebacks_minor")).isEqualTo(3000L); // the first chargeback only
+    assertThat(m1.get("net_revenue_minor")).isEqualTo(0L);
+    List<Map<String, Object>> refused = lake.scan(lake.quarantinePath("refunds")).on(D).rows();
+    assertThat(refused)
+        .extracting(q -> (String) q.get("rule"))
+        .containsExactlyInAnyOrder(
+            "refund(currency = payment's EUR)",
+            "refund(amount_minor > 0)",
+            "refund(total returned <= payment's 3000)");
+    assertThat(refused)
+        .allSatisfy(q -> assertThat((String) q.get("row_json")).contains("\"payment_id\""));
+    // A rerun replaces the quarantine partition instead of adding to it.
+    GoldJob.builder(lake).clock(CLOCK).build().run(D);
+    assertThat(lake.scan(lake.quarantinePath("refunds")).on(D).rows()).hasSize(3);
+  }
 }
