@@ -118,6 +118,7 @@ public final class GoldJob {
     }
     int currencyCol = GoldTransform.SILVER_COLUMNS.indexOf("currency");
     int amountCol = GoldTransform.SILVER_COLUMNS.indexOf("amount_minor");
+    int statusCol = GoldTransform.SILVER_COLUMNS.indexOf("status");
     Map<String, Integer> paymentRow = new HashMap<>();
     for (int i = 0; i < silver.size(); i++) {
       String payment = silver.getString(i, 0);
@@ -146,7 +147,10 @@ public final class GoldJob {
       long amount = (Long) r[2];
       long before = returned.getOrDefault((String) r[1], 0L);
       String rule = null;
-      if (amount <= 0) {
+      String status = silver.getString(row, statusCol);
+      if (!"AUTHORIZED".equals(status)) {
+        rule = "refund(payment AUTHORIZED, not " + status + ")";
+      } else if (amount <= 0) {
         rule = "refund(amount_minor > 0)";
       } else if (!java.util.Objects.equals(r[4], currency)) {
         rule = "refund(currency = payment's " + currency + ")";

@@ -258,7 +258,7 @@ class GoldJobTest {
   }
 
   @Test
-  void refundsInAnotherCurrencyNotPositiveOrBeyondThePaymentAreQuarantinedNotNetted() {
+  void refundsOfDeclinedPaymentsInAnotherCurrencyNotPositiveOrBeyondThePaymentAreQuarantined() {
     Lakehouse lake = pipeline(); // p1 (EUR 10.00) refunded 4.00, p2 (EUR 30.00) charged back
     lake.bronzeWriter(Topics.REFUNDS)
         .write(
@@ -266,12 +266,13 @@ class GoldJobTest {
                 rec(refundOf("yen", "p1", "u1", 3, 100, "JPY", RefundType.REFUND), 0, 1),
                 rec(refundOf("minus", "p1", "u1", 3, -50, "EUR", RefundType.REFUND), 0, 2),
                 rec(refundOf("rest", "p1", "u1", 4, 600, "EUR", RefundType.REFUND), 0, 3),
-                rec(refundOf("twice", "p2", "u2", 12, 3000, "EUR", RefundType.CHARGEBACK), 1, 1)));
+                rec(refundOf("twice", "p2", "u2", 12, 3000, "EUR", RefundType.CHARGEBACK), 1, 1),
+                rec(refundOf("declined", "p3", "u1", 3, 500, "EUR", RefundType.REFUND), 0, 4)));
 
     GoldResult r = GoldJob.builder(lake).clock(CLOCK).build().run(D);
 
     assertThat(r.published()).isTrue();
-    assertThat(r.refunds()).isEqualTo(new GoldResult.Refunds(6, 3, 3));
+    assertThat(r.refunds()).isEqualTo(new GoldResult.Refunds(7, 3, 4));
     assertThat(r.refunds().reconciles()).isTrue();
     Map<String, Object> m1 = byMerchant(lake, GoldJob.DAILY_REVENUE).get("m1");
     assertThat(m1.get("refunds_minor")).isEqualTo(1000L); // 400 + 600, not the yen nor -50
@@ -283,11 +284,12 @@ class GoldJobTest {
         .containsExactlyInAnyOrder(
             "refund(currency = payment's EUR)",
             "refund(amount_minor > 0)",
-            "refund(total returned <= payment's 3000)");
+            "refund(total returned <= payment's 3000)",
+            "refund(payment AUTHORIZED, not DECLINED)");
     assertThat(refused)
         .allSatisfy(q -> assertThat((String) q.get("row_json")).contains("\"payment_id\""));
     // A rerun replaces the quarantine partition instead of adding to it.
     GoldJob.builder(lake).clock(CLOCK).build().run(D);
-    assertThat(lake.scan(lake.quarantinePath("refunds")).on(D).rows()).hasSize(3);
+    assertThat(lake.scan(lake.quarantinePath("refunds")).on(D).rows()).hasSize(4);
   }
 }
