@@ -259,15 +259,19 @@ class AnalyticsPublisherTest {
         .hasMessageContaining("column analyst_note: in PostgreSQL, not in gold");
   }
 
+  /** A publisher that fails the test if it opens a connection. */
+  private static AnalyticsPublisher withoutDatabase(Lakehouse lake) {
+    return AnalyticsPublisher.builder(lake)
+        .connections(
+            () -> {
+              throw new AssertionError("no connection may be opened");
+            })
+        .build();
+  }
+
   @Test
   void aLakehouseWithoutGoldTablesIsRefusedBeforeTouchingPostgres(@TempDir Path empty) {
-    AnalyticsPublisher p =
-        AnalyticsPublisher.builder(Lakehouse.local(empty))
-            .connections(
-                () -> {
-                  throw new AssertionError("no connection may be opened");
-                })
-            .build();
+    AnalyticsPublisher p = withoutDatabase(Lakehouse.local(empty));
 
     assertThatThrownBy(() -> p.publish(day1))
         .isInstanceOf(IllegalStateException.class)
@@ -323,13 +327,7 @@ class AnalyticsPublisherTest {
             Lakehouse.EVENT_DATE,
             0)
         .replacePartition(day1, List.<Object[]>of());
-    AnalyticsPublisher p =
-        AnalyticsPublisher.builder(partial)
-            .connections(
-                () -> {
-                  throw new AssertionError("no connection may be opened");
-                })
-            .build();
+    AnalyticsPublisher p = withoutDatabase(partial);
 
     assertThatThrownBy(() -> p.publish(day1))
         .isInstanceOf(IllegalStateException.class)
