@@ -311,6 +311,18 @@ final class ScoreFileCommand implements Callable<Integer> {
           i++;
         } else if (ch == '"') {
           quoted = false;
+          int next = i + 1;
+          while (next < line.length() && line.charAt(next) == ' ') {
+            next++;
+          }
+          if (next < line.length() && line.charAt(next) != ',') {
+            throw new IllegalArgumentException(
+                input
+                    + " line "
+                    + lineNo
+                    + " has text after a closing quote at column "
+                    + (next + 1));
+          }
         } else {
           cell.append(ch);
         }

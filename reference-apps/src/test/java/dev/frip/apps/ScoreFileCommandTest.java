@@ -278,7 +278,8 @@ class ScoreFileCommandTest {
             "f0,f1,f2,f3\n1,2,5d,3\n", // Java's float syntax is not CSV's
             "f0,f1,f2,f3\n1,0x1p3,2,3\n",
             "f0,f1,f2,f3,f1\n1,2,3,4,5\n", // a column named twice
-            "f0,f1,f2,f3\n1,\"2,3\n")) { // a quote that does not close
+            "f0,f1,f2,f3\n1,\"2,3\n", // a quote that does not close
+            "f0,f1,f2,f3\n\"1\"2,2,3,4\n")) { // text after a closing quote
       Files.writeString(in, bad);
       assertThat(scoreFile(model, in, out)).as(bad).isEqualTo(Frip.EXIT_USAGE);
       assertThat(Files.readString(out)).as(bad).isEqualTo("previous scores\n");

@@ -56,9 +56,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Meters: {@code frip.kafka.records.in{topic}}, {@code frip.kafka.records.processed{topic}},
  * {@code frip.kafka.dlq.records{topic,stage}}, {@code frip.kafka.serde.time{op=deserialize}},
- * {@code frip.kafka.consumer.lag{group}}, {@code frip.kafka.registry.unavailable{topic}} (batches
- * rewound because the schema registry did not answer; they are retried with backoff, never
- * dead-lettered).
+ * {@code frip.kafka.consumer.lag{group}}, {@code frip.kafka.registry.unavailable} (batches rewound
+ * because the schema registry did not answer; they are retried with backoff, never dead-lettered).
  *
  * @param <V> the value type the deserializer returns
  * @since 0.1.0
@@ -79,6 +78,7 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
   private final String groupId;
   private final MeterRegistry meters;
   private final Timer serdeTimer;
+  private final Counter registryUnavailable; // null without a meter registry
   private final AtomicLong lag = new AtomicLong();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -118,6 +118,12 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
         meters == null
             ? null
             : Timer.builder("frip.kafka.serde.time").tag("op", "deserialize").register(meters);
+    this.registryUnavailable =
+        meters == null
+            ? null
+            : Counter.builder("frip.kafka.registry.unavailable")
+                .description("Batches rewound because the schema registry did not answer")
+                .register(meters);
     if (meters != null) {
       Gauge.builder("frip.kafka.consumer.lag", lag, AtomicLong::get)
           .description("Records behind the end of the assigned partitions")
@@ -170,7 +176,9 @@ public final class EventConsumerLoop<V> implements Runnable, AutoCloseable {
         } catch (AvroSerdeException e) {
           // Only a retriable registry failure escapes pollOnce: the batch was rewound to the
           // record, which is read again once the registry answers.
-          count("frip.kafka.registry.unavailable", e.topic(), null);
+          if (registryUnavailable != null) {
+            registryUnavailable.increment(); // untagged, as in the scorer and the ingester
+          }
           backoff.pause(stopping::get);
         }
       }

@@ -77,6 +77,6 @@ public class SchemaRegistryException extends RuntimeException {
 
   /** Whether retrying may help: a 5xx answer or no answer at all. */
   public boolean retriable() {
-    return status == NO_RESPONSE || status >= 500;
+    return status == NO_RESPONSE || status == 429 || status >= 500;
   }
 }

@@ -117,13 +117,20 @@ public final class GoldJob {
       refunded.add((String) r[1]);
     }
     int currencyCol = GoldTransform.SILVER_COLUMNS.indexOf("currency");
-    int amountCol = GoldTransform.SILVER_COLUMNS.indexOf("amount_minor");
     int statusCol = GoldTransform.SILVER_COLUMNS.indexOf("status");
+    int amountCol = GoldTransform.SILVER_COLUMNS.indexOf("amount_minor");
     Map<String, Integer> paymentRow = new HashMap<>();
     for (int i = 0; i < silver.size(); i++) {
       String payment = silver.getString(i, 0);
       if (refunded.contains(payment)) {
-        paymentRow.putIfAbsent(payment, i);
+        // A payment id on two rows (an authorization retried): its refunds are the authorized
+        // one's.
+        Integer seenRow = paymentRow.get(payment);
+        if (seenRow == null
+            || (!"AUTHORIZED".equals(silver.getString(seenRow, statusCol))
+                && "AUTHORIZED".equals(silver.getString(i, statusCol)))) {
+          paymentRow.put(payment, i);
+        }
       }
     }
     // Each payment's events in time order, each checked against what was returned before it.

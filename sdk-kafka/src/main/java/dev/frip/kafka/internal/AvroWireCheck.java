@@ -16,10 +16,10 @@ import org.apache.avro.Schema;
 public final class AvroWireCheck {
 
   /** Deepest nesting of records, arrays, maps and unions accepted. */
-  public static final int MAX_DEPTH = 200;
+  public static final int MAX_DEPTH = 1000;
 
-  /** Most items one block of an array or map of zero-byte items (e.g. nulls) may declare. */
-  public static final long MAX_EMPTY_ITEMS = 1 << 16;
+  /** Most zero-byte items (e.g. nulls) all arrays and maps of one value may declare together. */
+  public static final long MAX_EMPTY_ITEMS = 1 << 20;
 
   private final Schema schema;
   private final Map<Schema, Integer> minSizes = new IdentityHashMap<>();
@@ -65,7 +65,7 @@ public final class AvroWireCheck {
    */
   public void check(BufferDecoder in) throws IOException {
     int start = in.remaining();
-    walk(schema, in, 0, start);
+    walk(schema, in, 0, start, new long[1]);
     if (in.remaining() != 0) {
       throw new IOException(
           in.remaining()
@@ -75,7 +75,8 @@ public final class AvroWireCheck {
     }
   }
 
-  private void walk(Schema s, BufferDecoder in, int depth, int start) throws IOException {
+  private void walk(Schema s, BufferDecoder in, int depth, int start, long[] empty)
+      throws IOException {
     switch (s.getType()) {
       case NULL:
         return;
@@ -133,12 +134,12 @@ public final class AvroWireCheck {
                     + branches.size()
                     + " branches");
           }
-          walk(branches.get(branch), in, deeper(depth, s), start);
+          walk(branches.get(branch), in, deeper(depth, s), start, empty);
           return;
         }
       case RECORD:
         for (Schema.Field f : s.getFields()) {
-          walk(f.schema(), in, deeper(depth, s), start);
+          walk(f.schema(), in, deeper(depth, s), start, empty);
         }
         return;
       case ARRAY:
@@ -148,14 +149,14 @@ public final class AvroWireCheck {
           // A map item is a string key (at least its length byte) and the value.
           long itemMin = minSize(item) + (s.getType() == Schema.Type.MAP ? 1 : 0);
           int d = deeper(depth, s);
-          for (long n = blockCount(in, s, itemMin, start);
+          for (long n = blockCount(in, s, itemMin, start, empty);
               n != 0;
-              n = blockCount(in, s, itemMin, start)) {
+              n = blockCount(in, s, itemMin, start, empty)) {
             for (long i = 0; i < n; i++) {
               if (s.getType() == Schema.Type.MAP) {
                 in.skipLengthPrefixed();
               }
-              walk(item, in, d, start);
+              walk(item, in, d, start, empty);
             }
           }
           return;
@@ -165,7 +166,7 @@ public final class AvroWireCheck {
     }
   }
 
-  private static long blockCount(BufferDecoder in, Schema s, long itemMin, int start)
+  private static long blockCount(BufferDecoder in, Schema s, long itemMin, int start, long[] empty)
       throws IOException {
     int at = start - in.remaining();
     long n = in.readLong();
@@ -187,7 +188,10 @@ public final class AvroWireCheck {
       }
       n = -n;
     }
-    boolean tooMany = itemMin == 0 ? n > MAX_EMPTY_ITEMS : n > in.remaining() / itemMin;
+    if (itemMin == 0) {
+      empty[0] += n; // items without bytes: bounded over the whole value, not per block
+    }
+    boolean tooMany = itemMin == 0 ? empty[0] > MAX_EMPTY_ITEMS : n > in.remaining() / itemMin;
     if (tooMany) {
       throw new IOException(
           what(s)

@@ -72,8 +72,9 @@ public final class HadoopObjectStore implements ObjectStore {
     if (!objectStore) {
       fs.mkdirs(target.getParent());
     }
-    // create(overwrite=false) fails when the file exists: atomic on HDFS and local file systems,
-    // a check before the write on S3A.
+    // create(overwrite=false) fails when the file exists: atomic on HDFS; on Hadoop's local file
+    // system and on S3A only a check before the write (S3A with fs.s3a.create.performance skips
+    // even that), so two publishers racing there in one millisecond can still collide.
     try (OutputStream out = fs.create(target, false)) {
       out.write(bytes);
       return true;
