@@ -102,19 +102,31 @@ public final class DeadLetter {
    * idempotent.
    */
   public static Map<String, Object> producerConfig(Map<String, ?> consumerConfig) {
+    Map<String, Object> p = connectionConfig(consumerConfig);
+    Object servers = consumerConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    if (servers != null) {
+      p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
+    }
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
+  }
+
+  /**
+   * The connection security of a client configuration ({@code security.protocol}, {@code sasl.*},
+   * {@code ssl.*}, {@code client.dns.lookup}): what another client of the same cluster needs too.
+   */
+  public static Map<String, Object> connectionConfig(Map<String, ?> config) {
     Map<String, Object> p = new HashMap<>();
-    for (Map.Entry<String, ?> e : consumerConfig.entrySet()) {
+    for (Map.Entry<String, ?> e : config.entrySet()) {
       String k = e.getKey();
-      if (k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
-          || k.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
+      if (k.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
           || k.equals(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG)
           || k.startsWith("sasl.")
           || k.startsWith("ssl.")) {
         p.put(k, e.getValue());
       }
     }
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return p;
   }
 

@@ -267,16 +267,7 @@ public final class StreamingScorer implements AutoCloseable {
       out.meterRegistry(b.meters);
     }
     // The outputs go to the same cluster: same connection security as the consumer.
-    DeadLetter.producerConfig(b.consumerProperties)
-        .forEach(
-            (k, v) -> {
-              if (k.startsWith("sasl.")
-                  || k.startsWith("ssl.")
-                  || k.equals("security.protocol")
-                  || k.equals("client.dns.lookup")) {
-                out.property(k, v);
-              }
-            });
+    DeadLetter.connectionConfig(b.consumerProperties).forEach(out::property);
     this.outputs = out.build();
     Set<String> names = new LinkedHashSet<>();
     b.topics.forEach(t -> names.add(t.name()));
