@@ -207,6 +207,18 @@ class LakehouseCommandsTest {
     assertThat(badDate.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(badDate.err()).contains("--date was 'yesterday'");
 
+    GenerateCommandTest.Run badFraction =
+        GenerateCommandTest.run(
+            "silver",
+            "--date",
+            "2026-01-01",
+            "--lakehouse",
+            lake,
+            "--max-quarantined-fraction",
+            "1.5");
+    assertThat(badFraction.exit()).isEqualTo(Frip.EXIT_USAGE);
+    assertThat(badFraction.err()).contains("--max-quarantined-fraction was 1.5, must be in [0, 1]");
+
     GenerateCommandTest.Run goldNoDate = GenerateCommandTest.run("gold", "--lakehouse", lake);
     assertThat(goldNoDate.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(goldNoDate.err()).contains("--date");

@@ -2,6 +2,7 @@ package dev.frip.lakehouse;
 
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
+import dev.frip.core.quality.Severity;
 import dev.frip.lakehouse.internal.DeltaTable;
 import dev.frip.lakehouse.internal.QualityGate;
 import dev.frip.lakehouse.internal.ReferenceData;
@@ -23,12 +24,18 @@ import java.util.Set;
  * chargebacks and abusive refunds ({@code is_fraud}, {@code fraud_scenario}, {@code
  * label_available_at}; see {@link dev.frip.core.FraudLabels}).
  *
- * <p>Before publication an expectation suite runs (not null, unique {@code event_id}, value ranges,
- * allowed values, silver→bronze referential integrity, bronze→silver row count, plus any added with
- * {@link Builder#expect}). A failure blocks publication; the JSON result lands under {@code
- * quality/enriched_transactions/} and offending rows in {@code quarantine/enriched_transactions}.
- * Publication replaces the date's partition in one commit, so re-running a date is idempotent (and
- * picks up chargebacks that arrived since).
+ * <p>Before publication an expectation suite runs. Rules a bad input record can break quarantine
+ * that row and publish the rest: ids, status, payment method and currency present and known, {@code
+ * amount_minor}, {@code local_hour} and {@code distance_from_home_km} in range. Rules only a
+ * pipeline fault can break block the whole date: unique {@code event_id}, silver→bronze referential
+ * integrity, bronze→silver row count; and so does a share of quarantined rows above {@link
+ * Builder#maxQuarantinedFraction} (default 0.1%), which means the input is broken rather than a few
+ * records. Rules added with {@link Builder#expect} keep their own severity. The JSON result lands
+ * under {@code quality/enriched_transactions/} and offending rows in {@code
+ * quarantine/enriched_transactions}, so that a published date reconciles: {@code paymentsRead =
+ * rows + duplicatesDropped + quarantined}. A blocked date publishes nothing (its rows stay in
+ * bronze; re-run it once the cause is fixed). Publication replaces the date's partition in one
+ * commit, so re-running a date is idempotent (and picks up chargebacks that arrived since).
  *
  * <pre>{@code
  * SilverResult r = SilverJob.builder(lake).reportingCurrency("EUR").build()
@@ -45,6 +52,7 @@ public final class SilverJob {
   private final List<Expectation> extra;
   private final Clock clock;
   private final Set<String> currencies;
+  private final double maxQuarantinedFraction;
 
   private SilverJob(Builder b) {
     this.lake = b.lake;
@@ -54,6 +62,7 @@ public final class SilverJob {
     this.extra = List.copyOf(b.extra);
     this.clock = b.clock;
     this.currencies = Set.copyOf(b.rates.keySet());
+    this.maxQuarantinedFraction = b.maxQuarantinedFraction;
   }
 
   /** A builder for a silver job on {@code lake}. */
@@ -109,23 +118,31 @@ public final class SilverJob {
   private ExpectationSuite suite(Set<String> bronzeIds) {
     ExpectationSuite.Builder b =
         ExpectationSuite.named(Lakehouse.SILVER_ENRICHED_TRANSACTIONS)
-            .expect(Expectation.notNull("event_id"))
-            .expect(Expectation.notNull("payment_id"))
-            .expect(Expectation.notNull("user_id"))
-            .expect(Expectation.notNull("amount_reporting"))
-            .expect(Expectation.unique("event_id"))
-            .expect(Expectation.between("amount_minor", 0, 1e12))
-            .expect(Expectation.between("local_hour", 0, 23))
-            .expect(Expectation.between("distance_from_home_km", 0, 20_040))
-            .expect(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED")))
+            .maxQuarantinedFraction(maxQuarantinedFraction)
+            // What one bad input record can break: that row is quarantined.
+            .expect(quarantine(Expectation.notNull("event_id")))
+            .expect(quarantine(Expectation.notNull("payment_id")))
+            .expect(quarantine(Expectation.notNull("user_id")))
+            .expect(quarantine(Expectation.notNull("amount_reporting")))
+            .expect(quarantine(Expectation.between("amount_minor", 0, 1e12)))
+            .expect(quarantine(Expectation.between("local_hour", 0, 23)))
+            .expect(quarantine(Expectation.between("distance_from_home_km", 0, 20_040)))
+            .expect(quarantine(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED"))))
             .expect(
-                Expectation.in(
-                    "payment_method", Set.of("CARD_PRESENT", "CARD_NOT_PRESENT", "WALLET")))
-            .expect(Expectation.in("currency", currencies))
+                quarantine(
+                    Expectation.in(
+                        "payment_method", Set.of("CARD_PRESENT", "CARD_NOT_PRESENT", "WALLET"))))
+            .expect(quarantine(Expectation.in("currency", currencies)))
+            // What only a fault of this job can break: the date is blocked.
+            .expect(Expectation.unique("event_id"))
             .expect(Expectation.referencedIn("event_id", "bronze.payments", bronzeIds))
             .expect(Expectation.rowCount(bronzeIds.size(), "bronze.payments distinct event_id"));
     extra.forEach(b::expect);
     return b.build();
+  }
+
+  private static Expectation quarantine(Expectation e) {
+    return e.withSeverity(Severity.QUARANTINE);
   }
 
   /**
@@ -141,6 +158,7 @@ public final class SilverJob {
     private int chargebackHorizonDays = 180;
     private final List<Expectation> extra = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private double maxQuarantinedFraction = 0.001;
 
     private Builder(Lakehouse lake) {
       this.lake = lake;
@@ -186,6 +204,19 @@ public final class SilverJob {
             "chargeback horizon was " + days + " days, must be >= 0");
       }
       this.chargebackHorizonDays = days;
+      return this;
+    }
+
+    /**
+     * The largest share of a date's rows (0 to 1, default 0.001) that may be quarantined by the row
+     * rules while the rest is published; above it the date is blocked. 0 blocks on any bad row.
+     */
+    public Builder maxQuarantinedFraction(double fraction) {
+      if (!(fraction >= 0 && fraction <= 1)) {
+        throw new IllegalArgumentException(
+            "silver maxQuarantinedFraction was " + fraction + ", must be in [0, 1]");
+      }
+      this.maxQuarantinedFraction = fraction;
       return this;
     }
 

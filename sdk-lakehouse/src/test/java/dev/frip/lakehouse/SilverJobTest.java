@@ -156,11 +156,40 @@ class SilverJobTest {
   }
 
   @Test
-  void failedExpectationBlocksPublicationQuarantinesRowsAndWritesJson() throws Exception {
+  void aBadRowIsQuarantinedAndTheRestPublished() throws Exception {
     PaymentEvent odd = Events.payment("p9", "u9", at("11:00"), 700);
     odd.put("currency", "XXX");
     Lakehouse lake = seedBronze(odd);
 
+    SilverResult r =
+        SilverJob.builder(lake).clock(CLOCK).maxQuarantinedFraction(0.25).build().run(D);
+
+    assertThat(r.published()).as(r.quality().toJson()).isTrue();
+    assertThat(byPayment(lake).keySet()).containsExactlyInAnyOrder("p1", "p2", "p3");
+    assertThat(r.rows()).isEqualTo(3);
+    assertThat(r.quarantined()).isEqualTo(1);
+    assertThat(r.paymentsRead()).isEqualTo(5);
+    assertThat(r.paymentsRead()).isEqualTo(r.rows() + r.duplicatesDropped() + r.quarantined());
+    List<Map<String, Object>> q =
+        lake.scan(lake.quarantinePath("enriched_transactions")).on(D).rows();
+    assertThat(q)
+        .extracting(m -> m.get("rule"))
+        .containsExactlyInAnyOrder("not_null(amount_reporting)", startsWithIn(r));
+    assertThat(q).extracting(m -> m.get("severity")).containsOnly("QUARANTINE");
+    assertThat(q).allSatisfy(m -> assertThat((String) m.get("row_json")).contains("\"p9\""));
+    assertThat(r.quality().results())
+        .filteredOn(e -> e.rule().startsWith("max_quarantined_fraction"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.observed()).startsWith("1 of 4 rows"));
+  }
+
+  @Test
+  void tooManyBadRowsBlockTheDateQuarantineThemAndWriteJson() throws Exception {
+    PaymentEvent odd = Events.payment("p9", "u9", at("11:00"), 700);
+    odd.put("currency", "XXX");
+    Lakehouse lake = seedBronze(odd);
+
+    // 1 bad row of 4 is above the default limit of 0.1%.
     SilverResult r = SilverJob.builder(lake).clock(CLOCK).build().run(D);
 
     assertThat(r.published()).isFalse();
@@ -174,7 +203,22 @@ class SilverJobTest {
         .containsExactlyInAnyOrder("not_null(amount_reporting)", startsWithIn(r));
     assertThat((String) q.get(0).get("row_json")).contains("\"payment_id\":\"p9\"");
     String json = Files.readString(Path.of(java.net.URI.create(r.qualityResultPath())));
-    assertThat(json).contains("\"publishable\": false").contains("not_null(amount_reporting)");
+    assertThat(json)
+        .contains("\"publishable\": false")
+        .contains("not_null(amount_reporting)")
+        .contains("\"rule\": \"max_quarantined_fraction(0.001)\", \"severity\": \"BLOCK\"")
+        .contains("1 of 4 rows broke a quarantine rule (0.2500)");
+    // With no tolerance at all, the same holds for one bad row in any number.
+    assertThat(
+            SilverJob.builder(lake)
+                .clock(CLOCK)
+                .maxQuarantinedFraction(0)
+                .build()
+                .run(D)
+                .published())
+        .isFalse();
+    assertThatThrownBy(() -> SilverJob.builder(lake).maxQuarantinedFraction(-0.1))
+        .hasMessageContaining("silver maxQuarantinedFraction was -0.1, must be in [0, 1]");
   }
 
   private static String startsWithIn(SilverResult r) {
@@ -195,6 +239,7 @@ class SilverJobTest {
         SilverJob.builder(lake)
             .clock(CLOCK)
             .fxRate("XXX", 1.0)
+            .maxQuarantinedFraction(1)
             .expect(
                 Expectation.between("amount_minor", 0, 600)
                     .withSeverity(dev.frip.core.quality.Severity.QUARANTINE))

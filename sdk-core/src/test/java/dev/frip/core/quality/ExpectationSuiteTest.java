@@ -139,6 +139,47 @@ class ExpectationSuiteTest {
   }
 
   @Test
+  void tooManyQuarantinedRowsBlockPublication() {
+    // BAD: row 1 breaks between and in, row 2 breaks in (a null) and between ("x"): 2 of 3 rows.
+    ExpectationSuite.Builder b =
+        ExpectationSuite.named("s")
+            .expect(Expectation.between("amount", 0, 100).withSeverity(Severity.QUARANTINE))
+            .expect(
+                Expectation.in("status", Set.of("AUTHORIZED", "DECLINED"))
+                    .withSeverity(Severity.QUARANTINE));
+    SuiteResult within = b.maxQuarantinedFraction(0.7).build().run(BAD, T);
+    assertThat(within.publishable()).isTrue();
+    ExpectationResult limit = within.results().get(2);
+    assertThat(limit.rule()).isEqualTo("max_quarantined_fraction(0.7)");
+    assertThat(limit.severity()).isEqualTo(Severity.BLOCK);
+    assertThat(limit.passed()).isTrue();
+    assertThat(limit.observed()).isEqualTo("2 of 3 rows broke a quarantine rule (0.6667)");
+
+    SuiteResult over = b.maxQuarantinedFraction(0.6).build().run(BAD, T);
+    assertThat(over.publishable()).isFalse();
+    assertThat(over.failures())
+        .extracting(ExpectationResult::rule)
+        .contains("max_quarantined_fraction(0.6)");
+    assertThat(over.offendingRows()).containsOnlyKeys(1, 2);
+
+    // 0 blocks on any quarantined row, and not on none; without a limit there is no extra result.
+    assertThat(b.maxQuarantinedFraction(0).build().run(BAD, T).publishable()).isFalse();
+    assertThat(b.maxQuarantinedFraction(0).build().run(GOOD, T).publishable()).isTrue();
+    assertThat(b.maxQuarantinedFraction(0).build().run(rows(), T).publishable()).isTrue();
+    assertThat(ExpectationSuite.named("s").expect(Expectation.notNull("id")).build().run(BAD, T))
+        .satisfies(r -> assertThat(r.results()).hasSize(1));
+    // A broken BLOCK rule's rows do not count toward the limit: they block by themselves.
+    SuiteResult blockRows =
+        ExpectationSuite.named("s")
+            .expect(Expectation.unique("id"))
+            .maxQuarantinedFraction(0)
+            .build()
+            .run(BAD, T);
+    assertThat(blockRows.results().get(1).passed()).isTrue();
+    assertThat(blockRows.publishable()).isFalse();
+  }
+
+  @Test
   void referentialIntegrityFlagsValuesMissingFromTheReference() {
     ExpectationResult r =
         Expectation.referencedIn("id", "bronze.payments", Set.of("b")).check(GOOD);
@@ -186,6 +227,10 @@ class ExpectationSuiteTest {
         .hasMessageContaining("maxAge was PT-1S");
     assertThatThrownBy(() -> ExpectationSuite.named("s").build())
         .hasMessageContaining("suite s has no expectations");
+    assertThatThrownBy(() -> ExpectationSuite.named("s").maxQuarantinedFraction(1.5))
+        .hasMessageContaining("suite s: maxQuarantinedFraction was 1.5, must be in [0, 1]");
+    assertThatThrownBy(() -> ExpectationSuite.named("s").maxQuarantinedFraction(Double.NaN))
+        .hasMessageContaining("was NaN");
     assertThatThrownBy(() -> ExpectationSuite.named("")).hasMessageContaining("blank");
     assertThatThrownBy(() -> GOOD.value(0, "nope"))
         .hasMessageContaining(
