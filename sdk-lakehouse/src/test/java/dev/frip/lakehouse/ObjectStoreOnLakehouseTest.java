@@ -38,6 +38,11 @@ public class ObjectStoreOnLakehouseTest {
     assertThat(store.list("v1")).containsExactlyInAnyOrder("model.json", "schema.json");
     assertThat(store.list("")).containsExactlyInAnyOrder("v1", "current");
     assertThat(store.exists("v1/model.json")).isTrue();
+    assertThat(store.createNew("v1/.publisher", utf8("first"))).isTrue();
+    assertThat(store.createNew("v1/.publisher", utf8("second"))).isFalse();
+    assertThat(store.read("v1/.publisher")).isEqualTo(utf8("first"));
+    assertThat(store.list("v1"))
+        .containsExactlyInAnyOrder("model.json", "schema.json", ".publisher");
     assertThatThrownBy(() -> store.read("v9/absent")).isInstanceOf(FileNotFoundException.class);
     assertThatThrownBy(() -> store.read("../escape"))
         .hasMessageContaining("escapes the store root");
@@ -57,6 +62,82 @@ public class ObjectStoreOnLakehouseTest {
     }
     assertThatThrownBy(() -> lake.objectStore("../outside"))
         .hasMessageContaining("relative to the lakehouse root");
+  }
+
+  @Test
+  void createNewHasExactlyOneWinnerAndNeverShowsAPartialFile() throws Exception {
+    ObjectStore store = Lakehouse.local(dir).objectStore("claims");
+    int writers = 4;
+    int paths = 300;
+    byte[][] payload = new byte[writers][];
+    for (int w = 0; w < writers; w++) {
+      payload[w] = new byte[16 * 1024];
+      java.util.Arrays.fill(payload[w], (byte) ('a' + w));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+      List<Future<boolean[]>> wins = new java.util.ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int me = w;
+        wins.add(
+            pool.submit(
+                () -> {
+                  boolean[] won = new boolean[paths];
+                  try {
+                    for (int p = 0; p < paths; p++) {
+                      if (p % 50 == 0) {
+                        start.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                      }
+                      won[p] = store.createNew("v" + p + "/.publisher", payload[me]);
+                      if (won[p]) {
+                        // A file this writer created holds its bytes, whole, right away.
+                        byte[] seen = store.read("v" + p + "/.publisher");
+                        assertThat(seen).isEqualTo(payload[me]);
+                      }
+                    }
+                  } catch (Throwable t) {
+                    start.reset(); // release the other writers instead of leaving them waiting
+                    throw t;
+                  }
+                  return won;
+                }));
+      }
+      boolean[][] results = new boolean[writers][];
+      Throwable failed = null;
+      for (int w = 0; w < writers; w++) {
+        try {
+          results[w] = wins.get(w).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          // The writer that failed first, not the ones its failure released from the barrier.
+          boolean released =
+              e.getCause() instanceof java.util.concurrent.BrokenBarrierException
+                  || e.getCause() instanceof java.util.concurrent.TimeoutException;
+          failed = failed == null || !released ? e.getCause() : failed;
+        }
+      }
+      if (failed != null) {
+        throw new AssertionError("a writer failed", failed);
+      }
+      int[] winners = new int[paths];
+      int[] winner = new int[paths];
+      for (int w = 0; w < writers; w++) {
+        boolean[] won = results[w];
+        for (int p = 0; p < paths; p++) {
+          if (won[p]) {
+            winners[p]++;
+            winner[p] = w;
+          }
+        }
+      }
+      for (int p = 0; p < paths; p++) {
+        assertThat(winners[p]).as("writers that won v%d", p).isEqualTo(1);
+        assertThat(store.read("v" + p + "/.publisher")).isEqualTo(payload[winner[p]]);
+        assertThat(store.list("v" + p)).containsExactly(".publisher");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -6,15 +6,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * {@link ObjectStore} on a Hadoop {@link FileSystem}: the lakehouse root on local disk or {@code
@@ -26,6 +30,9 @@ import org.apache.hadoop.fs.Path;
  * makes atomic.
  */
 public final class HadoopObjectStore implements ObjectStore {
+  /** Hadoop's create option for S3 conditional writes ({@code If-None-Match: *}). */
+  static final String CONDITIONAL_OVERWRITE = "fs.option.create.conditional.overwrite";
+
   private final FileSystem fs;
   private final Path root;
   private final boolean objectStore;
@@ -66,21 +73,66 @@ public final class HadoopObjectStore implements ObjectStore {
     replace(path, bytes);
   }
 
+  /**
+   * Creates {@code path} only when it does not exist, atomically. On the local file system the
+   * bytes go to a hidden temporary file first, which is then hard-linked to the target ({@code
+   * link(2)} fails when the target exists, so exactly one of several racing writers wins and
+   * readers never see a partial file). On S3A the single PUT carries {@code If-None-Match: *}
+   * (Hadoop's {@code fs.option.create.conditional.overwrite}), so S3 itself refuses the second
+   * writer; a store without conditional writes fails the call rather than silently overwriting.
+   * Elsewhere it is {@code create(overwrite=false)}, atomic on HDFS.
+   */
   @Override
   public boolean createNew(String path, byte[] bytes) throws IOException {
     Path target = resolve(path);
-    if (!objectStore) {
-      fs.mkdirs(target.getParent());
+    if (objectStore) {
+      FSDataOutputStreamBuilder<?, ?> create = fs.createFile(target).overwrite(false);
+      create.must(CONDITIONAL_OVERWRITE, true);
+      try (OutputStream out = create.build()) {
+        out.write(bytes);
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+        return false;
+      } catch (IOException e) {
+        if (preconditionFailed(e)) {
+          return false;
+        }
+        throw e;
+      }
+      return true;
     }
-    // create(overwrite=false) fails when the file exists: atomic on HDFS; on Hadoop's local file
-    // system and on S3A only a check before the write (S3A with fs.s3a.create.performance skips
-    // even that), so two publishers racing there in one millisecond can still collide.
+    fs.mkdirs(target.getParent());
+    if (fs instanceof RawLocalFileSystem local) {
+      java.nio.file.Path file = local.pathToFile(target).toPath();
+      java.nio.file.Path tmp =
+          file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      try {
+        Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createLink(file, tmp);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
     try (OutputStream out = fs.create(target, false)) {
       out.write(bytes);
       return true;
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
     }
+  }
+
+  /** S3's answer to a conditional PUT whose object exists: HTTP 412, however S3A wraps it. */
+  private static boolean preconditionFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+          || t.getClass().getSimpleName().equals("RemoteFileChangedException")
+          || String.valueOf(t.getMessage()).contains("412")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
