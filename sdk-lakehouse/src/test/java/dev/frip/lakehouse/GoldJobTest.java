@@ -292,4 +292,62 @@ class GoldJobTest {
     GoldJob.builder(lake).clock(CLOCK).build().run(D);
     assertThat(lake.scan(lake.quarantinePath("refunds")).on(D).rows()).hasSize(4);
   }
+
+  /** Attempt {@code n} of a payment of u1: its own event id, the payment id shared. */
+  private static PaymentEvent attempt(String payment, int n, PaymentStatus status, long amount) {
+    PaymentEvent p = Events.payment(payment, "u1", T.plus(Duration.ofMinutes(n)), amount);
+    p.put("event_id", Events.id("pay-" + payment + "-" + n));
+    p.put("status", status);
+    return p;
+  }
+
+  @Test
+  void refundsOfAPaymentIdOnTwoSilverRowsAreCheckedAgainstTheAuthorizedOneInEitherOrder() {
+    Lakehouse lake = Lakehouse.local(dir);
+    lake.bronzeWriter(Topics.USERS)
+        .write(
+            List.of(rec(Events.user("u1", T.minus(Duration.ofDays(5)), "DE", 52.5, 13.4), 0, 0)));
+    // Silver keeps bronze's Kafka order: "retried" declined then authorized, "reversed" the other
+    // way round.
+    lake.bronzeWriter(Topics.PAYMENTS)
+        .write(
+            List.of(
+                rec(attempt("retried", 1, PaymentStatus.DECLINED, 1000), 0, 0),
+                rec(attempt("retried", 2, PaymentStatus.AUTHORIZED, 1000), 0, 1),
+                rec(attempt("reversed", 1, PaymentStatus.AUTHORIZED, 2000), 0, 2),
+                rec(attempt("reversed", 2, PaymentStatus.DECLINED, 2000), 0, 3)));
+    lake.bronzeWriter(Topics.REFUNDS)
+        .write(
+            List.of(
+                rec(refundOf("r-retried", "retried", "u1", 2, 400, "EUR", RefundType.REFUND), 0, 0),
+                rec(
+                    refundOf("r-reversed", "reversed", "u1", 2, 500, "EUR", RefundType.REFUND),
+                    0,
+                    1),
+                rec(
+                    refundOf("cb-retried", "retried", "u1", 9, 600, "EUR", RefundType.CHARGEBACK),
+                    0,
+                    2)));
+    assertThat(SilverJob.builder(lake).clock(CLOCK).build().run(D).published()).isTrue();
+    assertThat(lake.scan(lake.silverPath()).count()).isEqualTo(4);
+
+    GoldResult r = GoldJob.builder(lake).clock(CLOCK).build().run(D);
+
+    assertThat(r.published()).isTrue();
+    assertThat(r.refunds()).isEqualTo(new GoldResult.Refunds(3, 3, 0));
+    assertThat(r.refunds().reconciles()).isTrue();
+    Map<String, Object> m1 = byMerchant(lake, GoldJob.DAILY_REVENUE).get("m1");
+    assertThat(m1.get("payments")).isEqualTo(4L);
+    assertThat(m1.get("approved")).isEqualTo(2L);
+    assertThat(m1.get("gmv_minor")).isEqualTo(3000L);
+    assertThat(m1.get("refunds_minor")).isEqualTo(900L); // both refunds, each counted once
+    assertThat(m1.get("chargebacks_minor")).isEqualTo(600L);
+    assertThat(m1.get("net_revenue_minor")).isEqualTo(1500L);
+    assertThat(m1.get("refunded_payments")).isEqualTo(2L);
+    assertThat(m1.get("refund_rate")).isEqualTo(1.0);
+    // The chargeback is the authorized row's, not also the declined attempt's.
+    assertThat(lake.scan(lake.goldPath(GoldJob.CUSTOMER_METRICS)).on(D).rows())
+        .singleElement()
+        .satisfies(u1 -> assertThat(u1.get("chargebacks")).isEqualTo(1L));
+  }
 }

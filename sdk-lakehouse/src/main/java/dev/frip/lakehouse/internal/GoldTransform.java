@@ -179,7 +179,7 @@ public final class GoldTransform {
 
     /**
      * @param rows silver rows in {@link #SILVER_COLUMNS} order
-     * @param returns refunds and chargebacks by payment id
+     * @param returns refunds and chargebacks by payment id, attached to its authorized rows
      */
     public Day(Columns rows, Map<String, Returns> returns) {
       this.rows = rows;
@@ -191,8 +191,11 @@ public final class GoldTransform {
       this.returns = new Returns[n];
       this.authorized = new boolean[n];
       for (int i = 0; i < n; i++) {
-        this.returns[i] = returns.isEmpty() ? null : returns.get(rows.getString(i, PAYMENT_ID));
         this.authorized[i] = "AUTHORIZED".equals(rows.getString(i, 5));
+        // Returns are netted against the authorized row only: a payment id can also be on a
+        // declined attempt's row, which must not count them again.
+        this.returns[i] =
+            returns.isEmpty() || !authorized[i] ? null : returns.get(rows.getString(i, PAYMENT_ID));
       }
       this.merchants = new Codes(rows, MERCHANT_ID);
       this.countries = new Codes(rows, COUNTRY);
