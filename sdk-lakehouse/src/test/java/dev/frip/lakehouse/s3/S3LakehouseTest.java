@@ -1,5 +1,6 @@
 package dev.frip.lakehouse.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.adobe.testing.s3mock.S3MockApplication;
@@ -100,6 +101,27 @@ class S3LakehouseTest {
     dev.frip.core.ObjectStore store = lake().objectStore(Lakehouse.MODEL_REGISTRY);
     dev.frip.lakehouse.ObjectStoreOnLakehouseTest.checkContract(store);
     assertThat(store.describe()).isEqualTo("s3a://lakehouse/models/registry");
+  }
+
+  @Test
+  void createNewIsAConditionalPutNotACheckThenWrite() throws Exception {
+    // With fs.s3a.create.performance S3A skips its existence check before a create, so only the
+    // If-None-Match: * on the PUT itself can refuse the second writer.
+    Lakehouse lake =
+        Lakehouse.builder()
+            .environment(
+                Map.of(
+                    "MINIO_ENDPOINT", "http://127.0.0.1:" + s3.getHttpPort(),
+                    "S3_BUCKET", "lakehouse",
+                    "AWS_ACCESS_KEY_ID", "test-access",
+                    "AWS_SECRET_ACCESS_KEY", "test-secret"))
+            .hadoopProperty("fs.s3a.create.performance", "true")
+            .hadoopProperty("fs.s3a.impl.disable.cache", "true")
+            .build();
+    dev.frip.core.ObjectStore store = lake.objectStore("claims");
+    assertThat(store.createNew("v1/.publisher", "first".getBytes(UTF_8))).isTrue();
+    assertThat(store.createNew("v1/.publisher", "second".getBytes(UTF_8))).isFalse();
+    assertThat(store.read("v1/.publisher")).isEqualTo("first".getBytes(UTF_8));
   }
 
   @Test
