@@ -184,6 +184,31 @@ class SilverJobTest {
   }
 
   @Test
+  void aBuiltInRuleReAddedAsBlockingBlocksAndEachQuarantineRowKeepsItsSeverity() {
+    PaymentEvent odd = Events.payment("p9", "u9", at("11:00"), 700);
+    odd.put("currency", "XXX");
+    Lakehouse lake = seedBronze(odd);
+
+    // A merchant that wants a missing reporting amount to stop the day, whatever the share.
+    SilverResult r =
+        SilverJob.builder(lake)
+            .clock(CLOCK)
+            .maxQuarantinedFraction(1)
+            .expect(Expectation.notNull("amount_reporting"))
+            .build()
+            .run(D);
+
+    assertThat(r.published()).isFalse();
+    assertThat(r.quarantined()).isEqualTo(1);
+    List<Map<String, Object>> q =
+        lake.scan(lake.quarantinePath("enriched_transactions")).on(D).rows();
+    assertThat(q)
+        .filteredOn(m -> "not_null(amount_reporting)".equals(m.get("rule")))
+        .extracting(m -> m.get("severity"))
+        .containsExactlyInAnyOrder("QUARANTINE", "BLOCK");
+  }
+
+  @Test
   void tooManyBadRowsBlockTheDateQuarantineThemAndWriteJson() throws Exception {
     PaymentEvent odd = Events.payment("p9", "u9", at("11:00"), 700);
     odd.put("currency", "XXX");

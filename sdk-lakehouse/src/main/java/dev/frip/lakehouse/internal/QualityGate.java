@@ -19,11 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -208,11 +207,6 @@ public final class QualityGate {
       String resultsDir) {
     SuiteResult result = suite.run(rowSet, runAt);
     String runId = dataset + "-" + date + "-" + runAt.toEpochMilli();
-    Map<Integer, List<String>> offending = result.offendingRows();
-    Map<String, Severity> severityOf = new LinkedHashMap<>();
-    for (ExpectationResult r : result.results()) {
-      severityOf.put(r.rule(), r.severity());
-    }
     List<Object[]> quarantine = new ArrayList<>();
     for (Rejected r : rejected) {
       quarantine.add(
@@ -220,14 +214,15 @@ public final class QualityGate {
             dataset, r.rule(), Severity.QUARANTINE.name(), r.rowJson(), runId, runAt, date
           });
     }
-    Set<Integer> dropped = new HashSet<>();
-    for (Map.Entry<Integer, List<String>> e : offending.entrySet()) {
-      String rowJson = rowJson(columns, rowAt.apply(e.getKey()));
-      for (String rule : e.getValue()) {
+    // One quarantine row per broken rule and offending row, with that rule's own severity (two
+    // rules may share a name, e.g. a built-in rule re-added with another severity).
+    Map<Integer, String> dropped = new HashMap<>();
+    for (ExpectationResult r : result.results()) {
+      for (int i : r.failedRows()) {
+        String rowJson = dropped.computeIfAbsent(i, k -> rowJson(columns, rowAt.apply(k)));
         quarantine.add(
-            new Object[] {dataset, rule, severityOf.get(rule).name(), rowJson, runId, runAt, date});
+            new Object[] {dataset, r.rule(), r.severity().name(), rowJson, runId, runAt, date});
       }
-      dropped.add(e.getKey());
     }
     DeltaTable q =
         new DeltaTable(engine, quarantinePath, QUARANTINE_SCHEMA, "event_date", checkpointInterval);
@@ -240,7 +235,7 @@ public final class QualityGate {
       kept = new int[rowSet.size() - dropped.size()];
       int k = 0;
       for (int i = 0; i < rowSet.size(); i++) {
-        if (dropped.isEmpty() || !dropped.contains(i)) {
+        if (dropped.isEmpty() || !dropped.containsKey(i)) {
           kept[k++] = i;
         }
       }
@@ -252,7 +247,7 @@ public final class QualityGate {
           date,
           result.failures().stream().map(ExpectationResult::rule).toList());
     }
-    return new Outcome(result, kept, offending.size() + rejected.size(), path);
+    return new Outcome(result, kept, dropped.size() + rejected.size(), path);
   }
 
   private String writeResult(String resultsDir, LocalDate date, String runId, SuiteResult r) {
