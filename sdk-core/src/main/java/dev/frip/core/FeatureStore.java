@@ -34,11 +34,14 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p><b>Event time and lateness.</b> Each user's events are kept sorted by event time. An event up
  * to {@link Builder#allowedLateness} older than the newest event of the same user is inserted at
- * its place; an older one is rejected ({@link ObserveResult#REJECTED_TOO_LATE}) and never folded. A
- * vector is computed as of the payment's own event time from the events that sort before it, so
- * once every event up to that time has arrived (at the latest when the user's stream has moved
- * {@code allowedLateness} past it) the vector equals the one from in-order events and the offline
- * computation. A vector read on arrival, as a scorer does, reflects what has arrived by then.
+ * its place; an older one is rejected ({@link ObserveResult#REJECTED_TOO_LATE}) and never folded.
+ * When the newest event is stamped ahead of the store's clock (accepted within the future skew: a
+ * device with a fast clock), the lateness is measured from the clock instead, so such an event does
+ * not turn the user's on-time events away. A vector is computed as of the payment's own event time
+ * from the events that sort before it, so once every event up to that time has arrived (at the
+ * latest when the user's stream has moved {@code allowedLateness} past it) the vector equals the
+ * one from in-order events and the offline computation. A vector read on arrival, as a scorer does,
+ * reflects what has arrived by then.
  *
  * <p><b>Bad input.</b> Events without {@code user_id} or {@code event_id}, without event time, or
  * later than the clock plus {@link Builder#maximumFutureSkew} are rejected with a counted reason

@@ -18,8 +18,8 @@ public enum ObserveResult {
   /** No usable {@code event_time} (null or not positive). */
   REJECTED_MISSING_TIME,
   /**
-   * Older than the user's newest event time minus the allowed lateness: folding it would change
-   * vectors that are already final.
+   * Older than the user's newest event time (or the store's clock, when that is earlier) minus the
+   * allowed lateness: folding it would change vectors that are already final.
    */
   REJECTED_TOO_LATE,
   /** Later than the store's clock plus the allowed future skew. */

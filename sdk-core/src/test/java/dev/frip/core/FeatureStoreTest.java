@@ -296,6 +296,37 @@ class FeatureStoreTest {
   }
 
   @Test
+  void anEventStampedAheadOfTheClockDoesNotMakeOnTimeEventsLate() {
+    MovableClock clock = new MovableClock();
+    clock.millis = T0 + HOUR;
+    FeatureStore store = builder().clock(clock).build(); // lateness 5 min, future skew 5 min
+    long now = clock.millis;
+    assertThat(store.observe(TestEvents.payment("alice", now - MIN, 100).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    // A phone 4 minutes fast: accepted within the future skew.
+    assertThat(store.observe(TestEvents.geo("alice", now + 4 * MIN, 48.1, 11.6, "DE")))
+        .isEqualTo(ObserveResult.ACCEPTED);
+
+    PaymentEvent next = TestEvents.payment("alice", now + 1, 100).build();
+    int count = FeatureCatalog.indexOf("user_txn_count_1h");
+    double before = store.vector(next)[count];
+    // 3 minutes late by the clock: within the lateness, though 7 minutes behind the geo fix.
+    assertThat(store.observe(TestEvents.payment("alice", now - 3 * MIN, 100).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    // 6 minutes late by the clock is still too late.
+    assertThat(store.observe(TestEvents.payment("alice", now - 6 * MIN, 100).build()))
+        .isEqualTo(ObserveResult.REJECTED_TOO_LATE);
+    assertThat(store.vector(next)[count]).isEqualTo(before + 1);
+
+    // Once the clock passes the geo fix, lateness is measured from the newest event again.
+    clock.millis = now + 10 * MIN;
+    assertThat(store.observe(TestEvents.payment("alice", now + 4 * MIN - 6 * MIN, 100).build()))
+        .isEqualTo(ObserveResult.REJECTED_TOO_LATE);
+    assertThat(store.observe(TestEvents.payment("alice", now + 4 * MIN - 4 * MIN, 100).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+  }
+
+  @Test
   void badInputIsRejectedWithACountedReasonAndNeverFolded() {
     FeatureStore store = builder().build();
     PaymentEvent probe = TestEvents.payment("alice", T0 + DAY, 100).build();

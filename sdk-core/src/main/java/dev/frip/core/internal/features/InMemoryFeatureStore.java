@@ -106,10 +106,24 @@ public final class InMemoryFeatureStore implements FeatureStore {
         // fetch the rows that read touches together with the ones the fold touches.
         Scratch.get().sink += state.prefetch(state.size(), FeatureKernel.PREFETCH_EVENTS);
       }
-      folded = EventFold.fold(event, state, lateness, retention, maxEvents);
+      folded = EventFold.fold(event, state, latenessAt(state, now), retention, maxEvents);
       state.touch(now);
     }
     return outcome(folded);
+  }
+
+  /**
+   * The lateness to apply to {@code state} now: the allowed lateness, measured from the earlier of
+   * the user's newest event time and the clock. An event stamped ahead of the clock (a device with
+   * a fast clock, within the future skew) must not make the user's on-time events late.
+   */
+  private long latenessAt(UserEvents state, long now) {
+    long newest = state.maxTime();
+    if (newest <= now) {
+      return lateness;
+    }
+    long ahead = newest - now;
+    return ahead > Long.MAX_VALUE - lateness ? Long.MAX_VALUE : lateness + ahead;
   }
 
   @Override
@@ -130,7 +144,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
       // Read first: the vector sees only events before the payment, so reading after the fold
       // would give the same; before it, the fold finds the rows the read fetched.
       FeatureKernel.compute(state, payment, batch, Scratch.get(), out);
-      folded = EventFold.fold(payment, state, lateness, retention, maxEvents);
+      folded = EventFold.fold(payment, state, latenessAt(state, now), retention, maxEvents);
       state.touch(now);
     }
     ObserveResult r = outcome(folded);
