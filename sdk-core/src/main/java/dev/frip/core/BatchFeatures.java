@@ -4,7 +4,6 @@ import dev.frip.core.events.DeviceEvent;
 import dev.frip.core.events.GeoEvent;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.RefundEvent;
-import dev.frip.core.events.RefundType;
 import dev.frip.core.internal.features.StringIds;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,8 +27,9 @@ import org.apache.avro.specific.SpecificRecord;
  * <ul>
  *   <li>{@code terminal_risk_7d}, {@code terminal_risk_30d}: frauds / payments of the terminal with
  *       event time in {@code [D - (7 + n)d, D - 7d)}, n = 7 or 30, 0 when there are none. The 7-day
- *       delay is the Fraud Detection Handbook's: a payment counts as fraud only when its chargeback
- *       arrived before {@code D}.
+ *       delay is the Fraud Detection Handbook's: a payment counts as fraud only when an event that
+ *       marks it so by {@link FraudLabels} (the training labels' rule: a fraud chargeback or an
+ *       abusive refund, not a plain dispute) arrived before {@code D}.
  *   <li>{@code merchant_risk_7d}, {@code merchant_risk_30d}: the same per merchant.
  *   <li>{@code cards_per_device_30d}: distinct cards paying from the device in {@code [D - 30d,
  *       D)}.
@@ -122,8 +122,7 @@ public final class BatchFeatures {
 
   /**
    * Computes the tables for days {@code from} to {@code to} (inclusive) from events in any order.
-   * Each day's table reads only events before that day, and labels (chargebacks) that arrived
-   * before it.
+   * Each day's table reads only events before that day, and fraud labels that arrived before it.
    */
   public static BatchFeatures compute(
       Iterable<? extends SpecificRecord> events, LocalDate from, LocalDate to) {
@@ -134,7 +133,7 @@ public final class BatchFeatures {
     // Everything is held in primitive arrays and int-coded ids, one dictionary per kind of id: the
     // history is millions of events, and an object per event or per id would be most of the work.
     History h = new History();
-    Map<String, Long> chargebacks = new HashMap<>();
+    Map<String, Long> frauds = new HashMap<>(); // payment id -> when it was first marked fraud
     for (SpecificRecord r : events) {
       if (r instanceof PaymentEvent p && p.getEventTime() != null) {
         long t = p.getEventTime().toEpochMilli();
@@ -145,13 +144,16 @@ public final class BatchFeatures {
       } else if (r instanceof GeoEvent g && g.getEventTime() != null) {
         h.sight(g.getEventTime().toEpochMilli(), g.getIp(), g.getUserId());
       } else if (r instanceof RefundEvent f
-          && f.getRefundType() == RefundType.CHARGEBACK
+          && f.getRefundType() != null
           && f.getEventTime() != null
-          && f.getPaymentId() != null) {
-        chargebacks.merge(f.getPaymentId(), f.getEventTime().toEpochMilli(), Math::min);
+          && f.getPaymentId() != null
+          && FraudLabels.marksFraud(
+              f.getRefundType().name(), f.getReason(), f.getFraudScenario())) {
+        // The training labels' rule: fraud chargebacks and abusive refunds, not plain disputes.
+        frauds.merge(f.getPaymentId(), f.getEventTime().toEpochMilli(), Math::min);
       }
     }
-    h.sort(chargebacks);
+    h.sort(frauds);
     NavigableMap<Long, Day> days = new TreeMap<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       long asOf = d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -178,7 +180,7 @@ public final class BatchFeatures {
     private int[] merchant = new int[1024];
     private int[] device = new int[1024];
     private int[] card = new int[1024];
-    // Payment ids are unique: kept in a list for the chargeback look-up, never interned.
+    // Payment ids are unique: kept in a list for the fraud-label look-up, never interned.
     private String[] paymentId = new String[1024];
     private long[] labelAt;
 
@@ -222,8 +224,8 @@ public final class BatchFeatures {
       user[i] = userIds.id(userId);
     }
 
-    /** Sorts both by time and finds each payment's earliest chargeback time. */
-    void sort(Map<String, Long> chargebacks) {
+    /** Sorts both by time and finds when each payment was first marked fraud. */
+    void sort(Map<String, Long> frauds) {
       int[] order = byTime(paymentTime, payments);
       paymentTime = permute(paymentTime, order);
       terminal = permute(terminal, order);
@@ -232,8 +234,8 @@ public final class BatchFeatures {
       card = permute(card, order);
       labelAt = new long[payments];
       for (int i = 0; i < payments; i++) {
-        Long cb = chargebacks.get(paymentId[order[i]]);
-        labelAt[i] = cb == null ? Long.MAX_VALUE : cb;
+        Long marked = frauds.get(paymentId[order[i]]);
+        labelAt[i] = marked == null ? Long.MAX_VALUE : marked;
       }
       paymentId = null;
       order = byTime(sightingTime, sightings);

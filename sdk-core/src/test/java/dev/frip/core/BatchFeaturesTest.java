@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -52,6 +53,41 @@ class BatchFeaturesTest {
     assertThat(v[1]).isEqualTo(2.0 / 4); // in (d-37d, d-7d]: 4 payments, 2 frauds known by d
     assertThat(lookup(b, at(d + HOUR, "T9"))[0]).isZero();
     assertThat(b.days()).containsExactly(DAY_20);
+  }
+
+  @Test
+  void riskCountsWhatTheTrainingLabelsCallFraudNotEveryChargeback() {
+    long d = T0 + 20 * DAY;
+    PaymentEvent disputed = at(d - 10 * DAY, "T3"); // a chargeback that is not fraud
+    PaymentEvent abused = at(d - 9 * DAY, "T3"); // an abusive refund: fraud by FraudLabels
+    PaymentEvent abusedToo = at(d - 9 * DAY + HOUR, "T3");
+    PaymentEvent refunded = at(d - 8 * DAY, "T3"); // an ordinary refund
+    RefundEvent dispute =
+        TestEvents.refund("u", d - 5 * DAY, disputed, RefundType.CHARGEBACK, null);
+    dispute.put("reason", "item_not_received");
+    List<SpecificRecord> events =
+        List.of(
+            disputed,
+            abused,
+            abusedToo,
+            refunded,
+            dispute,
+            TestEvents.refund("u", d - 6 * DAY, abused, RefundType.REFUND, "refund_abuse"),
+            TestEvents.refund("u", d - 6 * DAY, abusedToo, RefundType.REFUND, "refund_abuse"),
+            TestEvents.refund("u", d - 6 * DAY, refunded, RefundType.REFUND, null));
+    for (SpecificRecord e : events) {
+      if (e instanceof RefundEvent r) {
+        String type = r.getRefundType().name();
+        boolean label = FraudLabels.marksFraud(type, r.getReason(), r.getFraudScenario());
+        assertThat(label)
+            .as("label of %s", r.getPaymentId())
+            .isEqualTo(r != dispute && r.getFraudScenario() != null);
+      }
+    }
+
+    double[] v = lookup(BatchFeatures.compute(events, DAY_20, DAY_20), at(d, "T3"));
+
+    assertThat(v[0]).isEqualTo(2.0 / 4); // the abusive refunds, not the dispute
   }
 
   @Test
