@@ -1,5 +1,6 @@
 package dev.frip.apps;
 
+import dev.frip.core.Redaction;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,8 +47,14 @@ public final class Frip implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Frip());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          // Messages may quote a URL given with credentials (s3a://key:secret@bucket/): hidden.
           if (e instanceof IllegalArgumentException) {
-            cmd.getErr().println("frip " + cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr()
+                .println(
+                    "frip "
+                        + cmd.getCommandName()
+                        + ": "
+                        + Redaction.credentialsInUrls(e.getMessage()));
             return EXIT_USAGE;
           }
           // A runtime failure: say what failed, with its causes, instead of a stack trace.
@@ -56,7 +63,12 @@ public final class Frip implements Callable<Integer> {
             why.append("\n  caused by ").append(c.getClass().getSimpleName()).append(": ");
             why.append(c.getMessage());
           }
-          cmd.getErr().println("frip " + cmd.getCommandName() + ": " + why);
+          cmd.getErr()
+              .println(
+                  "frip "
+                      + cmd.getCommandName()
+                      + ": "
+                      + Redaction.credentialsInUrls(why.toString()));
           return 1;
         });
     return cli.execute(args);

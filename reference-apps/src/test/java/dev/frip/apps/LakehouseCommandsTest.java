@@ -219,6 +219,20 @@ class LakehouseCommandsTest {
     assertThat(badFraction.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(badFraction.err()).contains("--max-quarantined-fraction was 1.5, must be in [0, 1]");
 
+    // Keys in the URI are refused, and never printed.
+    GenerateCommandTest.Run keys =
+        GenerateCommandTest.run(
+            "silver",
+            "--date",
+            "2026-01-01",
+            "--lakehouse",
+            "s3a://AKIAEXAMPLE:TopSecret123@lake/");
+    assertThat(keys.exit()).isEqualTo(Frip.EXIT_USAGE);
+    assertThat(keys.err()).contains("--lakehouse: root 's3a://***@lake/' carries credentials");
+    assertThat(keys.out() + keys.err())
+        .doesNotContain("TopSecret123")
+        .doesNotContain("AKIAEXAMPLE");
+
     GenerateCommandTest.Run goldNoDate = GenerateCommandTest.run("gold", "--lakehouse", lake);
     assertThat(goldNoDate.exit()).isEqualTo(Frip.EXIT_USAGE);
     assertThat(goldNoDate.err()).contains("--date");

@@ -1,6 +1,7 @@
 package dev.frip.lakehouse;
 
 import dev.frip.core.ObjectStore;
+import dev.frip.core.Redaction;
 import dev.frip.core.SecretProvider;
 import dev.frip.core.TopicSpec;
 import dev.frip.lakehouse.internal.DeltaTable;
@@ -238,6 +239,14 @@ public final class Lakehouse {
       Objects.requireNonNull(root, "root");
       if (root.isBlank()) {
         throw new IllegalArgumentException("root was blank; give a directory or s3a://bucket/");
+      }
+      if (Redaction.hasUserInfo(root)) {
+        // Never echoed: the user info is an access key and secret.
+        throw new IllegalArgumentException(
+            "root '"
+                + Redaction.credentialsInUrls(root)
+                + "' carries credentials in the URI; give them as AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY (or their _FILE variants) instead");
       }
       if (root.contains("://") && !root.startsWith("s3a://") && !root.startsWith("file:")) {
         throw new IllegalArgumentException(

@@ -104,6 +104,16 @@ class LakehouseTest {
     assertThatThrownBy(() -> Lakehouse.builder().root(" ")).hasMessageContaining("blank");
     assertThatThrownBy(() -> Lakehouse.builder().root("hdfs://nn/lake"))
         .hasMessageContaining("'hdfs://nn/lake' has an unsupported scheme");
+    for (String withKeys :
+        new String[] {
+          "s3a://AKIAEXAMPLE:TopSecret123@lakehouse/", "s3://AKIAEXAMPLE:TopSecret123@x"
+        }) {
+      assertThatThrownBy(() -> Lakehouse.builder().root(withKeys))
+          .hasMessageContaining("carries credentials in the URI")
+          .hasMessageContaining("AWS_ACCESS_KEY_ID")
+          .hasMessageContaining("://***@")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("TopSecret123", "AKIAEXAMPLE"));
+    }
     assertThatThrownBy(() -> Lakehouse.local(dir).goldPath("Bad Name"))
         .hasMessageContaining("'Bad Name'");
     assertThatThrownBy(() -> Lakehouse.local(dir).bronzeWriter(Topics.deadLetterOf(Topics.ORDERS)))
