@@ -218,7 +218,11 @@ public interface FeatureStore {
       return this;
     }
 
-    /** How far ahead of the clock an event time may be. Default 5 minutes. */
+    /**
+     * How far ahead of the clock an event time may be. Default 5 minutes. A skew so large that the
+     * clock plus it passes the largest time in milliseconds (say {@code
+     * Duration.ofMillis(Long.MAX_VALUE)}) means no limit.
+     */
     public Builder maximumFutureSkew(Duration maximumFutureSkew) {
       Objects.requireNonNull(maximumFutureSkew, "maximumFutureSkew");
       if (maximumFutureSkew.isNegative()) {

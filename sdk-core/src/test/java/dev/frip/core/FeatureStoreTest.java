@@ -371,6 +371,29 @@ class FeatureStoreTest {
   }
 
   @Test
+  void aVeryLargeFutureSkewMeansNoLimitNotEveryEventInTheFuture() {
+    // clock + skew would overflow to a time before every event: it saturates instead.
+    for (Duration skew : List.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofDays(1L << 40))) {
+      FeatureStore store = builder().maximumFutureSkew(skew).build();
+      double[] v = new double[FeatureCatalog.size()];
+
+      assertThat(store.observe(TestEvents.payment("alice", T0, 100).build()))
+          .as(skew.toString())
+          .isEqualTo(ObserveResult.ACCEPTED);
+      assertThat(store.observe(TestEvents.geo("alice", NOW.millis() + 1000 * DAY, 48, 2, "FR")))
+          .isEqualTo(ObserveResult.ACCEPTED);
+      assertThat(store.vectorAndObserve(TestEvents.payment("bob", T0, 100).build(), v))
+          .isEqualTo(ObserveResult.ACCEPTED);
+      assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_FUTURE)).isZero();
+      assertThat(store.outcomeCounts().get(ObserveResult.ACCEPTED)).isEqualTo(3);
+    }
+    // Longer than a long of milliseconds: the same, not an ArithmeticException.
+    FeatureStore longest = builder().maximumFutureSkew(Duration.ofSeconds(Long.MAX_VALUE)).build();
+    assertThat(longest.observe(TestEvents.payment("alice", T0, 100).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+  }
+
+  @Test
   void ordersAndUserEventsAreIgnored() {
     FeatureStore store = builder().build();
 

@@ -60,7 +60,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
     this.users = new UserTable(maximumUsers, expireAfterIdle.toMillis());
     this.lateness = allowedLateness.toMillis();
     this.retention = FeatureCatalog.LONGEST_WINDOW_MS + lateness;
-    this.futureSkew = maximumFutureSkew.toMillis();
+    this.futureSkew = saturatedMillis(maximumFutureSkew);
     this.maxEvents = maximumEventsPerUser;
     this.batch = batch;
     for (int i = 0; i < outcomes.length; i++) {
@@ -91,9 +91,9 @@ public final class InMemoryFeatureStore implements FeatureStore {
       return ObserveResult.REJECTED_MISSING_KEY;
     }
     long now = clock.millis();
-    ObserveResult check = EventFold.checkExceptBlankUser(event, now + futureSkew);
+    ObserveResult check = EventFold.checkExceptBlankUser(event, latestAllowed(now));
     if (check != ObserveResult.ACCEPTED) {
-      return check == ObserveResult.IGNORED ? check : EventFold.check(event, now + futureSkew);
+      return check == ObserveResult.IGNORED ? check : EventFold.check(event, latestAllowed(now));
     }
     UserEvents state = users.getOrCreate(EventFold.userId(event), now);
     if (state == null) {
@@ -131,7 +131,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
     Objects.requireNonNull(payment, "payment");
     checkLength(out);
     long now = clock.millis();
-    if (EventFold.checkExceptBlankUser(payment, now + futureSkew) != ObserveResult.ACCEPTED) {
+    if (EventFold.checkExceptBlankUser(payment, latestAllowed(now)) != ObserveResult.ACCEPTED) {
       vector(payment, out); // throws for a payment without a vector
       return observe(payment); // counts the rejection (a late or future payment)
     }
@@ -208,6 +208,25 @@ public final class InMemoryFeatureStore implements FeatureStore {
       rows[i] = null;
     }
     s.sink += x;
+  }
+
+  /**
+   * The newest event time accepted at clock {@code now}: {@code now + futureSkew}, saturated at
+   * {@link Long#MAX_VALUE}, so that a very large skew means "no limit" instead of overflowing to a
+   * time before every event (which would reject them all as in the future).
+   */
+  private long latestAllowed(long now) {
+    long latest = now + futureSkew;
+    return ((now ^ latest) & (futureSkew ^ latest)) < 0 ? Long.MAX_VALUE : latest;
+  }
+
+  /** {@code d.toMillis()}, or {@link Long#MAX_VALUE} for a duration too long for it. */
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static ObserveResult outcome(int folded) {
