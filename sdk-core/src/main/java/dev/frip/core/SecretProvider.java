@@ -2,6 +2,7 @@ package dev.frip.core;
 
 import dev.frip.core.internal.Secrets;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,7 +74,8 @@ public interface SecretProvider {
    * The convention of the official Docker images: {@code NAME_FILE} in {@code environment} names a
    * file holding the secret; otherwise {@code NAME} itself holds it.
    *
-   * @throws UncheckedIOException when {@code NAME_FILE} names a file that cannot be read
+   * @throws UncheckedIOException when {@code NAME_FILE} names a file that does not exist, cannot be
+   *     read, or is empty or only whitespace (each with its own message, never the file's content)
    */
   static SecretProvider standard(Map<String, String> environment) {
     Map<String, String> env = Map.copyOf(Objects.requireNonNull(environment, "environment"));
@@ -82,11 +84,18 @@ public interface SecretProvider {
           Secrets.requireName(name);
           String file = env.get(name + "_FILE");
           if (file != null && !file.isBlank()) {
-            Optional<String> v = Secrets.readIfPresent(Path.of(file), name);
+            Optional<String> v = Secrets.readRawIfPresent(Path.of(file), name);
             if (v.isEmpty()) {
               throw new UncheckedIOException(
                   new NoSuchFileException(
                       file, null, name + "_FILE names a file that does not exist"));
+            }
+            if (v.get().isBlank()) { // said so, without the content
+              throw new UncheckedIOException(
+                  new FileSystemException(
+                      file,
+                      null,
+                      name + "_FILE names a file that exists but is empty or only whitespace"));
             }
             return v;
           }

@@ -41,6 +41,26 @@ class SecretProviderTest {
   }
 
   @Test
+  void anEmptyOrBlankNameFileIsAnErrorThatSaysSoNotThatTheFileIsMissing() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "");
+    Path blank = Files.writeString(dir.resolve("blank"), " \t\r\n");
+    SecretProvider p =
+        SecretProvider.standard(
+            Map.of(
+                "EMPTY_FILE", empty.toString(),
+                "BLANK_FILE", blank.toString(),
+                "BLANK", "from-env"));
+
+    for (String name : new String[] {"EMPTY", "BLANK"}) {
+      assertThatThrownBy(() -> p.secret(name))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining(name + "_FILE names a file that exists but is empty")
+          .hasMessageContaining(dir.resolve(name.toLowerCase(java.util.Locale.ROOT)).toString())
+          .hasMessageNotContaining("does not exist");
+    }
+  }
+
+  @Test
   void directoryReadsOneFilePerSecretAndRefusesPathsAsNames() throws Exception {
     Files.writeString(dir.resolve("AWS_SECRET_ACCESS_KEY"), "s3cr3t\r\n");
     SecretProvider p = SecretProvider.directory(dir);

@@ -33,12 +33,22 @@ public final class Secrets {
 
   /** The file's content without a trailing line break; empty when the file does not exist. */
   public static Optional<String> readIfPresent(Path file, String name) {
+    return readRawIfPresent(file, name).flatMap(Secrets::nonBlank);
+  }
+
+  /**
+   * The file's content without a trailing line break, blank or not; empty when the file does not
+   * exist.
+   *
+   * @throws UncheckedIOException when the file exists but cannot be read
+   */
+  public static Optional<String> readRawIfPresent(Path file, String name) {
     try {
       String v = Files.readString(file, StandardCharsets.UTF_8);
       if (v.endsWith("\n")) {
         v = v.substring(0, v.endsWith("\r\n") ? v.length() - 2 : v.length() - 1);
       }
-      return nonBlank(v);
+      return Optional.of(v);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
