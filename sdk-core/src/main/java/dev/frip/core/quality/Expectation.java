@@ -3,6 +3,10 @@ package dev.frip.core.quality;
 import dev.frip.core.internal.features.Hashing;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -179,8 +183,11 @@ public interface Expectation {
   }
 
   /**
-   * The newest {@code timestampColumn} is no older than {@code maxAge} before {@code now}. An empty
-   * dataset is not fresh.
+   * The newest {@code timestampColumn} is no older than {@code maxAge} before {@code now}. Values
+   * may be {@link Instant}, {@link OffsetDateTime}, {@link ZonedDateTime} or {@link LocalDate} (a
+   * date counts as its start of day, UTC); nulls are skipped. An empty dataset, or one without a
+   * non-null value, is not fresh; a value of any other type fails the rule, naming the column, the
+   * row and the type found.
    */
   static Expectation freshness(String timestampColumn, Duration maxAge, Instant now) {
     requireColumn(timestampColumn);
@@ -194,16 +201,49 @@ public interface Expectation {
       public ExpectationResult check(RowSet rows) {
         int c = rows.indexOf(timestampColumn);
         Instant max = null;
+        Object newest = null;
         for (int i = 0; i < rows.size(); i++) {
           Object v = rows.value(i, c);
-          if (v instanceof Instant t && (max == null || t.isAfter(max))) {
+          if (v == null) {
+            continue;
+          }
+          Instant t = instantOf(v);
+          if (t == null) {
+            return result(
+                null,
+                timestampColumn
+                    + " holds a "
+                    + v.getClass().getName()
+                    + " at row "
+                    + i
+                    + ", not an Instant, OffsetDateTime, ZonedDateTime or LocalDate");
+          }
+          if (max == null || t.isAfter(max)) {
             max = t;
+            newest = v;
           }
         }
-        boolean ok = max != null && !max.isBefore(now.minus(maxAge));
-        return result(ok ? List.of() : null, "newest " + timestampColumn + " " + max);
+        if (max == null) {
+          return result(null, "no " + timestampColumn + " value in " + rows.size() + " rows");
+        }
+        boolean ok = !max.isBefore(now.minus(maxAge));
+        return result(ok ? List.of() : null, "newest " + timestampColumn + " " + newest);
       }
     };
+  }
+
+  /** A timestamp value as an instant (a date at its start of day, UTC), or null for other types. */
+  private static Instant instantOf(Object v) {
+    if (v instanceof Instant t) {
+      return t;
+    } else if (v instanceof OffsetDateTime t) {
+      return t.toInstant();
+    } else if (v instanceof ZonedDateTime t) {
+      return t.toInstant();
+    } else if (v instanceof LocalDate d) {
+      return d.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+    return null;
   }
 
   /**

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -197,6 +200,52 @@ class ExpectationSuiteTest {
     assertThat(r.passed()).isFalse();
     assertThat(r.observed()).isEqualTo("newest at " + T);
     assertThat(stale.check(rows()).passed()).isFalse();
+  }
+
+  @Test
+  void freshnessReadsEveryTimestampTypeARowSetMayHold() {
+    Expectation within2h = Expectation.freshness("at", Duration.ofHours(2), T.plusSeconds(3600));
+    Object[] newest = {
+      T,
+      T.atOffset(ZoneOffset.ofHours(2)),
+      T.atZone(ZoneId.of("Europe/Paris")),
+      LocalDate.of(2026, 2, 25) // 00:00 UTC, 13 hours before the run
+    };
+
+    for (Object at : newest) {
+      ExpectationResult r =
+          within2h.check(
+              rows(new Object[] {"a", 1L, "AUTHORIZED", T.minusSeconds(86_400)}, row("b", at)));
+      assertThat(r.passed())
+          .as(at.getClass().getSimpleName())
+          .isEqualTo(!(at instanceof LocalDate));
+      assertThat(r.observed()).isEqualTo("newest at " + at);
+    }
+    assertThat(
+            Expectation.freshness("at", Duration.ofDays(1), T)
+                .check(rows(row("a", null), row("b", LocalDate.of(2026, 2, 25))))
+                .passed())
+        .isTrue();
+  }
+
+  @Test
+  void freshnessFailsNamingTheColumnAndTypeOfAValueThatIsNoTimestamp() {
+    Expectation fresh = Expectation.freshness("at", Duration.ofHours(1), T);
+
+    ExpectationResult r = fresh.check(rows(row("a", T), row("b", "2026-02-25T12:00:00Z")));
+
+    assertThat(r.passed()).isFalse();
+    assertThat(r.observed())
+        .isEqualTo(
+            "at holds a java.lang.String at row 1,"
+                + " not an Instant, OffsetDateTime, ZonedDateTime or LocalDate");
+    assertThat(fresh.check(rows(row("a", T.toEpochMilli()))).observed())
+        .contains("java.lang.Long at row 0");
+    assertThat(fresh.check(rows(row("a", null))).observed()).isEqualTo("no at value in 1 rows");
+  }
+
+  private static Object[] row(String id, Object at) {
+    return new Object[] {id, 1L, "AUTHORIZED", at};
   }
 
   @Test
