@@ -22,7 +22,9 @@ import java.util.Arrays;
  * <p>A ring because expiry then moves nothing: the oldest entries, those older than the longest
  * window plus the allowed lateness behind the user's newest event time, are dropped by advancing
  * the head as an insert moves the newest time past them, found by walking forward from the head.
- * The running totals (payments, amounts, squared amounts, refunds over every event held) let a read
+ * The ring doubles when full and is halved when expiry leaves it less than a quarter used (not
+ * below its initial 4 slots), so memory follows the events held, not their high-water mark. The
+ * running totals (payments, amounts, squared amounts, refunds over every event held) let a read
  * take its 30-day totals without scanning 30 days back ({@link #totals}).
  *
  * <p>Not thread-safe: the online store locks on the instance; the offline path owns its instances.
@@ -175,6 +177,7 @@ public final class UserEvents {
       int expired = countBefore(Math.max(maxTime, time) - retention + 1);
       dropFirst(expired);
       pos -= Math.min(pos, expired);
+      shrinkIfSparse();
     }
     if (size == capacity || size >= maxEvents) {
       if (size < maxEvents) {
@@ -280,10 +283,31 @@ public final class UserEvents {
 
   /** Doubles the ring, its events moved to slots 0 .. size-1. */
   private void grow() {
+    resize(capacity * 2);
+  }
+
+  /**
+   * Halves the ring while it is less than a quarter full, down to the initial capacity, so a user
+   * whose burst of events has expired does not keep the burst's memory while it stays active.
+   * Growth waits for a full ring, so a ring just halved (less than half full) does not grow back at
+   * once.
+   */
+  private void shrinkIfSparse() {
+    int slots = capacity;
+    while (slots > INITIAL_EVENTS && size < slots / 4) {
+      slots /= 2;
+    }
+    if (slots != capacity) {
+      resize(slots);
+    }
+  }
+
+  /** Moves the events to slots 0 .. size-1 of a ring of {@code slots}, the totals after them. */
+  private void resize(int slots) {
     long[] old = data;
     int oldCapacity = capacity;
     int first = Math.min(size, oldCapacity - head); // events before the ring wraps
-    allocate(oldCapacity * 2);
+    allocate(slots);
     System.arraycopy(old, head * ROW, data, 0, first * ROW);
     System.arraycopy(old, 0, data, first * ROW, (size - first) * ROW);
     System.arraycopy(old, ROW * oldCapacity, data, ROW * capacity, TOTALS);
@@ -402,6 +426,11 @@ public final class UserEvents {
   /** Entries dropped because the user exceeded the per-user cap. */
   public long droppedForCapacity() {
     return droppedForCapacity;
+  }
+
+  /** Event slots of the ring: grows by doubling when full, halves when under a quarter full. */
+  int capacity() {
+    return capacity;
   }
 
   /** Bytes held by this buffer, object headers included (compressed oops assumed). */

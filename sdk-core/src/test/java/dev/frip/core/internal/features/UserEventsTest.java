@@ -76,6 +76,47 @@ class UserEventsTest {
   }
 
   @Test
+  void theRingShrinksBackAfterABurstExpiresAndItsTotalsStayExact() {
+    UserEvents e = new UserEvents();
+    for (int i = 0; i < 1000; i++) { // a burst: 1000 events in 17 minutes
+      e.insert(1000L * i, i, flags(i), 100 + i, 1, i, 3, 4, 1f, 2f, 300_000L, RETENTION, 1024);
+    }
+    assertThat(e.retainedBytes()).isEqualTo(88 + 40 + 48L * 1024);
+
+    UserEvents steady = new UserEvents(); // the same user without the burst
+    for (int d = 1; d <= 40; d++) { // then a payment a day: the burst expires on day 31
+      for (UserEvents u : new UserEvents[] {e, steady}) {
+        u.insert(
+            d * DAY, 5000 + d, flags(d), 7L * d, 1, d, 3, 4, 1f, 2f, 300_000L, RETENTION, 1024);
+      }
+      if (d >= 31) {
+        // 31 events: halved while under a quarter full, 1024 -> 64 slots, not back to 32, which
+        // would be full at the next insert
+        assertThat(e.size()).isEqualTo(31);
+        assertThat(e.capacity()).isEqualTo(64);
+        assertThat(e.retainedBytes()).isEqualTo(88 + 40 + 48L * 64);
+      }
+      assertThat(e.capacity()).isLessThanOrEqualTo(1024);
+      for (int from = 0; from <= e.size(); from++) {
+        assertTotals(e, from, e.size());
+        assertTotals(e, 0, from);
+      }
+    }
+    assertThat(e.packed()).isEqualTo(steady.packed());
+
+    for (int d = 50; d <= 400; d += 10) { // quieter still: 3 or 4 events held
+      e.insert(d * DAY, 5000 + d, flags(d), 7L * d, 1, d, 3, 4, 1f, 2f, 300_000L, RETENTION, 1024);
+      assertTotals(e, 0, e.size());
+      assertTotals(e, 1, e.size());
+    }
+    assertThat(e.size()).isBetween(3, 4);
+    assertThat(e.capacity()).isEqualTo(8); // 4 slots would be full with 4
+    assertThat(e.retainedBytes()).isEqualTo(88 + 40 + 48L * 8);
+    UserEvents restored = UserEvents.restore(e.packed(), e.maxTime(), e.droppedForCapacity());
+    assertThat(restored.packed()).isEqualTo(e.packed());
+  }
+
+  @Test
   void theCapDropsTheOldestAndCountsIt() {
     UserEvents e = new UserEvents();
     for (int i = 0; i < 10; i++) {
