@@ -97,6 +97,14 @@ public final class FeatureCatalog {
   /** The longest look-back of any user-stream feature: 30 days. */
   public static final long LONGEST_WINDOW_MS = 30 * DAY;
 
+  /**
+   * The largest {@code amount_minor} of a payment or merchant refund that is folded or featurised:
+   * 10^12 minor units, the range the silver job accepts. A negative or larger amount is {@link
+   * ObserveResult#REJECTED_INVALID_AMOUNT} online and offline, so it can neither poison a user's
+   * sums, averages and z-scores for 30 days nor overflow them.
+   */
+  public static final long MAX_AMOUNT_MINOR = 1_000_000_000_000L;
+
   static {
     List<FeatureDefinition> f = new ArrayList<>();
     f.add(

@@ -43,10 +43,11 @@ import org.apache.avro.specific.SpecificRecord;
  * one from in-order events and the offline computation. A vector read on arrival, as a scorer does,
  * reflects what has arrived by then.
  *
- * <p><b>Bad input.</b> Events without {@code user_id} or {@code event_id}, without event time, or
- * later than the clock plus {@link Builder#maximumFutureSkew} are rejected with a counted reason
- * ({@link #outcomeCounts()}). Replaying an event already folded is a counted no-op ({@link
- * ObserveResult#DUPLICATE}), so replaying Kafka after {@link #restore} is safe.
+ * <p><b>Bad input.</b> Events without {@code user_id} or {@code event_id}, without event time, with
+ * a negative {@code amount_minor} or one above {@link FeatureCatalog#MAX_AMOUNT_MINOR} (payments
+ * and refunds), or later than the clock plus {@link Builder#maximumFutureSkew} are rejected with a
+ * counted reason ({@link #outcomeCounts()}). Replaying an event already folded is a counted no-op
+ * ({@link ObserveResult#DUPLICATE}), so replaying Kafka after {@link #restore} is safe.
  *
  * <p><b>Memory.</b> Users live in a concurrent hash table bounded by {@link Builder#maximumUsers}
  * (beyond it, the least recently active of a random sample of users is evicted) and {@link
@@ -82,8 +83,9 @@ public interface FeatureStore {
    * FeatureCatalog.size())}. The payment itself need not have been observed; it counts in its own
    * windows either way. Allocates nothing.
    *
-   * @throws IllegalArgumentException when the payment lacks user, id, time, merchant or country, or
-   *     {@code out} is shorter than {@link FeatureCatalog#size()}
+   * @throws IllegalArgumentException when the payment lacks user, id, time, merchant or country,
+   *     its {@code amount_minor} is outside [0, {@link FeatureCatalog#MAX_AMOUNT_MINOR}], or {@code
+   *     out} is shorter than {@link FeatureCatalog#size()}
    */
   void vector(PaymentEvent payment, double[] out);
 
@@ -111,10 +113,11 @@ public interface FeatureStore {
    * store looks up the users of the next few payments together, so that their state comes from
    * memory in parallel instead of one user after another.
    *
-   * <p>A payment the store cannot featurise (a {@code null} payment, or one without user, id, time,
-   * merchant or country) does not stop the batch: its vector is all {@link Double#NaN} (missing),
-   * and its outcome is the rejection {@link #observe} gives it, counted as {@code observe} counts
-   * it. Every other payment gets exactly the vector and outcome of the one-payment call.
+   * <p>A payment the store cannot featurise (a {@code null} payment, one without user, id, time,
+   * merchant or country, or with an amount out of range) does not stop the batch: its vector is all
+   * {@link Double#NaN} (missing), and its outcome is the rejection {@link #observe} gives it,
+   * counted as {@code observe} counts it. Every other payment gets exactly the vector and outcome
+   * of the one-payment call.
    *
    * @throws IllegalArgumentException when {@code out} or {@code outcomes} is shorter than the
    *     batch, or a vector buffer shorter than {@link FeatureCatalog#size()}; then nothing is

@@ -23,7 +23,14 @@ public enum ObserveResult {
    */
   REJECTED_TOO_LATE,
   /** Later than the store's clock plus the allowed future skew. */
-  REJECTED_FUTURE;
+  REJECTED_FUTURE,
+  /**
+   * A payment or merchant refund whose {@code amount_minor} is negative or above {@link
+   * FeatureCatalog#MAX_AMOUNT_MINOR} (10^12 minor units, the silver job's range): folding it would
+   * corrupt the user's amount sums, averages and z-score for 30 days, or overflow them. Such a
+   * payment has no vector either.
+   */
+  REJECTED_INVALID_AMOUNT;
 
   /** Whether the event is now part of the user's state (accepted or already there). */
   public boolean folded() {

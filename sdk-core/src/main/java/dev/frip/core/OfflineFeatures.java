@@ -111,7 +111,8 @@ public final class OfflineFeatures {
 
   /**
    * Computes every payment's vector. Events must come in non-decreasing event time; events that the
-   * online store would reject (missing keys or time) are skipped and counted.
+   * online store would reject (missing keys or time, an amount outside [0, {@link
+   * FeatureCatalog#MAX_AMOUNT_MINOR}]) are skipped and counted, by the same check.
    *
    * @throws IllegalArgumentException naming the event when the order is violated
    */

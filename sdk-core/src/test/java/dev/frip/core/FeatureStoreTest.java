@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.frip.core.events.GeoEvent;
 import dev.frip.core.events.PaymentEvent;
+import dev.frip.core.events.RefundEvent;
+import dev.frip.core.events.RefundType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -368,6 +370,82 @@ class FeatureStoreTest {
     assertThat(store.vector(probe)).containsExactly(before);
     assertThat(ObserveResult.REJECTED_FUTURE.rejected()).isTrue();
     assertThat(ObserveResult.DUPLICATE.folded()).isTrue();
+  }
+
+  @Test
+  void paymentsAndRefundsWithAnAmountOutOfRangeAreRejectedCountedAndNeverFolded() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    FeatureStore store = builder().meterRegistry(meters).build();
+    PaymentEvent probe = TestEvents.payment("alice", T0 + HOUR, 100).build();
+    double[] before = store.vector(probe);
+    PaymentEvent paid = TestEvents.payment("bob", T0, 100).build();
+    List<SpecificRecord> bad = new ArrayList<>();
+    bad.add(TestEvents.payment("alice", T0, -1).build());
+    bad.add(TestEvents.payment("alice", T0 + 1, FeatureCatalog.MAX_AMOUNT_MINOR + 1).build());
+    bad.add(TestEvents.payment("alice", T0 + 2, Long.MAX_VALUE / 2).build());
+    bad.add(TestEvents.payment("alice", T0 + 3, Long.MAX_VALUE / 2).build());
+    bad.add(TestEvents.payment("alice", T0 + 4, Long.MIN_VALUE).build());
+    RefundEvent refund = TestEvents.refund("alice", T0 + 5, paid, RefundType.REFUND, null);
+    bad.add(RefundEvent.newBuilder(refund).setAmountMinor(-100).build());
+
+    for (SpecificRecord e : bad) {
+      assertThat(store.observe(e)).isEqualTo(ObserveResult.REJECTED_INVALID_AMOUNT);
+    }
+
+    assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_INVALID_AMOUNT)).isEqualTo(6);
+    assertThat(store.outcomeCounts().get(ObserveResult.ACCEPTED)).isZero();
+    assertThat(store.trackedUsers()).isZero();
+    assertThat(store.vector(probe)).containsExactly(before);
+    assertThat(
+            meters
+                .get("frip.features.events")
+                .tag("outcome", "rejected_invalid_amount")
+                .functionCounter()
+                .count())
+        .isEqualTo(6);
+    assertThat(ObserveResult.REJECTED_INVALID_AMOUNT.rejected()).isTrue();
+    assertThat(ObserveResult.REJECTED_INVALID_AMOUNT.folded()).isFalse();
+
+    // The bounds themselves are valid, and the 1h sum of two of the largest stays exact.
+    assertThat(store.observe(TestEvents.payment("alice", T0, 0).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    assertThat(
+            store.observe(
+                TestEvents.payment("alice", T0 + 1, FeatureCatalog.MAX_AMOUNT_MINOR).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    PaymentEvent largest =
+        TestEvents.payment("alice", T0 + 2, FeatureCatalog.MAX_AMOUNT_MINOR).build();
+    assertThat(store.vector(largest)[FeatureCatalog.indexOf("user_amount_sum_1h")])
+        .isEqualTo(2 * FeatureCatalog.MAX_AMOUNT_MINOR / 100.0);
+  }
+
+  @Test
+  void aPaymentWithAnAmountOutOfRangeHasNoVectorAndTheErrorSaysWhy() {
+    FeatureStore store = builder().build();
+    PaymentEvent negative = TestEvents.payment("alice", T0, -250).build();
+    double[] v = new double[FeatureCatalog.size()];
+
+    assertThatThrownBy(() -> store.vector(negative))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("payment " + negative.getPaymentId())
+        .hasMessageContaining("REJECTED_INVALID_AMOUNT")
+        .hasMessageContaining("amount_minor -250 is outside [0, 1000000000000]");
+    assertThatThrownBy(() -> store.vectorAndObserve(negative, v))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("amount_minor -250");
+    assertThat(store.trackedUsers()).isZero();
+
+    // In a batch: a NaN vector and the counted rejection, and the batch goes on.
+    PaymentEvent good = TestEvents.payment("alice", T0 + 1, 100).build();
+    double[][] out = new double[2][FeatureCatalog.size()];
+    ObserveResult[] outcomes = new ObserveResult[2];
+    store.vectorAndObserve(List.of(negative, good), out, outcomes);
+
+    assertThat(outcomes)
+        .containsExactly(ObserveResult.REJECTED_INVALID_AMOUNT, ObserveResult.ACCEPTED);
+    assertThat(out[0]).containsOnly(Double.NaN);
+    assertThat(out[1][FeatureCatalog.indexOf("user_txn_count_1h")]).isEqualTo(1);
+    assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_INVALID_AMOUNT)).isEqualTo(1);
   }
 
   @Test

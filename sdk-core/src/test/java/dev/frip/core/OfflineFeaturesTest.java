@@ -10,8 +10,10 @@ import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +178,47 @@ class OfflineFeaturesTest {
         .containsEntry(ObserveResult.ACCEPTED, 1L)
         .containsEntry(ObserveResult.DUPLICATE, 1L)
         .containsEntry(ObserveResult.IGNORED, 1L);
+  }
+
+  @Test
+  void amountsOutOfRangeAreRejectedOfflineAsOnlineSoTheVectorsStillAgree() {
+    List<SpecificRecord> events = new ArrayList<>();
+    PaymentEvent first = TestEvents.payment("alice", T0, 1_000).build();
+    events.add(first);
+    events.add(TestEvents.payment("alice", T0 + 1000, -5_000).build());
+    events.add(TestEvents.payment("alice", T0 + 2000, Long.MAX_VALUE / 2).build());
+    events.add(TestEvents.payment("alice", T0 + 3000, Long.MAX_VALUE / 2).build());
+    RefundEvent refund = TestEvents.refund("alice", T0 + 4000, first, RefundType.REFUND, null);
+    events.add(RefundEvent.newBuilder(refund).setAmountMinor(-1).build());
+    events.add(TestEvents.payment("alice", T0 + 5000, 2_000).build());
+    events.add(TestEvents.payment("alice", T0 + 6000, 4_000).build());
+    FeatureStore online =
+        FeatureStore.inMemory()
+            .clock(java.time.Clock.fixed(Instant.ofEpochMilli(T0 + DAY), ZoneOffset.UTC))
+            .build();
+    List<double[]> onlineVectors = new ArrayList<>();
+    for (SpecificRecord e : events) {
+      if (online.observe(e) == ObserveResult.ACCEPTED && e instanceof PaymentEvent p) {
+        onlineVectors.add(online.vector(p)); // the same before and after its own fold
+      }
+    }
+
+    OfflineFeatures.Summary s = OfflineFeatures.builder().build().compute(events, (p, v, l) -> {});
+    List<OfflineFeatures.Row> rows = OfflineFeatures.builder().build().computeRows(events);
+
+    assertThat(s.rows()).isEqualTo(3);
+    assertThat(s.outcomes())
+        .containsOnly(
+            Map.entry(ObserveResult.REJECTED_INVALID_AMOUNT, 4L),
+            Map.entry(ObserveResult.ACCEPTED, 3L));
+    assertThat(online.outcomeCounts()).containsAllEntriesOf(s.outcomes());
+    assertThat(rows).hasSize(3);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).vector()).as("payment %d", i).containsExactly(onlineVectors.get(i));
+    }
+    double[] last = rows.get(2).vector();
+    assertThat(last[FeatureCatalog.indexOf("user_amount_sum_1h")]).isEqualTo(70.0);
+    assertThat(last[FeatureCatalog.indexOf("refund_ratio_30d")]).isZero();
   }
 
   @Test

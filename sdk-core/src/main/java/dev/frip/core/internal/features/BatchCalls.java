@@ -23,7 +23,8 @@ public final class BatchCalls {
       try {
         return store.vectorAndObserve(payment, out);
       } catch (IllegalArgumentException notFeaturised) {
-        // The buffers were checked, so the payment lacks a key: counted by observe below.
+        // The buffers were checked, so the payment lacks a key or time or its amount is out of
+        // range: counted by observe below.
       }
     }
     Arrays.fill(out, 0, FeatureCatalog.size(), Double.NaN);

@@ -1,5 +1,6 @@
 package dev.frip.core.internal.features;
 
+import dev.frip.core.FeatureCatalog;
 import dev.frip.core.ObserveResult;
 import dev.frip.core.events.DeviceEvent;
 import dev.frip.core.events.GeoEvent;
@@ -15,11 +16,13 @@ import org.apache.avro.specific.SpecificRecord;
  * Shared by the online store and the offline path, so both accept and fold exactly the same events.
  *
  * <ul>
- *   <li>payments: amount, merchant, country, device, IP, location;
+ *   <li>payments: amount (0 to {@link FeatureCatalog#MAX_AMOUNT_MINOR}, else {@link
+ *       ObserveResult#REJECTED_INVALID_AMOUNT}), merchant, country, device, IP, location;
  *   <li>geo events: device, country, IP, location;
  *   <li>device events: device, IP, IP country;
- *   <li>refunds of type REFUND: a count for the refund ratio. Chargebacks are labels, never inputs,
- *       and are {@link ObserveResult#IGNORED}, as are orders and user profile events.
+ *   <li>refunds of type REFUND: a count for the refund ratio (their amount is checked as a
+ *       payment's). Chargebacks are labels, never inputs, and are {@link ObserveResult#IGNORED}, as
+ *       are orders and user profile events.
  * </ul>
  */
 public final class EventFold {
@@ -27,7 +30,8 @@ public final class EventFold {
   private EventFold() {}
 
   /**
-   * Checks an event's keys and event time.
+   * Checks an event's keys, event time and, for payments and merchant refunds, amount (0 to {@link
+   * FeatureCatalog#MAX_AMOUNT_MINOR} minor units).
    *
    * @param latestAllowed the newest event time accepted (clock plus future skew)
    * @return {@link ObserveResult#ACCEPTED} when it may be folded, {@link ObserveResult#IGNORED} for
@@ -51,6 +55,7 @@ public final class EventFold {
     String user;
     UUID id;
     Instant time;
+    long amount = 0;
     if (e instanceof PaymentEvent p) {
       if (p.getMerchantId() == null || p.getCountry() == null) {
         return ObserveResult.REJECTED_MISSING_KEY;
@@ -58,6 +63,7 @@ public final class EventFold {
       user = p.getUserId();
       id = p.getEventId();
       time = p.getEventTime();
+      amount = p.getAmountMinor();
     } else if (e instanceof GeoEvent g) {
       user = g.getUserId();
       id = g.getEventId();
@@ -73,6 +79,7 @@ public final class EventFold {
       user = r.getUserId();
       id = r.getEventId();
       time = r.getEventTime();
+      amount = r.getAmountMinor();
     } else {
       return ObserveResult.IGNORED;
     }
@@ -82,10 +89,36 @@ public final class EventFold {
     if (time == null || time.toEpochMilli() <= 0) {
       return ObserveResult.REJECTED_MISSING_TIME;
     }
+    if (!validAmount(amount)) {
+      return ObserveResult.REJECTED_INVALID_AMOUNT;
+    }
     if (time.toEpochMilli() > latestAllowed) {
       return ObserveResult.REJECTED_FUTURE;
     }
     return ObserveResult.ACCEPTED;
+  }
+
+  /** Whether {@code amountMinor} is in [0, {@link FeatureCatalog#MAX_AMOUNT_MINOR}]. */
+  public static boolean validAmount(long amountMinor) {
+    return amountMinor >= 0 && amountMinor <= FeatureCatalog.MAX_AMOUNT_MINOR;
+  }
+
+  /**
+   * Why {@link #check} gave {@code r}, for an error message: the outcome, and for {@link
+   * ObserveResult#REJECTED_INVALID_AMOUNT} the amount and the range.
+   */
+  public static String reason(SpecificRecord e, ObserveResult r) {
+    if (r == ObserveResult.REJECTED_INVALID_AMOUNT) {
+      long amount =
+          e instanceof PaymentEvent p ? p.getAmountMinor() : ((RefundEvent) e).getAmountMinor();
+      return r
+          + " (amount_minor "
+          + amount
+          + " is outside [0, "
+          + FeatureCatalog.MAX_AMOUNT_MINOR
+          + "])";
+    }
+    return r.toString();
   }
 
   /** The user of an event that passed {@link #check}. */

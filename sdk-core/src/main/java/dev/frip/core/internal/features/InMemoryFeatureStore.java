@@ -278,7 +278,7 @@ public final class InMemoryFeatureStore implements FeatureStore {
         "payment "
             + payment.getPaymentId()
             + " cannot be featurised: "
-            + EventFold.check(payment, Long.MAX_VALUE));
+            + EventFold.reason(payment, EventFold.check(payment, Long.MAX_VALUE)));
   }
 
   @Override
