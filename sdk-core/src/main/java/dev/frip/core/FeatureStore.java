@@ -167,10 +167,13 @@ public interface FeatureStore {
   void snapshot(OutputStream out, Map<String, Long> offsets) throws IOException;
 
   /**
-   * Loads a {@link #snapshot} into this store, replacing users it contains.
+   * Loads a {@link #snapshot} into this store, replacing users it contains. All or nothing: the
+   * in-process store reads and checks the whole snapshot before it replaces any user.
    *
    * @return the offsets recorded with the snapshot, from which to replay
-   * @throws IOException when the stream is not a snapshot of this format and feature version
+   * @throws IOException when the stream is not a snapshot of this format and feature version, or is
+   *     truncated or corrupt (the message names what is wrong, the user and the byte offset); the
+   *     store is then unchanged
    */
   Map<String, Long> restore(InputStream in) throws IOException;
 

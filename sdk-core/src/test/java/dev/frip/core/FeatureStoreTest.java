@@ -11,6 +11,7 @@ import dev.frip.core.events.GeoEvent;
 import dev.frip.core.events.PaymentEvent;
 import dev.frip.core.events.RefundEvent;
 import dev.frip.core.events.RefundType;
+import dev.frip.core.internal.features.UserEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -575,6 +576,164 @@ class FeatureStoreTest {
             () -> store.restore(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("not a FRIP feature-store snapshot");
+  }
+
+  @Test
+  void everyTruncationOfASnapshotIsAnIOExceptionAndChangesNothing() throws IOException {
+    FeatureStore source = builder().build();
+    RandomWorld.events(3, 3, 2).forEach(source::observe);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    source.snapshot(out, Map.of("payments-0", 120L));
+    byte[] bytes = out.toByteArray();
+    FeatureStore store = builder().build();
+    PaymentEvent probe = TestEvents.payment("alice", T0 + HOUR, 100).build();
+    store.observe(TestEvents.payment("alice", T0, 250).build());
+    double[] before = store.vector(probe);
+
+    for (int length = 0; length < bytes.length; length++) {
+      byte[] prefix = java.util.Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> store.restore(new ByteArrayInputStream(prefix)))
+          .as("the first %d of %d bytes", length, bytes.length)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("snapshot is truncated: it ends at byte " + length + " inside ");
+      assertThat(store.trackedUsers()).as("users after %d bytes", length).isEqualTo(1);
+    }
+    assertThat(store.vector(probe)).containsExactly(before);
+    assertThat(store.restore(new ByteArrayInputStream(bytes))).containsEntry("payments-0", 120L);
+    assertThat(store.trackedUsers()).isEqualTo(1 + source.trackedUsers());
+  }
+
+  @Test
+  void aCorruptSnapshotIsAnIOExceptionNamingUserAndOffsetAndChangesNothing() throws IOException {
+    FeatureStore store = builder().build();
+    PaymentEvent probe = TestEvents.payment("alice", T0 + HOUR, 100).build();
+    store.observe(TestEvents.payment("alice", T0, 250).build());
+    double[] before = store.vector(probe);
+    long[][] good = {{T0, 100}, {T0 + MIN, 200}};
+    // bob's record is fine and comes first: it must not be restored either.
+    Map<String, SnapshotWriter> corrupt = new java.util.LinkedHashMap<>();
+    corrupt.put(
+        "user 'carol' (record 1): events length -12 is not a non-negative multiple of 12",
+        new SnapshotWriter().user("bob", good).user("carol", T0, 0, -12, good));
+    corrupt.put(
+        "user 'carol' (record 1): events length 13 is not",
+        new SnapshotWriter().user("bob", good).user("carol", T0, 0, 13, good));
+    corrupt.put(
+        "snapshot is truncated: it ends at byte", // a length far beyond the bytes: no huge array
+        new SnapshotWriter().user("bob", good).user("carol", T0, 0, Integer.MAX_VALUE - 7, good));
+    corrupt.put(
+        "user 'carol' (record 1): event 1: amount_minor -5 is outside [0, 1000000000000]",
+        new SnapshotWriter().user("bob", good).user("carol", new long[][] {{T0, 1}, {T0 + 1, -5}}));
+    corrupt.put(
+        "user 'carol' (record 1): event 1 at " + T0 + " sorts before event 0 at " + (T0 + MIN),
+        new SnapshotWriter().user("bob", good).user("carol", new long[][] {good[1], good[0]}));
+    corrupt.put(
+        "user 'carol' (record 1): event 0: time 0 is not positive",
+        new SnapshotWriter().user("bob", good).user("carol", new long[][] {{0, 1}}));
+    corrupt.put(
+        "user 'carol' (record 1): newest time " + T0 + " is before event 1",
+        new SnapshotWriter().user("bob", good).user("carol", T0, 0, 2 * 12, good));
+    corrupt.put(
+        "user 'carol' (record 1): events dropped for capacity -1 is negative",
+        new SnapshotWriter().user("bob", good).user("carol", T0 + MIN, -1, 2 * 12, good));
+    corrupt.put(
+        "user 'bob' (record 1): recorded twice",
+        new SnapshotWriter().user("bob", good).user("bob", good));
+    corrupt.put(
+        "user ' ' (record 1): blank user id",
+        new SnapshotWriter().user("bob", good).user(" ", good));
+    corrupt.put(
+        "record marker 7 after 1 users, must be 0 or 1",
+        new SnapshotWriter().user("bob", good).marker(7));
+    corrupt.put("offset count -1 is negative", new SnapshotWriter(-1));
+
+    for (Map.Entry<String, SnapshotWriter> c : corrupt.entrySet()) {
+      byte[] bytes = c.getValue().end();
+      assertThatThrownBy(() -> store.restore(new ByteArrayInputStream(bytes)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(c.getKey())
+          .hasMessageMatching("(?s).*(corrupt snapshot at byte \\d+|truncated).*");
+      assertThat(store.trackedUsers()).as(c.getKey()).isEqualTo(1);
+      assertThat(store.vector(probe)).as(c.getKey()).containsExactly(before);
+    }
+    // The same writer makes a snapshot that restores.
+    store.restore(
+        new ByteArrayInputStream(new SnapshotWriter().user("bob", good).user("carol", good).end()));
+    assertThat(store.trackedUsers()).isEqualTo(3);
+    PaymentEvent bobs = TestEvents.payment("bob", T0 + 2 * MIN, 300).build();
+    assertThat(store.vector(bobs)[FeatureCatalog.indexOf("user_amount_sum_1h")]).isEqualTo(6.0);
+  }
+
+  /** Writes the snapshot format by hand, to corrupt it on purpose. */
+  private static final class SnapshotWriter {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+
+    SnapshotWriter() {
+      this(0);
+    }
+
+    SnapshotWriter(int offsets) {
+      try {
+        out.writeInt(0x4652_4653);
+        out.writeInt(1);
+        out.writeUTF(FeatureCatalog.VERSION);
+        out.writeInt(offsets);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** A user with payments of {time, amount}, its newest time the last one's. */
+    SnapshotWriter user(String id, long[][] payments) {
+      return user(id, payments[payments.length - 1][0], 0, payments.length * 12, payments);
+    }
+
+    SnapshotWriter user(String id, long maxTime, long dropped, int length, long[][] payments) {
+      try {
+        out.writeBoolean(true);
+        out.writeUTF(id);
+        out.writeLong(maxTime);
+        out.writeLong(dropped);
+        out.writeInt(length);
+        for (int i = 0; i < payments.length; i++) {
+          long time = payments[i][0];
+          long amount = payments[i][1];
+          int flags = UserEvents.KIND_PAYMENT | UserEvents.HAS_MERCHANT | UserEvents.HAS_COUNTRY;
+          int[] row = {
+            (int) (time >>> 32),
+            (int) time,
+            i,
+            flags,
+            (int) (amount >>> 32),
+            (int) amount,
+            1,
+            0,
+            2,
+            0,
+            0,
+            0
+          };
+          for (int v : row) {
+            out.writeInt(v);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    SnapshotWriter marker(int marker) {
+      bytes.write(marker);
+      return this;
+    }
+
+    byte[] end() {
+      byte[] b = bytes.toByteArray();
+      b = java.util.Arrays.copyOf(b, b.length + 1); // the end marker, false
+      return b;
+    }
   }
 
   @Test

@@ -12,12 +12,16 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -344,43 +348,173 @@ public final class InMemoryFeatureStore implements FeatureStore {
     data.flush();
   }
 
+  /** Ints of packed events read at a time: a corrupt length costs at most this before EOF. */
+  private static final int RESTORE_CHUNK = 1 << 16;
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All or nothing: the whole snapshot is read and checked before any user is replaced, so a
+   * snapshot that is truncated or corrupt leaves the store as it was. Lengths are checked before
+   * anything is allocated for them and arrays grow only with the bytes actually read, so a corrupt
+   * length cannot allocate more than the stream holds. Every failure is an {@link IOException}
+   * naming what was wrong, the user and the byte offset of its record.
+   */
   @Override
   public Map<String, Long> restore(InputStream in) throws IOException {
-    DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
-    int magic = data.readInt();
-    if (magic != SNAPSHOT_MAGIC) {
-      throw new IOException(
-          "not a FRIP feature-store snapshot: magic was 0x" + Integer.toHexString(magic));
-    }
-    int format = data.readInt();
-    if (format != SNAPSHOT_FORMAT) {
-      throw new IOException(
-          "snapshot format " + format + " is not supported; this store reads " + SNAPSHOT_FORMAT);
-    }
-    String version = data.readUTF();
-    if (!FeatureCatalog.VERSION.equals(version)) {
-      throw new IOException(
-          "snapshot holds features "
-              + version
-              + ", this store computes "
-              + FeatureCatalog.VERSION
-              + "; rebuild state by replaying the topics instead");
-    }
-    int n = data.readInt();
+    Counting counted = new Counting(new BufferedInputStream(in, 1 << 16));
+    DataInputStream data = new DataInputStream(counted);
+    String reading = "the header";
     Map<String, Long> offsets = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      offsets.put(data.readUTF(), data.readLong());
-    }
-    while (data.readBoolean()) {
-      String user = data.readUTF();
-      long maxTime = data.readLong();
-      long dropped = data.readLong();
-      int[] packed = new int[data.readInt()];
-      for (int i = 0; i < packed.length; i++) {
-        packed[i] = data.readInt();
+    Map<String, UserEvents> parsed = new LinkedHashMap<>();
+    try {
+      int magic = data.readInt();
+      if (magic != SNAPSHOT_MAGIC) {
+        throw new IOException(
+            "not a FRIP feature-store snapshot: magic was 0x" + Integer.toHexString(magic));
       }
-      users.put(user, UserEvents.restore(packed, maxTime, dropped), clock.millis());
+      int format = data.readInt();
+      if (format != SNAPSHOT_FORMAT) {
+        throw new IOException(
+            "snapshot format " + format + " is not supported; this store reads " + SNAPSHOT_FORMAT);
+      }
+      String version = data.readUTF();
+      if (!FeatureCatalog.VERSION.equals(version)) {
+        throw new IOException(
+            "snapshot holds features "
+                + version
+                + ", this store computes "
+                + FeatureCatalog.VERSION
+                + "; rebuild state by replaying the topics instead");
+      }
+      reading = "the offset count";
+      long at = counted.count;
+      int n = data.readInt();
+      if (n < 0) {
+        throw corrupt("offset count " + n + " is negative", at);
+      }
+      for (int i = 0; i < n; i++) {
+        reading = "offset " + i + " of " + n;
+        at = counted.count;
+        String source = data.readUTF();
+        if (offsets.put(source, data.readLong()) != null) {
+          throw corrupt("offset of " + source + " recorded twice", at);
+        }
+      }
+      while (true) {
+        at = counted.count;
+        reading = "the marker after user record " + parsed.size();
+        int marker = data.readUnsignedByte();
+        if (marker == 0) {
+          break;
+        }
+        if (marker != 1) {
+          throw corrupt(
+              "record marker " + marker + " after " + parsed.size() + " users, must be 0 or 1", at);
+        }
+        reading = "user record " + parsed.size();
+        String user = data.readUTF();
+        String which = "user '" + user + "' (record " + parsed.size() + ")";
+        reading = which;
+        if (user.isBlank()) {
+          throw corrupt(which + ": blank user id", at);
+        }
+        if (parsed.containsKey(user)) {
+          throw corrupt(which + ": recorded twice", at);
+        }
+        long maxTime = data.readLong();
+        long dropped = data.readLong();
+        int length = data.readInt();
+        if (length < 0 || length % UserEvents.STRIDE != 0) {
+          throw corrupt(
+              which
+                  + ": events length "
+                  + length
+                  + " is not a non-negative multiple of "
+                  + UserEvents.STRIDE,
+              at);
+        }
+        int[] packed = readInts(data, length);
+        try {
+          parsed.put(user, UserEvents.restore(packed, maxTime, dropped));
+        } catch (IllegalArgumentException e) {
+          throw corrupt(which + ": " + e.getMessage(), at);
+        }
+      }
+    } catch (EOFException e) {
+      throw new IOException(
+          "snapshot is truncated: it ends at byte " + counted.count + " inside " + reading, e);
+    } catch (UTFDataFormatException e) {
+      throw new IOException(
+          "corrupt snapshot: malformed string in "
+              + reading
+              + " before byte "
+              + counted.count
+              + ": "
+              + e.getMessage(),
+          e);
     }
+    long now = clock.millis();
+    parsed.forEach((user, state) -> users.put(user, state, now));
     return Collections.unmodifiableMap(offsets);
+  }
+
+  private static IOException corrupt(String what, long offset) {
+    return new IOException("corrupt snapshot at byte " + offset + ": " + what);
+  }
+
+  /**
+   * {@code length} ints, read into an array that grows only as they arrive: a corrupt length meets
+   * the end of the stream (an {@link EOFException}) before it costs more memory than the bytes
+   * read.
+   */
+  private static int[] readInts(DataInputStream data, int length) throws IOException {
+    int[] values = new int[Math.min(length, RESTORE_CHUNK)];
+    for (int i = 0; i < length; i++) {
+      if (i == values.length) {
+        values = Arrays.copyOf(values, (int) Math.min(length, 2L * values.length));
+      }
+      values[i] = data.readInt();
+    }
+    return values;
+  }
+
+  /** Counts the bytes read through it, for the offsets in error messages. */
+  private static final class Counting extends FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      count += skipped;
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 }

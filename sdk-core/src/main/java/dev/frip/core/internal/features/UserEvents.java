@@ -1,5 +1,6 @@
 package dev.frip.core.internal.features;
 
+import dev.frip.core.FeatureCatalog;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -508,13 +509,20 @@ public final class UserEvents {
     return data;
   }
 
-  /** A buffer restored from {@link #packed()} and the other accessors. */
+  /**
+   * A buffer restored from {@link #packed()} and the other accessors, checked first: only what a
+   * fold can produce is restored, so a corrupt snapshot cannot put a buffer out of order, with
+   * unknown flags or an amount a fold refuses into the store.
+   *
+   * @throws IllegalArgumentException naming the first event (by index) or value that is wrong
+   */
   public static UserEvents restore(int[] packed, long maxTime, long droppedForCapacity) {
     if (packed.length % STRIDE != 0) {
       throw new IllegalArgumentException(
           "packed events length " + packed.length + " is not a multiple of " + STRIDE);
     }
     int n = packed.length / STRIDE;
+    check(packed, n, maxTime, droppedForCapacity);
     UserEvents e = new UserEvents();
     if (n > INITIAL_EVENTS) {
       e.allocate(Integer.highestOneBit(n - 1) << 1);
@@ -537,5 +545,69 @@ public final class UserEvents {
     e.maxTime = maxTime;
     e.droppedForCapacity = droppedForCapacity;
     return e;
+  }
+
+  /** The bits a fold sets in an event's flags: its kind and the presence bits. */
+  private static final int KNOWN_FLAGS =
+      KIND_MASK | HAS_MERCHANT | HAS_DEVICE | HAS_COUNTRY | HAS_IP | HAS_LOC;
+
+  /** Refuses packed events that no sequence of folds produces (see {@link #restore}). */
+  private static void check(int[] packed, int n, long maxTime, long droppedForCapacity) {
+    if (droppedForCapacity < 0) {
+      throw new IllegalArgumentException(
+          "events dropped for capacity " + droppedForCapacity + " is negative");
+    }
+    long previousTime = Long.MIN_VALUE;
+    int previousId = 0;
+    int sameKeyFrom = 0; // first event of the run with the current (time, id hash)
+    for (int i = 0; i < n; i++) {
+      int at = i * STRIDE;
+      long time = (long) packed[at + T_HI] << 32 | (packed[at + T_LO] & LOW);
+      long amount = (long) packed[at + A_HI] << 32 | (packed[at + A_LO] & LOW);
+      int id = packed[at + TB];
+      int flags = packed[at + FLAGS];
+      if (time <= 0) {
+        throw new IllegalArgumentException("event " + i + ": time " + time + " is not positive");
+      }
+      if ((flags & ~KNOWN_FLAGS) != 0 || (flags & KIND_MASK) > KIND_REFUND) {
+        throw new IllegalArgumentException(
+            "event " + i + ": flags 0x" + Integer.toHexString(flags) + " are not a fold's");
+      }
+      if (!EventFold.validAmount(amount)) {
+        throw new IllegalArgumentException(
+            "event "
+                + i
+                + ": amount_minor "
+                + amount
+                + " is outside [0, "
+                + FeatureCatalog.MAX_AMOUNT_MINOR
+                + "]");
+      }
+      if (i > 0 && (time < previousTime || (time == previousTime && id < previousId))) {
+        throw new IllegalArgumentException(
+            "event "
+                + i
+                + " at "
+                + time
+                + " sorts before event "
+                + (i - 1)
+                + " at "
+                + previousTime);
+      }
+      if (i == 0 || time != previousTime || id != previousId) {
+        sameKeyFrom = i;
+      }
+      for (int j = sameKeyFrom; j < i; j++) {
+        if ((packed[j * STRIDE + FLAGS] & KIND_MASK) == (flags & KIND_MASK)) {
+          throw new IllegalArgumentException("event " + i + " repeats event " + j);
+        }
+      }
+      previousTime = time;
+      previousId = id;
+    }
+    if (n > 0 && maxTime < previousTime) {
+      throw new IllegalArgumentException(
+          "newest time " + maxTime + " is before event " + (n - 1) + " at " + previousTime);
+    }
   }
 }
