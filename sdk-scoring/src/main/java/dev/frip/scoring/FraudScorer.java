@@ -77,7 +77,13 @@ public final class FraudScorer implements AutoCloseable {
     /** The feature lookup's circuit breaker is open. */
     FEATURES_CIRCUIT_OPEN,
     /** The feature lookup failed. */
-    FEATURES_ERROR;
+    FEATURES_ERROR,
+    /**
+     * The lookup refused the payment itself (an {@link IllegalArgumentException}: no user id, an
+     * amount out of range, ...): bad input, not a failing dependency, so the circuit breaker does
+     * not count it.
+     */
+    FEATURES_INVALID_PAYMENT;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -260,9 +266,9 @@ public final class FraudScorer implements AutoCloseable {
     if (lookup.inProcess()) {
       return scoreInProcess(payment);
     }
-    FeatureVector v;
+    Looked looked;
     try {
-      v =
+      looked =
           featureBreaker.executeCallable(
               () ->
                   timeLimiter.executeFutureSupplier(
@@ -274,19 +280,30 @@ public final class FraudScorer implements AutoCloseable {
     } catch (Exception e) {
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);
     }
-    if (v == null) {
+    if (looked == null || (looked.vector() == null && looked.invalid() == null)) {
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);
     }
-    return decide(payment, v);
+    if (looked.invalid() != null) {
+      return fallback(payment, null, FallbackReason.FEATURES_INVALID_PAYMENT);
+    }
+    return decide(payment, looked.vector());
   }
 
+  /** A lookup's vector, or why the lookup refused the payment (a success for the breaker). */
+  private record Looked(FeatureVector vector, IllegalArgumentException invalid) {}
+
   /** The lookup's vector; null is a failure, so that the breaker counts it as one. */
-  private FeatureVector lookupOrThrow(PaymentEvent payment) throws Exception {
-    FeatureVector v = lookup.features(payment);
+  private Looked lookupOrThrow(PaymentEvent payment) throws Exception {
+    FeatureVector v;
+    try {
+      v = lookup.features(payment);
+    } catch (IllegalArgumentException invalid) {
+      return new Looked(null, invalid);
+    }
     if (v == null) {
       throw new IllegalStateException("feature lookup returned null");
     }
-    return v;
+    return new Looked(v, null);
   }
 
   /**
@@ -303,6 +320,10 @@ public final class FraudScorer implements AutoCloseable {
     FeatureVector v;
     try {
       v = lookup.features(payment);
+    } catch (IllegalArgumentException invalid) {
+      // The payment is bad, the store is fine: neither a failure nor a success for the breaker.
+      featureBreaker.releasePermission();
+      return fallback(payment, null, FallbackReason.FEATURES_INVALID_PAYMENT);
     } catch (Exception e) {
       featureBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);

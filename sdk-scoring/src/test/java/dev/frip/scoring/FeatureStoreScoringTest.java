@@ -145,15 +145,32 @@ class FeatureStoreScoringTest {
     FeatureStore store = FeatureStore.inMemory().clock(FAR_FUTURE).build();
     PaymentEvent noUser = FraudScorerTest.payment(1_000);
     noUser.put("user_id", null);
+    PaymentEvent tooLarge = FraudScorerTest.payment(1_000);
+    tooLarge.put("amount_minor", FeatureCatalog.MAX_AMOUNT_MINOR + 1);
     try (FraudScorer scorer =
-        FraudScorer.builder().models(registry).features(FeatureLookup.of(store)).build()) {
+        FraudScorer.builder()
+            .models(registry)
+            .features(FeatureLookup.of(store))
+            .circuitBreaker(
+                io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                    .slidingWindowSize(2)
+                    .minimumNumberOfCalls(2)
+                    .waitDurationInOpenState(Duration.ofHours(1))
+                    .build())
+            .build()) {
       Decision d = scorer.score(noUser);
       assertThat(d.fallback()).isTrue();
       assertThat(d.modelVersion()).isEqualTo(Decision.RULES);
-      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_ERROR))
-          .isEqualTo(1L);
+      for (int i = 0; i < 10; i++) {
+        assertThat(scorer.score(tooLarge).fallback()).isTrue();
+      }
+      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_INVALID_PAYMENT))
+          .isEqualTo(11L);
+      // A flood of bad payments is not a failing store: the breaker stays closed.
       Decision ok = scorer.score(FraudScorerTest.payment(1_000));
       assertThat(ok.fallback()).isFalse();
+      assertThat(scorer.fallbackCounts().get(FraudScorer.FallbackReason.FEATURES_CIRCUIT_OPEN))
+          .isZero();
     }
   }
 

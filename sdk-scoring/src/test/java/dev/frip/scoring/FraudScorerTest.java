@@ -285,6 +285,7 @@ class FraudScorerTest {
           switch (mode.get()) {
             case "slow" -> Thread.sleep(5_000);
             case "fail" -> throw new IllegalStateException("feature store down");
+            case "invalid" -> throw new IllegalArgumentException("payment p has no user_id");
             case "null" -> {
               return null;
             }
@@ -311,6 +312,13 @@ class FraudScorerTest {
       assertThat(ok.score())
           .isEqualTo(
               (double) a.model().predict(new float[] {120f, Float.NaN, Float.NaN, Float.NaN}));
+      // Payments the lookup refuses are bad input: rules score them, the breaker ignores them.
+      mode.set("invalid");
+      for (int i = 0; i < 5; i++) {
+        assertThat(scorer.score(payment(1)).fallback()).isTrue();
+      }
+      assertThat(fallbacks(FraudScorer.FallbackReason.FEATURES_INVALID_PAYMENT)).isEqualTo(5);
+      assertThat(fallbacks(FraudScorer.FallbackReason.FEATURES_ERROR)).isZero();
       mode.set("slow");
       assertThat(scorer.score(payment(1)).fallback()).isTrue();
       assertThat(fallbacks(FraudScorer.FallbackReason.FEATURES_TIMEOUT)).isEqualTo(1);
