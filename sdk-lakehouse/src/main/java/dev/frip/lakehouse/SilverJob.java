@@ -1,5 +1,6 @@
 package dev.frip.lakehouse;
 
+import dev.frip.core.FeatureCatalog;
 import dev.frip.core.quality.Expectation;
 import dev.frip.core.quality.ExpectationSuite;
 import dev.frip.core.quality.Severity;
@@ -124,7 +125,8 @@ public final class SilverJob {
             .expect(quarantine(Expectation.notNull("payment_id")))
             .expect(quarantine(Expectation.notNull("user_id")))
             .expect(quarantine(Expectation.notNull("amount_reporting")))
-            .expect(quarantine(Expectation.between("amount_minor", 0, 1e12)))
+            .expect(
+                quarantine(Expectation.between("amount_minor", 0, FeatureCatalog.MAX_AMOUNT_MINOR)))
             .expect(quarantine(Expectation.between("local_hour", 0, 23)))
             .expect(quarantine(Expectation.between("distance_from_home_km", 0, 20_040)))
             .expect(quarantine(Expectation.in("status", Set.of("AUTHORIZED", "DECLINED"))))
