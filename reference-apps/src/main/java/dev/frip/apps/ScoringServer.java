@@ -16,11 +16,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -32,19 +36,31 @@ import java.util.function.Function;
  * missing or null one is missing (NaN). It answers {@code {"payment_id", "score", "action",
  * "model_version", "reasons", "fallback"}}. A malformed request gets 400 with an {@code error} that
  * names the field; the service never answers 5xx for bad input.
+ *
+ * <p>{@link #close()} is graceful: the service stops accepting connections at once, lets requests
+ * in flight finish for up to the grace period, then closes what is left.
  */
 final class ScoringServer implements AutoCloseable {
 
   static final int MAX_BODY = 64 * 1024;
+
+  /** How long {@link #close()} lets requests in flight finish, unless told otherwise. */
+  static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
   private final ObjectMapper json = new ObjectMapper();
   private final FraudScorer scorer;
   private final PrometheusMeterRegistry meters;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final Duration grace;
+
+  /** Exchanges handed to the executor and not finished: requests being read or answered. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private boolean closed;
 
   /**
-   * Starts the service.
+   * Starts the service, with the default grace period for requests in flight at {@link #close()}.
    *
    * @param scorerFactory builds the scorer on the service's meter registry
    */
@@ -54,11 +70,47 @@ final class ScoringServer implements AutoCloseable {
       int threads,
       Function<PrometheusMeterRegistry, FraudScorer> scorerFactory)
       throws IOException {
+    this(host, port, threads, DEFAULT_GRACE, scorerFactory);
+  }
+
+  /**
+   * Starts the service.
+   *
+   * @param grace how long {@link #close()} lets requests in flight finish
+   * @param scorerFactory builds the scorer on the service's meter registry
+   */
+  ScoringServer(
+      String host,
+      int port,
+      int threads,
+      Duration grace,
+      Function<PrometheusMeterRegistry, FraudScorer> scorerFactory)
+      throws IOException {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace period was " + grace + ", must be 0 or more");
+    }
+    this.grace = grace;
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.scorer = scorerFactory.apply(meters);
     this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
     this.executor = Executors.newFixedThreadPool(threads);
-    server.setExecutor(executor);
+    server.setExecutor(
+        task -> {
+          inFlight.incrementAndGet();
+          try {
+            executor.execute(
+                () -> {
+                  try {
+                    task.run();
+                  } finally {
+                    inFlight.decrementAndGet();
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
+            throw e;
+          }
+        });
     server.createContext("/v1/score", ex -> handle(ex, "POST", "/v1/score", this::score));
     server.createContext("/health", ex -> handle(ex, "GET", "/health", this::health));
     server.createContext("/metrics", ex -> handle(ex, "GET", "/metrics", this::metrics));
@@ -70,6 +122,11 @@ final class ScoringServer implements AutoCloseable {
   /** The bound port (useful with port 0). */
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Requests being read or answered now. */
+  int inFlight() {
+    return inFlight.get();
   }
 
   /** The address clients use, e.g. {@code http://127.0.0.1:8000}. */
@@ -200,10 +257,38 @@ final class ScoringServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops gracefully: refuses new connections at once, lets requests in flight finish for up to the
+   * grace period, then closes the remaining connections and the scorer. Returns when all that is
+   * done; a second call (e.g. from a shutdown hook) waits for the first.
+   */
   @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    scorer.close();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    try {
+      // stop(n) closes the listening socket first, then waits up to n seconds until the exchanges
+      // in flight have written their responses. With none in flight, JDK 17's server would still
+      // wait all n seconds (nothing ends an exchange to wake it), so an idle server stops at once.
+      int seconds = (int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000);
+      server.stop(inFlight.get() == 0 ? 0 : seconds);
+      executor.shutdown();
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!executor.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+          // Past the grace period: the connections are closed, so what still runs fails soon.
+          executor.shutdownNow();
+          executor.awaitTermination(1, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        executor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      scorer.close();
+    }
   }
 }

@@ -44,6 +44,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to look for a newly promoted model (default: 30).")
   int refreshSeconds = 30;
 
+  @Option(
+      names = "--grace-seconds",
+      description =
+          "On SIGTERM or ctrl-c, how long requests in flight may take to finish (default: 5).")
+  int graceSeconds = (int) ScoringServer.DEFAULT_GRACE.toSeconds();
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
@@ -55,6 +61,10 @@ final class ServeCommand implements Callable<Integer> {
     if (refreshSeconds < 1) {
       throw new IllegalArgumentException("--refresh-seconds was " + refreshSeconds);
     }
+    if (graceSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--grace-seconds was " + graceSeconds + ", must be 0 or more");
+    }
     ModelRegistry models = registry(registry != null ? registry : System.getenv("ML_MODEL_PATH"));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ScoringServer server =
@@ -62,20 +72,40 @@ final class ServeCommand implements Callable<Integer> {
             host,
             port,
             threads,
+            Duration.ofSeconds(graceSeconds),
             meters ->
                 FraudScorer.builder()
                     .models(models)
                     .refreshEvery(Duration.ofSeconds(refreshSeconds))
                     .meterRegistry(meters)
                     .build())) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-      spec.commandLine()
-          .getOut()
-          .printf("serving %s with %s (ctrl-c to stop)%n", server.url(), models);
-      spec.commandLine().getOut().flush();
-      stopped.await();
+      Thread hook = shutdownHook(server, stopped);
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        spec.commandLine()
+            .getOut()
+            .printf("serving %s with %s (ctrl-c to stop)%n", server.url(), models);
+        spec.commandLine().getOut().flush();
+        stopped.await();
+      } finally {
+        ScoreStreamCommand.removeHook(hook);
+      }
     }
     return 0;
+  }
+
+  /**
+   * What SIGTERM and ctrl-c run: releases the command's wait, then stops the server gracefully (in
+   * flight requests finish within the grace period) and returns only when it is stopped, so the JVM
+   * does not exit under a request still being answered.
+   */
+  static Thread shutdownHook(ScoringServer server, CountDownLatch stopped) {
+    return new Thread(
+        () -> {
+          stopped.countDown();
+          server.close();
+        },
+        "frip-serve-shutdown");
   }
 
   /** A registry at a directory or URI (file:, s3a: through the lakehouse's file systems). */

@@ -8,15 +8,23 @@ import dev.frip.core.FeatureSchema;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
 import dev.frip.scoring.XGBoostModel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -152,6 +160,94 @@ class ScoringServerTest {
       assertThat(get(s, "/v1/score").statusCode()).isEqualTo(405);
       assertThat(get(s, "/nothing-here").statusCode()).isEqualTo(404);
       assertThat(get(s, "/health/extra").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aStopLetsTheRequestInFlightFinishAndWaitsForIt() throws Exception {
+    ScoringServer s = start(ModelRegistry.at(dir.resolve("empty")));
+    Thread hook = ServeCommand.shutdownHook(s, new CountDownLatch(1));
+    try (Socket client = new Socket("127.0.0.1", s.port())) {
+      client.setSoTimeout(10_000);
+      byte[] body =
+          "{\"payment_id\": \"slow\", \"features\": {\"amount\": 1.0}}"
+              .getBytes(StandardCharsets.UTF_8);
+      OutputStream out = client.getOutputStream();
+      out.write(
+          ("POST /v1/score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, body.length / 2);
+      out.flush();
+      awaitTrue(() -> s.inFlight() == 1, "the request to reach a handler");
+
+      hook.start(); // what SIGTERM runs
+      awaitTrue(() -> !accepts(s.port()), "the server to refuse new connections");
+      assertThat(hook.isAlive()).as("the hook waits for the request in flight").isTrue();
+
+      out.write(body, body.length / 2, body.length - body.length / 2);
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+      StringBuilder response = new StringBuilder();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        response.append(line).append('\n');
+      }
+      assertThat(response).contains("\"payment_id\":\"slow\"").contains("\"score\":");
+    } finally {
+      hook.join(10_000);
+      assertThat(hook.isAlive()).as("the hook returns once the server is stopped").isFalse();
+      s.close();
+    }
+  }
+
+  @Test
+  void aStopWaitsForARequestThatNeverEndsNoLongerThanTheGracePeriod() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(dir.resolve("empty"));
+    ScoringServer s =
+        new ScoringServer(
+            "127.0.0.1",
+            0,
+            2,
+            Duration.ofSeconds(1),
+            meters -> FraudScorer.builder().models(registry).meterRegistry(meters).build());
+    try (Socket client = new Socket("127.0.0.1", s.port())) {
+      client.setSoTimeout(10_000);
+      client
+          .getOutputStream()
+          .write(
+              "POST /v1/score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"
+                  .getBytes(StandardCharsets.US_ASCII));
+      awaitTrue(() -> s.inFlight() == 1, "the request to reach a handler");
+      long started = System.nanoTime();
+      s.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(900))
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(s.inFlight()).isZero();
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket probe = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (ConnectException refused) {
+      return false;
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 }
