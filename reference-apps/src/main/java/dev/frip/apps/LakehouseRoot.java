@@ -16,25 +16,27 @@ final class LakehouseRoot {
 
   /** The lakehouse at {@code --lakehouse}, with the S3/MinIO settings of the environment. */
   Lakehouse lakehouse() {
-    return at(uri);
+    return at("--lakehouse", uri);
   }
 
   /**
    * Files at a URI ({@code s3a://bucket/models/registry}, {@code file:/...}) through the
    * lakehouse's file systems, with the S3/MinIO settings of the environment: e.g. a model registry.
+   *
+   * @param flag the flag (or variable) the URI came from, which a bad value's error names
    */
-  static ObjectStore objectStoreAt(String uri) {
-    return at(uri.replaceAll("/+$", "")).objectStore("");
+  static ObjectStore objectStoreAt(String flag, String uri) {
+    return at(flag, uri.replaceAll("/+$", "")).objectStore("");
   }
 
-  private static Lakehouse at(String uri) {
+  private static Lakehouse at(String flag, String uri) {
     if (uri == null || uri.isBlank()) {
-      throw new IllegalArgumentException("--lakehouse is required (a directory, file: or s3a://)");
+      throw new IllegalArgumentException(flag + " is required (a directory, file: or s3a://)");
     }
     try {
       return Lakehouse.builder().root(uri).environment(System.getenv()).build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--lakehouse: " + e.getMessage(), e);
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
     }
   }
 }

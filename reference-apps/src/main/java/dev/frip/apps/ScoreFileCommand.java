@@ -117,11 +117,11 @@ final class ScoreFileCommand implements Callable<Integer> {
           "--model " + model + " names no registry directory below the bucket or root");
     }
     try {
-      ObjectStore store = LakehouseRoot.objectStoreAt(at);
+      ObjectStore store = LakehouseRoot.objectStoreAt("--model", at);
       if (store.exists(ModelRegistry.CURRENT)) {
         return ModelRegistry.on(store).withLoader(loader).current().model();
       }
-      return ModelRegistry.on(LakehouseRoot.objectStoreAt(at.substring(0, slash)))
+      return ModelRegistry.on(LakehouseRoot.objectStoreAt("--model", at.substring(0, slash)))
           .withLoader(loader)
           .load(at.substring(slash + 1))
           .model();

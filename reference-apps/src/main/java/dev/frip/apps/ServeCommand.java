@@ -1,7 +1,13 @@
 package dev.frip.apps;
 
+import dev.frip.core.ObjectStore;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
+import dev.frip.scoring.ModelSource;
+import dev.frip.scoring.ModelVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -26,8 +32,10 @@ final class ServeCommand implements Callable<Integer> {
       names = "--registry",
       paramLabel = "DIR|URI",
       description =
-          "Model registry root: a directory, file: or s3a://bucket/models/registry"
-              + " (default: $ML_MODEL_PATH, else frip-data/lakehouse/models/registry).")
+          "Model registry root: a directory, file: or s3a://bucket/models/registry; its"
+              + " current pointer (.../registry/current) names the same registry, and a version"
+              + " directory (.../registry/VERSION) serves that version only (default:"
+              + " $ML_MODEL_PATH, else frip-data/lakehouse/models/registry).")
   String registry;
 
   @Option(names = "--host", description = "Address to bind (default: 127.0.0.1).")
@@ -50,6 +58,13 @@ final class ServeCommand implements Callable<Integer> {
           "On SIGTERM or ctrl-c, how long requests in flight may take to finish (default: 5).")
   int graceSeconds = (int) ScoringServer.DEFAULT_GRACE.toSeconds();
 
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Makes a running command return as if killed: what tests call instead of a signal. */
+  void stop() {
+    stopped.countDown();
+  }
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
@@ -65,8 +80,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--grace-seconds was " + graceSeconds + ", must be 0 or more");
     }
-    ModelRegistry models = registry(registry != null ? registry : System.getenv("ML_MODEL_PATH"));
-    CountDownLatch stopped = new CountDownLatch(1);
+    ModelSource models =
+        registry != null
+            ? models("--registry", registry)
+            : models("ML_MODEL_PATH", System.getenv("ML_MODEL_PATH"));
     try (ScoringServer server =
         new ScoringServer(
             host,
@@ -108,14 +125,113 @@ final class ServeCommand implements Callable<Integer> {
         "frip-serve-shutdown");
   }
 
-  /** A registry at a directory or URI (file:, s3a: through the lakehouse's file systems). */
-  static ModelRegistry registry(String at) {
+  /** A file every complete registry version holds (its checksums) and a registry root does not. */
+  private static final String VERSION_MARKER = "sha256";
+
+  /**
+   * The models to serve from {@code at}, given by {@code flag} ({@code --registry} or {@code
+   * ML_MODEL_PATH}): a registry root, its {@code current} pointer (the seed deployment's {@code
+   * ML_MODEL_PATH=/app/models/registry/current}), or one version directory; a directory or a URI
+   * (file:, s3a: through the lakehouse's file systems). Unset ({@code ML_MODEL_PATH} null or
+   * blank), the local lakehouse's registry, which may not exist yet (rules-only until a model is
+   * promoted).
+   *
+   * @throws IllegalArgumentException naming the flag and the path when the registry does not exist
+   */
+  static ModelSource models(String flag, String at) {
     if (at == null || at.isBlank()) {
+      if (flag.startsWith("--")) {
+        throw new IllegalArgumentException(flag + " was blank; give the model registry directory");
+      }
       return ModelRegistry.at(Path.of("frip-data", "lakehouse", "models", "registry"));
     }
     if (!at.matches("[a-z][a-z0-9+.-]*:.*")) {
-      return ModelRegistry.at(Path.of(at));
+      return localModels(flag, at);
     }
-    return ModelRegistry.on(LakehouseRoot.objectStoreAt(at));
+    String uri = at.replaceAll("/+$", "");
+    boolean pointer = uri.endsWith("/" + ModelRegistry.CURRENT);
+    if (pointer) {
+      uri = uri.substring(0, uri.length() - ModelRegistry.CURRENT.length() - 1);
+    }
+    ObjectStore store = LakehouseRoot.objectStoreAt(flag, uri);
+    try {
+      if (store.exists(ModelRegistry.CURRENT)) {
+        return ModelRegistry.on(store);
+      }
+      int slash = uri.lastIndexOf('/');
+      if (!pointer
+          && store.exists(VERSION_MARKER)
+          && slash > 0
+          && !uri.substring(0, slash).matches("[a-z0-9+.-]+:/*")) {
+        return new PinnedVersion(
+            ModelRegistry.on(LakehouseRoot.objectStoreAt(flag, uri.substring(0, slash))),
+            uri.substring(slash + 1));
+      }
+      if (store.list("").isEmpty()) {
+        throw new IllegalArgumentException(
+            flag
+                + " "
+                + redacted(at)
+                + ": the model registry "
+                + redacted(uri)
+                + " does not exist (nothing is stored under it)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + flag + " " + redacted(at), e);
+    }
+    return ModelRegistry.on(store);
+  }
+
+  private static ModelSource localModels(String flag, String at) {
+    Path path = Path.of(at).toAbsolutePath().normalize();
+    boolean pointer = path.getFileName() != null && path.endsWith(ModelRegistry.CURRENT);
+    Path root = pointer ? path.getParent() : path;
+    if (!Files.exists(root)) {
+      throw new IllegalArgumentException(
+          flag + " " + at + ": the model registry " + root + " does not exist");
+    }
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException(
+          flag + " " + at + " is a file, not a model registry directory");
+    }
+    if (!pointer
+        && !Files.exists(root.resolve(ModelRegistry.CURRENT))
+        && Files.isRegularFile(root.resolve(VERSION_MARKER))
+        && root.getParent() != null) {
+      return new PinnedVersion(ModelRegistry.at(root.getParent()), root.getFileName().toString());
+    }
+    return ModelRegistry.at(root);
+  }
+
+  /** A URI as messages may show it: without user info (a password, an access key). */
+  private static String redacted(String uri) {
+    return uri.replaceFirst("^([a-z][a-z0-9+.-]*://)[^/@]*@", "$1***@");
+  }
+
+  /** One version of a registry, whatever its current pointer says; loaded once it verifies. */
+  private static final class PinnedVersion implements ModelSource {
+    private final ModelRegistry registry;
+    private final String version;
+    private volatile ModelVersion loaded;
+
+    PinnedVersion(ModelRegistry registry, String version) {
+      this.registry = registry;
+      this.version = version;
+    }
+
+    @Override
+    public ModelVersion current() {
+      ModelVersion v = loaded;
+      if (v == null) {
+        v = registry.load(version);
+        loaded = v;
+      }
+      return v;
+    }
+
+    @Override
+    public String toString() {
+      return registry + " version " + version + " (pinned)";
+    }
   }
 }

@@ -41,6 +41,11 @@ class ScoringServerTest {
   final ObjectMapper json = new ObjectMapper();
 
   private Path model() throws Exception {
+    return model(dir.resolve("m.json"));
+  }
+
+  /** A small binary:logistic model over {@link #NAMES}, saved to {@code file}. */
+  static Path model(Path file) throws Exception {
     Random rnd = new Random(4);
     int rows = 400;
     float[] x = new float[rows * 4];
@@ -59,7 +64,6 @@ class ScoringServerTest {
     p.put("nthread", 1);
     Booster b = XGBoost.train(d, p, 10, new HashMap<>(), null, null);
     b.setFeatureNames(NAMES.toArray(new String[0]));
-    Path file = dir.resolve("m.json");
     b.saveModel(file.toString());
     return file;
   }
@@ -89,7 +93,7 @@ class ScoringServerTest {
 
   @Test
   void withoutAModelHealthIsDegradedAndTheRulesDecide() throws Exception {
-    try (ScoringServer s = start(ServeCommand.registry(dir.resolve("empty").toString()))) {
+    try (ScoringServer s = start(ModelRegistry.at(dir.resolve("empty")))) {
       assertThat(s.url()).startsWith("http://127.0.0.1:");
       HttpResponse<String> health = get(s, "/health");
       assertThat(health.statusCode()).isEqualTo(503);
@@ -103,7 +107,7 @@ class ScoringServerTest {
 
   @Test
   void scoresByFeatureNameLikeTheModelAndExposesPrometheusMetrics() throws Exception {
-    ModelRegistry registry = ServeCommand.registry(dir.resolve("registry").toString());
+    ModelRegistry registry = ModelRegistry.at(dir.resolve("registry"));
     String v = registry.publish(model(), FeatureSchema.of("serve-test-1", NAMES), Map.of());
     registry.promote(v);
     XGBoostModel m = registry.current().model();
@@ -136,7 +140,7 @@ class ScoringServerTest {
 
   @Test
   void badRequestsGetAClearErrorNamingTheField() throws Exception {
-    ModelRegistry registry = ServeCommand.registry(dir.resolve("registry").toString());
+    ModelRegistry registry = ModelRegistry.at(dir.resolve("registry"));
     registry.promote(registry.publish(model(), FeatureSchema.of("serve-test-1", NAMES), Map.of()));
     try (ScoringServer s = start(registry)) {
       Map<String, String> cases =
