@@ -1,8 +1,11 @@
 package dev.frip.apps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -33,9 +36,10 @@ import java.util.function.Function;
  *
  * <p>{@code POST /v1/score} takes {@code {"payment_id": "p1", "features": {"amount": 129.9,
  * "txn_count_1h": 3, ...}}}: features by name (the model's {@link dev.frip.core.FeatureSchema}), a
- * missing or null one is missing (NaN). It answers {@code {"payment_id", "score", "action",
- * "model_version", "reasons", "fallback"}}. A malformed request gets 400 with an {@code error} that
- * names the field; the service never answers 5xx for bad input.
+ * missing or null one is missing (NaN); a number must be finite (within the double range). The body
+ * is one JSON object, nothing after it, and no object in it names a field twice. It answers {@code
+ * {"payment_id", "score", "action", "model_version", "reasons", "fallback"}}. A malformed request
+ * gets 400 with an {@code error} that names the field; the service never answers 5xx for bad input.
  *
  * <p>{@link #close()} is graceful: the service stops accepting connections at once, lets requests
  * in flight finish for up to the grace period, then closes what is left.
@@ -47,7 +51,16 @@ final class ScoringServer implements AutoCloseable {
   /** How long {@link #close()} lets requests in flight finish, unless told otherwise. */
   static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
-  private final ObjectMapper json = new ObjectMapper();
+  /**
+   * Reads a body whole or refuses it: a second value or text after the object, and a field named
+   * twice (which would otherwise keep the last), are errors rather than silently dropped input.
+   */
+  private final ObjectMapper json =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
   private final FraudScorer scorer;
   private final PrometheusMeterRegistry meters;
   private final HttpServer server;
@@ -177,7 +190,21 @@ final class ScoringServer implements AutoCloseable {
     try {
       root = json.readTree(body);
     } catch (JsonProcessingException e) {
-      return error(400, "body is not JSON: " + e.getOriginalMessage());
+      String why = e.getOriginalMessage();
+      if (why != null && why.startsWith("Trailing token")) {
+        // Jackson's wording names its own classes; say what the client sent.
+        why =
+            "more follows the first JSON value"
+                + (e.getLocation() == null
+                    ? ""
+                    : " (line "
+                        + e.getLocation().getLineNr()
+                        + ", column "
+                        + e.getLocation().getColumnNr()
+                        + ")")
+                + "; send one object per request";
+      }
+      return error(400, "body is not JSON: " + why);
     }
     if (root == null || !root.isObject()) {
       return error(400, "body must be a JSON object with a \"features\" object");
@@ -193,7 +220,16 @@ final class ScoringServer implements AutoCloseable {
       if (v.isNull()) {
         byName.put(f.getKey(), null);
       } else if (v.isNumber()) {
-        byName.put(f.getKey(), v.doubleValue());
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+          // 1e309 parses as Infinity: it would score as the largest amount there is.
+          return error(
+              400,
+              "feature \""
+                  + f.getKey()
+                  + "\" must be a finite number; it is beyond the double range (±1.8e308)");
+        }
+        byName.put(f.getKey(), d);
       } else if (v.isBoolean()) {
         byName.put(f.getKey(), v.booleanValue() ? 1.0 : 0.0);
       } else {

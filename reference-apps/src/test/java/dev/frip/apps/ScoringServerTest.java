@@ -168,6 +168,44 @@ class ScoringServerTest {
   }
 
   @Test
+  void aBodyIsReadWholeOrRefusedNamingWhatIsWrong() throws Exception {
+    try (ScoringServer s = start(ModelRegistry.at(dir.resolve("empty")))) {
+      Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+      cases.put(
+          "{\"payment_id\": \"a\", \"features\": {\"amount\": 1}}"
+              + "{\"payment_id\": \"b\", \"features\": {\"amount\": 2}}",
+          List.of("body is not JSON: more follows the first JSON value"));
+      cases.put("{\"features\": {\"amount\": 1}} trailing", List.of("body is not JSON"));
+      cases.put(
+          "{\"features\": {\"amount\": 1}} 7",
+          List.of("body is not JSON: more follows the first JSON value"));
+      cases.put(
+          "{\"features\": {\"amount\": 1, \"amount\": 5000}}",
+          List.of("body is not JSON", "Duplicate field 'amount'"));
+      cases.put(
+          "{\"features\": {}, \"features\": {\"amount\": 5000}}",
+          List.of("Duplicate field 'features'"));
+      cases.put(
+          "{\"features\": {\"amount\": 1e309}}",
+          List.of("feature \"amount\" must be a finite number"));
+      cases.put(
+          "{\"features\": {\"txn_1h\": -1e309}}",
+          List.of("feature \"txn_1h\" must be a finite number"));
+      cases.put(
+          "{\"features\": {\"amount\": 1" + "0".repeat(400) + "}}",
+          List.of("feature \"amount\" must be a finite number"));
+      for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+        String shown = c.getKey().length() > 80 ? c.getKey().substring(0, 80) : c.getKey();
+        HttpResponse<String> r = post(s, c.getKey());
+        assertThat(r.statusCode()).as(shown + " -> " + r.body()).isEqualTo(400);
+        assertThat(json.readTree(r.body()).get("error").asText()).as(shown).contains(c.getValue());
+      }
+      // Whitespace after the object is not more input.
+      assertThat(post(s, "{\"features\": {\"amount\": 1}}\r\n  \n").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aStopLetsTheRequestInFlightFinishAndWaitsForIt() throws Exception {
     ScoringServer s = start(ModelRegistry.at(dir.resolve("empty")));
     Thread hook = ServeCommand.shutdownHook(s, new CountDownLatch(1));
