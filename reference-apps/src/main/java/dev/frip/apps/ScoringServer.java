@@ -91,6 +91,7 @@ final class ScoringServer implements AutoCloseable {
    *
    * @param grace how long {@link #close()} lets requests in flight finish
    * @param scorerFactory builds the scorer on the service's meter registry
+   * @throws IOException when {@code host:port} cannot be bound (the scorer is closed then)
    */
   ScoringServer(
       String host,
@@ -105,7 +106,13 @@ final class ScoringServer implements AutoCloseable {
     this.grace = grace;
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.scorer = scorerFactory.apply(meters);
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    } catch (IOException | RuntimeException e) {
+      // The scorer may already poll the registry on its own thread: it must not outlive us.
+      scorer.close();
+      throw e;
+    }
     this.executor = Executors.newFixedThreadPool(threads);
     server.setExecutor(
         task -> {

@@ -84,18 +84,25 @@ final class ServeCommand implements Callable<Integer> {
         registry != null
             ? models("--registry", registry)
             : models("ML_MODEL_PATH", System.getenv("ML_MODEL_PATH"));
-    try (ScoringServer server =
-        new ScoringServer(
-            host,
-            port,
-            threads,
-            Duration.ofSeconds(graceSeconds),
-            meters ->
-                FraudScorer.builder()
-                    .models(models)
-                    .refreshEvery(Duration.ofSeconds(refreshSeconds))
-                    .meterRegistry(meters)
-                    .build())) {
+    ScoringServer server;
+    try {
+      server =
+          new ScoringServer(
+              host,
+              port,
+              threads,
+              Duration.ofSeconds(graceSeconds),
+              meters ->
+                  FraudScorer.builder()
+                      .models(models)
+                      .refreshEvery(Duration.ofSeconds(refreshSeconds))
+                      .meterRegistry(meters)
+                      .build());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "--port " + port + " on " + host + " could not be bound: " + e.getMessage(), e);
+    }
+    try (server) {
       Thread hook = shutdownHook(server, stopped);
       Runtime.getRuntime().addShutdownHook(hook);
       try {

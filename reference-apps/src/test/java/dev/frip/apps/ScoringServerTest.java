@@ -1,17 +1,23 @@
 package dev.frip.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.frip.core.FeatureSchema;
 import dev.frip.scoring.FraudScorer;
+import dev.frip.scoring.InvalidModelException;
 import dev.frip.scoring.ModelRegistry;
+import dev.frip.scoring.ModelSource;
 import dev.frip.scoring.XGBoostModel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -203,6 +210,35 @@ class ScoringServerTest {
       // Whitespace after the object is not more input.
       assertThat(post(s, "{\"features\": {\"amount\": 1}}\r\n  \n").statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aPortThatCannotBeBoundClosesTheScorerItBuilt() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    ModelSource registry =
+        () -> {
+          polls.incrementAndGet();
+          throw new InvalidModelException("no model in this test");
+        };
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(
+              () ->
+                  new ScoringServer(
+                      "127.0.0.1",
+                      taken.getLocalPort(),
+                      1,
+                      meters ->
+                          FraudScorer.builder()
+                              .models(registry)
+                              .refreshEvery(Duration.ofMillis(20))
+                              .meterRegistry(meters)
+                              .build()))
+          .isInstanceOf(BindException.class);
+    }
+    Thread.sleep(200); // a poll under way when the scorer closed may still count
+    int afterClose = polls.get();
+    Thread.sleep(300);
+    assertThat(polls.get()).as("the scorer's refresh thread still polls").isEqualTo(afterClose);
   }
 
   @Test

@@ -9,6 +9,8 @@ import dev.frip.core.FeatureSchema;
 import dev.frip.scoring.ModelRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -142,6 +144,30 @@ class ServeCommandTest {
     assertThatThrownBy(() -> ServeCommand.models("--registry", file.toString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--registry " + file + " is a file");
+  }
+
+  @Test
+  void aPortInUseIsAUsageErrorNamingThePortAndTheHost() throws Exception {
+    Path registry = Files.createDirectories(dir.resolve("registry"));
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      GenerateCommandTest.Run r =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30),
+              () ->
+                  GenerateCommandTest.run(
+                      "serve",
+                      "--host",
+                      "127.0.0.1",
+                      "--port",
+                      Integer.toString(port),
+                      "--registry",
+                      registry.toString()));
+      assertThat(r.exit()).as(r.err()).isEqualTo(Frip.EXIT_USAGE);
+      assertThat(r.err())
+          .contains("--port " + port + " on 127.0.0.1 could not be bound: ")
+          .contains("in use");
+    }
   }
 
   @Test
