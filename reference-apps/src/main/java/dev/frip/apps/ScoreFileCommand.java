@@ -10,6 +10,12 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +39,12 @@ import picocli.CommandLine.Spec;
  * columns are matched to the model by name (a name twice is refused), extra columns are ignored, an
  * empty cell is missing; cells may be quoted (RFC 4180, within a line); every row must have as many
  * cells as the header and numbers are plain decimals (or NaN, Infinity), else the command stops
- * naming the line and column. Blank lines are skipped. The output is written whole or not at all.
- * The output has a header and one row per input row: the prediction (a probability for
- * binary:logistic, one column per class for multi:softprob, the class for multi:softmax) or with
- * {@code --margin} the raw margins, printed with {@link Float#toString(float)} so no precision is
- * lost.
+ * naming the line and column. Blank lines are skipped. The input is UTF-8 (a byte order mark before
+ * the header is skipped); a byte that is not stops the command naming its line. The output is
+ * written whole or not at all. The output has a header and one row per input row: the prediction (a
+ * probability for binary:logistic, one column per class for multi:softprob, the class for
+ * multi:softmax) or with {@code --margin} the raw margins, printed with {@link
+ * Float#toString(float)} so no precision is lost.
  */
 @Command(
     name = "score-file",
@@ -74,6 +81,7 @@ final class ScoreFileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    checkFiles();
     XGBoostModel m;
     try {
       m = load();
@@ -130,6 +138,26 @@ final class ScoreFileCommand implements Callable<Integer> {
     }
   }
 
+  /** Refuses, naming the flag, an input that cannot be read or an output that cannot be written. */
+  private void checkFiles() {
+    if (!Files.exists(input)) {
+      throw new IllegalArgumentException("--input " + input + " does not exist");
+    }
+    if (Files.isDirectory(input)) {
+      throw new IllegalArgumentException("--input " + input + " is a directory");
+    }
+    if (Files.isDirectory(output)) {
+      throw new IllegalArgumentException("--output " + output + " is a directory");
+    }
+    Path dir = output.getParent() != null ? output.getParent() : Path.of("").toAbsolutePath();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "--output directory "
+              + dir
+              + (Files.exists(dir) ? " is not a directory" : " does not exist"));
+    }
+  }
+
   private int score(XGBoostModel m) throws IOException {
     if (Files.exists(output) && Files.isSameFile(input, output)) {
       throw new IllegalArgumentException(
@@ -155,7 +183,12 @@ final class ScoreFileCommand implements Callable<Integer> {
                   new BufferedWriter(
                       Files.newBufferedWriter(
                           partial, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)))) {
-        rows = score(m, in, out);
+        try {
+          rows = score(m, in, out);
+        } catch (CharacterCodingException e) {
+          throw new IllegalArgumentException(
+              "--input " + input + " line " + firstLineNotUtf8(input) + ": not valid UTF-8", e);
+        }
         if (out.checkError()) {
           throw new IOException("cannot write " + partial);
         }
@@ -173,6 +206,10 @@ final class ScoreFileCommand implements Callable<Integer> {
     if (header == null) {
       throw new IllegalArgumentException(
           "--input " + input + " is empty: a header of feature names is needed");
+    }
+    if (header.startsWith("\uFEFF")) {
+      // A byte order mark, as spreadsheet programs write: not part of the first column's name.
+      header = header.substring(1);
     }
     String[] names = split(header, 1);
     int[] columnOf = mapColumns(names, m.featureNames());
@@ -231,6 +268,38 @@ final class ScoreFileCommand implements Callable<Integer> {
       rows++;
     }
     return rows;
+  }
+
+  /**
+   * The line of a file's first byte that is not UTF-8, counted from 1. The reader that found it
+   * decodes ahead of the line it returns, so its position does not tell the line.
+   */
+  static long firstLineNotUtf8(Path file) throws IOException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+    CharBuffer chars = CharBuffer.allocate(1 << 16);
+    long line = 1;
+    try (ReadableByteChannel channel = Files.newByteChannel(file)) {
+      while (true) {
+        boolean end = channel.read(bytes) < 0;
+        bytes.flip();
+        CoderResult r;
+        do {
+          r = decoder.decode(bytes, chars, end);
+          chars.flip();
+          while (chars.hasRemaining()) {
+            if (chars.get() == '\n') {
+              line++;
+            }
+          }
+          chars.clear();
+        } while (r.isOverflow());
+        if (r.isError() || end) {
+          return line;
+        }
+        bytes.compact();
+      }
+    }
   }
 
   /** A decimal number as CSV files write them, or NaN / Infinity; not Java's 5d or 0x1p3. */

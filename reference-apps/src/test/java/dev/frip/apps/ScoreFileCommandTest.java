@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.frip.core.FeatureSchema;
 import dev.frip.lakehouse.Lakehouse;
 import dev.frip.scoring.ModelRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -291,6 +292,83 @@ class ScoreFileCommandTest {
     Files.writeString(in, "f0,f1,f2,f3\n1,2,3,4\n");
     assertThat(scoreFile(model, in, in)).isEqualTo(Frip.EXIT_USAGE);
     assertThat(Files.readString(in)).isEqualTo("f0,f1,f2,f3\n1,2,3,4\n");
+  }
+
+  @Test
+  void fileErrorsNameTheFlagTheFileAndTheReason() throws Exception {
+    Path model = dir.resolve("files.ubj");
+    binary.saveModel(model.toString());
+    Path in = work.resolve("in.csv");
+    Path out = work.resolve("out.csv");
+    Files.writeString(in, "f0,f1,f2,f3\n1,2,3,4\n");
+
+    Path missing = work.resolve("missing.csv");
+    assertFails(scoreFileCapturing(model, missing, out), "--input " + missing + " does not exist");
+    assertFails(scoreFileCapturing(model, work, out), "--input " + work + " is a directory");
+    Path noDir = work.resolve("no-such-dir");
+    assertFails(
+        scoreFileCapturing(model, in, noDir.resolve("out.csv")),
+        "--output directory " + noDir + " does not exist");
+    assertFails(scoreFileCapturing(model, in, work), "--output " + work + " is a directory");
+
+    // A byte that is not UTF-8, on the first data line and far past the reader's first buffer.
+    Files.write(in, bytes("f0,f1,f2,f3\n1,2,\u00ff,4\n", 0xff));
+    assertFails(scoreFileCapturing(model, in, out), "--input " + in + " line 2: not valid UTF-8");
+    StringBuilder many = new StringBuilder("f0,f1,f2,f3\n");
+    for (int r = 0; r < 3000; r++) {
+      many.append("1.25,2.5,3.75,").append(r).append('\n');
+    }
+    many.append("1,2,\u00ff,4\n");
+    Files.write(in, bytes(many.toString(), 0xc3)); // a lead byte with no continuation
+    assertFails(
+        scoreFileCapturing(model, in, out), "--input " + in + " line 3002: not valid UTF-8");
+    assertThat(out).doesNotExist();
+    try (var files = Files.list(work)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  /** {@code text} as UTF-8, with each U+00FF replaced by the single byte {@code raw}. */
+  private static byte[] bytes(String text, int raw) {
+    byte[] utf8 = text.replace('\u00ff', '\u0001').getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < utf8.length; i++) {
+      if (utf8[i] == 1) {
+        utf8[i] = (byte) raw;
+      }
+    }
+    return utf8;
+  }
+
+  private static GenerateCommandTest.Run scoreFileCapturing(Path model, Path in, Path out) {
+    return GenerateCommandTest.run(
+        "score-file",
+        "--model",
+        model.toString(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString());
+  }
+
+  private static void assertFails(GenerateCommandTest.Run r, String message) {
+    assertThat(r.exit()).as(r.err()).isEqualTo(Frip.EXIT_USAGE);
+    assertThat(r.err()).contains("frip score-file: " + message).doesNotContain(".partial");
+  }
+
+  @Test
+  void aByteOrderMarkBeforeTheHeaderIsNotPartOfTheFirstColumn() throws Exception {
+    Path model = dir.resolve("bom.ubj");
+    binary.saveModel(model.toString());
+    Path plain = work.resolve("plain.csv");
+    Path bom = work.resolve("bom.csv");
+    Files.writeString(plain, "f0,f1,f2,f3\n1.5,2,,4\n0.5,9,1,1\n");
+    Files.writeString(bom, "\uFEFFf0,f1,f2,f3\n1.5,2,,4\n0.5,9,1,1\n");
+    Path a = work.resolve("plain-out.csv");
+    Path b = work.resolve("bom-out.csv");
+    assertThat(scoreFile(model, plain, a)).isZero();
+    GenerateCommandTest.Run r = scoreFileCapturing(model, bom, b);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllLines(b)).hasSize(3).isEqualTo(Files.readAllLines(a));
   }
 
   @Test
