@@ -22,6 +22,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
  * {@code frip generate}: runs the synthetic fraud world generator and writes its events as JSON
  * lines, one event a line, to a file or standard output, and/or produces them to Kafka in the
  * Confluent Avro wire format, then prints a summary (events per topic, frauds per scenario). The
- * same flags give byte-identical output.
+ * same flags give byte-identical output. A file is written beside its target and moved over it when
+ * complete, so a run that stops early leaves the previous file as it was.
  */
 @Command(
     name = "generate",
@@ -80,7 +83,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      description = "Output file for the JSON lines, or - for standard output.")
+      description =
+          "Output file for the JSON lines (replaced only once complete), or - for standard output.")
   String out;
 
   @Option(
@@ -118,48 +122,63 @@ final class GenerateCommand implements Callable<Integer> {
     PrintStream report = toStdout ? System.err : System.out;
     long started = System.nanoTime();
     long count = 0;
-    try (EventStream events = WorldGenerator.create(config).stream();
-        Writer writer = out == null ? null : open(toStdout);
-        KafkaSink kafka = servers == null ? null : KafkaSink.open(servers, registry)) {
-      StringBuilder line = new StringBuilder(1024);
-      while (events.hasNext()) {
-        GeneratedEvent e = events.next();
+    int exit = 0;
+    // A file is written to a hidden one beside it and moved over it at the end, as score-file
+    // does: a run that fails or is killed midway leaves the previous file whole.
+    Path target = out == null || toStdout ? null : Path.of(out);
+    Path partial = target == null ? null : partialBeside(target);
+    try {
+      try (EventStream events = WorldGenerator.create(config).stream();
+          Writer writer = out == null ? null : open(partial);
+          KafkaSink kafka = servers == null ? null : KafkaSink.open(servers, registry)) {
+        StringBuilder line = new StringBuilder(1024);
+        while (events.hasNext()) {
+          GeneratedEvent e = events.next();
+          if (writer != null) {
+            line.setLength(0);
+            EventJson.appendLine(e, line);
+            writer.append(line);
+          }
+          if (kafka != null) {
+            kafka.send(e);
+          }
+          count++;
+        }
         if (writer != null) {
-          line.setLength(0);
-          EventJson.appendLine(e, line);
-          writer.append(line);
+          writer.flush();
         }
         if (kafka != null) {
-          kafka.send(e);
+          kafka.flush();
         }
-        count++;
-      }
-      if (writer != null) {
-        writer.flush();
-      }
-      if (kafka != null) {
-        kafka.flush();
-      }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      printSummary(report, config, events.summary(), count, seconds);
-      if (kafka != null) {
-        report.printf(
-            Locale.ROOT,
-            "kafka %s: %,d events acknowledged, %,d failed%n",
-            servers,
-            kafka.acknowledged.get(),
-            kafka.failed.get());
-        if (kafka.failed.get() > 0) {
-          System.err.println(
-              "frip generate: "
-                  + kafka.failed.get()
-                  + " events were not acknowledged by Kafka; first error: "
-                  + kafka.firstError.get());
-          return 1;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        printSummary(report, config, events.summary(), count, seconds);
+        if (kafka != null) {
+          report.printf(
+              Locale.ROOT,
+              "kafka %s: %,d events acknowledged, %,d failed%n",
+              servers,
+              kafka.acknowledged.get(),
+              kafka.failed.get());
+          if (kafka.failed.get() > 0) {
+            System.err.println(
+                "frip generate: "
+                    + kafka.failed.get()
+                    + " events were not acknowledged by Kafka; first error: "
+                    + kafka.firstError.get());
+            exit = 1; // the file is complete all the same: it replaces the old one
+          }
         }
+      }
+      if (partial != null) {
+        Files.move(
+            partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      if (partial != null) {
+        Files.deleteIfExists(partial);
       }
     }
-    return 0;
+    return exit;
   }
 
   GeneratorConfig config() {
@@ -198,19 +217,27 @@ final class GenerateCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private Writer open(boolean toStdout) throws IOException {
-    OutputStream os;
-    if (toStdout) {
-      os = new NonClosingStream(System.out);
-    } else {
-      Path path = Path.of(out);
-      Path parent = path.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      os = Files.newOutputStream(path);
-    }
+  /** Standard output when {@code partial} is null, else that new file. */
+  private static Writer open(Path partial) throws IOException {
+    OutputStream os =
+        partial == null
+            ? new NonClosingStream(System.out)
+            : Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW);
     return new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 20);
+  }
+
+  /** A new hidden file's path beside {@code target}, creating the target's directory. */
+  private static Path partialBeside(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    return dir.resolve(
+        "."
+            + target.getFileName()
+            + "."
+            + ProcessHandle.current().pid()
+            + "."
+            + System.nanoTime()
+            + ".partial");
   }
 
   private static void printSummary(

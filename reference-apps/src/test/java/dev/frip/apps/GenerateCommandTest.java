@@ -8,11 +8,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +95,57 @@ class GenerateCommandTest {
           .containsPattern("\\s" + e.getKey() + "\\s+" + String.format("%,d", e.getValue()));
     }
     assertThat(r.out()).contains("frauds per scenario:").contains("fraud payments:");
+  }
+
+  @Test
+  void outReplacesTheOldFileOnlyOnceTheNewOneIsComplete() throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    byte[] old = "the previous run's events\n".getBytes(StandardCharsets.UTF_8);
+    Files.write(file, old);
+    CompletableFuture<Run> running =
+        CompletableFuture.supplyAsync(
+            () ->
+                run(
+                    "generate",
+                    "--seed",
+                    "11",
+                    "--days",
+                    "10",
+                    "--users",
+                    "3000",
+                    "--out",
+                    file.toString()));
+    // Whenever a run stops, the file is the old one or the new one whole: never a prefix.
+    Set<String> seen = new HashSet<>();
+    boolean sawPartial = false;
+    int polls = 0;
+    while (!running.isDone()) {
+      byte[] now = Files.readAllBytes(file);
+      if (!Arrays.equals(now, old)) {
+        seen.add(now.length + ":" + Arrays.hashCode(now));
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        sawPartial |=
+            files.anyMatch(
+                f ->
+                    f.getFileName().toString().startsWith(".events.jsonl.")
+                        && f.getFileName().toString().endsWith(".partial"));
+      }
+      polls++;
+      Thread.sleep(5);
+    }
+    Run r = running.get(60, TimeUnit.SECONDS);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(polls).as("polls while the run wrote").isGreaterThan(2);
+    byte[] written = Files.readAllBytes(file);
+    assertThat(new String(written, 0, 40, StandardCharsets.UTF_8)).startsWith("{\"topic\": ");
+    assertThat(seen)
+        .as("what the file held during the run, besides the old content")
+        .isSubsetOf(Set.of(written.length + ":" + Arrays.hashCode(written)));
+    assertThat(sawPartial).as("a hidden file beside the target while writing").isTrue();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("events.jsonl");
+    }
   }
 
   @Test
