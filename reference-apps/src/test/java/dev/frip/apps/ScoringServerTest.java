@@ -302,10 +302,10 @@ class ScoringServerTest {
                   .getBytes(StandardCharsets.US_ASCII));
       awaitTrue(() -> s.inFlight() == 1, "the request to reach a handler");
       long started = System.nanoTime();
-      s.close();
+      s.close(); // returns: the request that never ends is cut off after the grace period
+      // It was given the grace period first (a lower bound only: a loaded machine may take longer).
       assertThat(Duration.ofNanos(System.nanoTime() - started))
-          .isGreaterThanOrEqualTo(Duration.ofMillis(900))
-          .isLessThan(Duration.ofSeconds(5));
+          .isGreaterThanOrEqualTo(Duration.ofMillis(900));
       assertThat(s.inFlight()).isZero();
     }
   }
