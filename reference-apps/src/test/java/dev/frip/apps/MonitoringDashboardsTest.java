@@ -13,8 +13,6 @@ import dev.frip.kafka.SchemaRegistryServer;
 import dev.frip.kafka.TopicAdmin;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The dashboards in {@code monitoring/} cannot drift from the code: {@code frip score-stream} and
@@ -77,38 +73,6 @@ class MonitoringDashboardsTest {
   static void stop() {
     registry.close();
     kafka.stop();
-  }
-
-  /** A command running on its own thread, its output readable while it runs. */
-  private record Running(
-      CommandLine cli, StringWriter out, StringWriter err, CompletableFuture<Integer> exit) {
-
-    static Running start(String... args) {
-      CommandLine cli = new CommandLine(new Frip());
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
-      return new Running(cli, out, err, CompletableFuture.supplyAsync(() -> cli.execute(args)));
-    }
-
-    Object command(String name) {
-      return cli.getSubcommands().get(name).getCommand();
-    }
-
-    /** The metrics URL the command printed at start. */
-    String metricsUrl() throws Exception {
-      Pattern p = Pattern.compile("metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)");
-      for (int i = 0; i < 600; i++) {
-        Matcher m = p.matcher(out.toString());
-        if (m.find()) {
-          return m.group(1);
-        }
-        assertThat(exit.isDone()).as("exited early: %s %s", out, err).isFalse();
-        Thread.sleep(50);
-      }
-      throw new AssertionError("no metrics URL printed: " + out + err);
-    }
   }
 
   private String get(String url) throws Exception {
@@ -148,9 +112,10 @@ class MonitoringDashboardsTest {
   }
 
   /** Scrapes until {@code done} holds (the command is then caught up), at most a minute. */
-  private Map<String, Double> scrapeUntil(Running r, Predicate<Map<String, Double>> done)
+  private Map<String, Double> scrapeUntil(RunningCommand r, Predicate<Map<String, Double>> done)
       throws Exception {
-    String url = r.metricsUrl();
+    String url =
+        r.awaitPrinted(Pattern.compile("metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)"));
     Map<String, Double> s = Map.of();
     for (int i = 0; i < 600; i++) {
       s = samples(get(url));
@@ -229,8 +194,8 @@ class MonitoringDashboardsTest {
     long read = produced + 1;
 
     String lake = dir.resolve("lake").toString();
-    Running stream =
-        Running.start(
+    RunningCommand stream =
+        RunningCommand.start(
             "score-stream",
             "--bootstrap",
             kafka.bootstrapServers(),
@@ -240,8 +205,8 @@ class MonitoringDashboardsTest {
             lake,
             "--metrics-port",
             "0");
-    Running ingest =
-        Running.start(
+    RunningCommand ingest =
+        RunningCommand.start(
             "ingest",
             "--bootstrap",
             kafka.bootstrapServers(),

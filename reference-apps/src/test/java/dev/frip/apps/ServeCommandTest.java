@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.frip.core.FeatureSchema;
 import dev.frip.scoring.ModelRegistry;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,13 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code frip serve} as a command: where its models come from, over real HTTP on 127.0.0.1. */
 class ServeCommandTest {
@@ -35,40 +31,33 @@ class ServeCommandTest {
   final ObjectMapper json = new ObjectMapper();
 
   /** {@code frip serve} running on another thread until {@link #stop}. */
-  private record Serving(
-      CommandLine cli, StringWriter out, StringWriter err, CompletableFuture<Integer> exit) {
+  private record Serving(RunningCommand running) {
 
     static Serving start(String... args) {
-      CommandLine cli = new CommandLine(new Frip());
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      cli.setOut(new PrintWriter(out, true));
-      cli.setErr(new PrintWriter(err, true));
       String[] all = new String[args.length + 3];
       all[0] = "serve";
       all[1] = "--port";
       all[2] = "0";
       System.arraycopy(args, 0, all, 3, args.length);
-      return new Serving(cli, out, err, CompletableFuture.supplyAsync(() -> cli.execute(all)));
+      return new Serving(RunningCommand.start(all));
     }
 
     /** The URL the command printed once it serves. */
     String url() throws Exception {
-      Pattern p = Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+) with");
-      for (int i = 0; i < 600; i++) {
-        Matcher m = p.matcher(out.toString());
-        if (m.find()) {
-          return m.group(1);
-        }
-        assertThat(exit.isDone()).as("exited early: %s %s", out, err).isFalse();
-        Thread.sleep(50);
-      }
-      throw new AssertionError("no URL printed: " + out + err);
+      return running.awaitPrinted(Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+) with"));
+    }
+
+    StringWriter out() {
+      return running.out();
+    }
+
+    StringWriter err() {
+      return running.err();
     }
 
     int stop() throws Exception {
-      ((ServeCommand) cli.getSubcommands().get("serve").getCommand()).stop();
-      return exit.get(30, TimeUnit.SECONDS);
+      ((ServeCommand) running.command("serve")).stop();
+      return running.exit().get(30, TimeUnit.SECONDS);
     }
   }
 

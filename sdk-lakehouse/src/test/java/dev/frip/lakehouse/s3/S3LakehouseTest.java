@@ -59,15 +59,18 @@ class S3LakehouseTest {
   }
 
   private static Lakehouse lake() {
+    return onS3Mock().checkpointInterval(2).build();
+  }
+
+  /** A lakehouse builder with S3Mock's endpoint, bucket and keys, as the seed's variables say. */
+  private static Lakehouse.Builder onS3Mock() {
     return Lakehouse.builder()
         .environment(
             Map.of(
                 "MINIO_ENDPOINT", "http://127.0.0.1:" + s3.getHttpPort(),
                 "S3_BUCKET", "lakehouse",
                 "AWS_ACCESS_KEY_ID", "test-access",
-                "AWS_SECRET_ACCESS_KEY", "test-secret"))
-        .checkpointInterval(2)
-        .build();
+                "AWS_SECRET_ACCESS_KEY", "test-secret"));
   }
 
   @Test
@@ -108,13 +111,7 @@ class S3LakehouseTest {
     // With fs.s3a.create.performance S3A skips its existence check before a create, so only the
     // If-None-Match: * on the PUT itself can refuse the second writer.
     Lakehouse lake =
-        Lakehouse.builder()
-            .environment(
-                Map.of(
-                    "MINIO_ENDPOINT", "http://127.0.0.1:" + s3.getHttpPort(),
-                    "S3_BUCKET", "lakehouse",
-                    "AWS_ACCESS_KEY_ID", "test-access",
-                    "AWS_SECRET_ACCESS_KEY", "test-secret"))
+        onS3Mock()
             .hadoopProperty("fs.s3a.create.performance", "true")
             .hadoopProperty("fs.s3a.impl.disable.cache", "true")
             .build();
