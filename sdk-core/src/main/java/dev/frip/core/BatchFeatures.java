@@ -26,7 +26,7 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <ul>
  *   <li>{@code terminal_risk_7d}, {@code terminal_risk_30d}: frauds / payments of the terminal with
- *       event time in {@code [D - (7 + n)d, D - 7d)}, n = 7 or 30, 0 when there are none. The 7-day
+ *       event time in {@code (D - (7 + n)d, D - 7d]}, n = 7 or 30, 0 when there are none. The 7-day
  *       delay is the Fraud Detection Handbook's: a payment counts as fraud only when an event that
  *       marks it so by {@link FraudLabels} (the training labels' rule: a fraud chargeback or an
  *       abusive refund, not a plain dispute) arrived before {@code D}.

@@ -52,12 +52,13 @@ import org.apache.avro.specific.SpecificRecord;
  * <p><b>Memory.</b> Users live in a concurrent hash table bounded by {@link Builder#maximumUsers}
  * (beyond it, the least recently active of a random sample of users is evicted) and {@link
  * Builder#expireAfterIdle}; a user is idle when no event of theirs was folded for that long
- * (reading a vector does not count as activity). A user costs about 150 bytes (table slot, key
- * string, buffer object, running totals) plus 48 bytes per event slot, slots growing by doubling
- * (and halving again once expiry leaves them less than a quarter used, so a burst's memory is
- * returned): measured 344 bytes per user with 1M users of 4 events, 920 bytes at 16 events, 3.2 KB
- * at 60 events (a user paying twice a day). Events older than 30 days plus the lateness are dropped
- * and at most {@link Builder#maximumEventsPerUser} are kept. See {@code benchmarks/RESULTS.md}.
+ * (reading a vector does not count as activity). A user costs about 165 bytes (table slot, key
+ * string, user id held inline, buffer object, running totals) plus 48 bytes per event slot, slots
+ * growing by doubling (and halving again once expiry leaves them less than a quarter used, so a
+ * burst's memory is returned): measured 360 bytes per user with 1M users of 4 events, 936 bytes at
+ * 16 events, 3.2 KB at 60 events (a user paying twice a day). Events older than 30 days plus the
+ * lateness are dropped and at most {@link Builder#maximumEventsPerUser} are kept. See {@code
+ * benchmarks/RESULTS.md}.
  *
  * <p>Implementations are thread-safe; updates to one user are serialised.
  *

@@ -33,10 +33,11 @@ import org.apache.avro.specific.SpecificRecord;
  *     table.append(payment.getPaymentId(), vector, label.fraud(), label.availableAt()));
  * }</pre>
  *
- * <p>Labels: a payment is fraud when a chargeback ({@link RefundEvent} of type CHARGEBACK) names
- * it; its {@code fraud_scenario} and event time are reported as {@link Label#scenario()} and {@link
- * Label#availableAt()}. A trainer with cut-off {@code c} should treat labels available after {@code
- * c} as unknown. The events are read twice: once for the labels, once for the features.
+ * <p>Labels: a payment is fraud when a {@link RefundEvent} marks it so by {@link FraudLabels} (a
+ * fraud chargeback or an abusive refund; a chargeback that is not fraud labels it legitimate); the
+ * marking event's {@code fraud_scenario} and time are reported as {@link Label#scenario()} and
+ * {@link Label#availableAt()}. A trainer with cut-off {@code c} should treat labels available after
+ * {@code c} as unknown. The events are read twice: once for the labels, once for the features.
  *
  * @since 0.1.0
  */

@@ -21,7 +21,7 @@ import java.util.Optional;
  * output topics, and a dead-letter topic per seed and output topic.
  *
  * <pre>{@code
- * for (TopicSpec t : Topics.ALL) admin.ensure(t);
+ * TopicReport report = admin.ensure(Topics.ALL);   // a TopicAdmin of sdk-kafka
  * Schema s = Topics.PAYMENTS.valueSchema();
  * }</pre>
  *

@@ -74,10 +74,11 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>The events from {@code D - 30d} on run through {@link OfflineFeatures} in event-time order, so
  * each vector sees only events at or before its payment ({@link FeatureCatalog} defines the
  * same-millisecond order); events after the payment, and everything after the end of {@code D} but
- * chargebacks, are never inputs. Chargebacks feed only the label columns ({@code is_fraud}, {@code
- * fraud_scenario}, {@code label_available_at}, the earliest chargeback) and, through {@link
- * BatchFeatures}, the terminal and merchant risk of payments whose chargeback arrived before {@code
- * D}. A trainer with cut-off {@code c} treats {@code label_available_at > c} as unknown.
+ * refunds events, are never inputs. Those feed only the label columns ({@code is_fraud}, {@code
+ * fraud_scenario}, {@code label_available_at}: the earliest event that marks the payment as fraud
+ * by {@link dev.frip.core.FraudLabels}, a fraud chargeback or an abusive refund) and, through
+ * {@link BatchFeatures}, the terminal and merchant risk of payments so marked before {@code D}. A
+ * trainer with cut-off {@code c} treats {@code label_available_at > c} as unknown.
  *
  * <p><b>Table.</b> Columns: {@code event_id} and {@link OfflineFeatures#trainingColumns()} (key
  * columns, one double per feature named as in {@link FeatureCatalog#schema()}, NaN for missing, the
