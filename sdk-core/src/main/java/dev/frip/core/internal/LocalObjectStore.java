@@ -38,15 +38,32 @@ public final class LocalObjectStore implements ObjectStore {
     replace(path, bytes);
   }
 
+  /**
+   * The bytes go to a temporary file first, which is then hard-linked to the target: {@code
+   * link(2)} fails when the target exists, so exactly one of several racing writers wins, and
+   * readers never see a partial file. Where hard links are not supported, the target is created
+   * exclusively and then written (one winner, but a reader may briefly see it incomplete).
+   */
   @Override
   public boolean createNew(String path, byte[] bytes) throws IOException {
     Path target = resolve(path);
     Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "-" + target.getFileName());
     try {
-      Files.write(target, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+      Files.write(tmp, bytes);
+      Files.createLink(target, tmp);
       return true;
     } catch (java.nio.file.FileAlreadyExistsException e) {
       return false;
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+      try {
+        Files.write(target, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 

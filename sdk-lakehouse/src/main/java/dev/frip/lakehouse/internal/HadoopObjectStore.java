@@ -103,8 +103,7 @@ public final class HadoopObjectStore implements ObjectStore {
     fs.mkdirs(target.getParent());
     if (fs instanceof RawLocalFileSystem local) {
       java.nio.file.Path file = local.pathToFile(target).toPath();
-      java.nio.file.Path tmp =
-          file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      java.nio.file.Path tmp = local.pathToFile(tempBeside(target)).toPath();
       try {
         Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.createLink(file, tmp);
@@ -123,16 +122,37 @@ public final class HadoopObjectStore implements ObjectStore {
     }
   }
 
-  /** S3's answer to a conditional PUT whose object exists: HTTP 412, however S3A wraps it. */
+  /**
+   * S3's answer to a conditional PUT whose object exists, HTTP 412, however S3A wraps it: its
+   * {@code RemoteFileChangedException}, or the AWS SDK's service exception with status 412 (looked
+   * up by name: the SDK is optional on the classpath).
+   */
   private static boolean preconditionFailed(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
-          || t.getClass().getSimpleName().equals("RemoteFileChangedException")
-          || String.valueOf(t.getMessage()).contains("412")) {
+    for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+      if (t.getClass().getName().equals("org.apache.hadoop.fs.s3a.RemoteFileChangedException")
+          || awsStatus(t) == 412) {
         return true;
       }
     }
     return false;
+  }
+
+  private static int awsStatus(Throwable t) {
+    for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("software.amazon.awssdk.core.exception.SdkServiceException")) {
+        try {
+          return (Integer) c.getMethod("statusCode").invoke(t);
+        } catch (ReflectiveOperationException | ClassCastException unexpected) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** A hidden temporary file beside {@code target}, which {@link #list} does not show. */
+  private static Path tempBeside(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
   }
 
   @Override
@@ -145,8 +165,7 @@ public final class HadoopObjectStore implements ObjectStore {
       return;
     }
     fs.mkdirs(target.getParent());
-    Path tmp =
-        new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp = tempBeside(target);
     try {
       try (OutputStream out = fs.create(tmp, false)) {
         out.write(bytes);
