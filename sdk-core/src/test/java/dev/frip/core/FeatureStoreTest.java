@@ -330,6 +330,20 @@ class FeatureStoreTest {
   }
 
   @Test
+  void withAFutureSkewBeyondTheWindowsAnEventTheFutureOneExpiresIsLateNotLost() {
+    MovableClock clock = new MovableClock();
+    clock.millis = T0 + HOUR;
+    FeatureStore store = builder().clock(clock).maximumFutureSkew(Duration.ofDays(60)).build();
+    long now = clock.millis;
+    assertThat(store.observe(TestEvents.payment("bob", now + 40 * DAY, 100).build()))
+        .isEqualTo(ObserveResult.ACCEPTED);
+    // 40 days behind the newest event it would be expired at once: refused, and counted.
+    assertThat(store.observe(TestEvents.payment("bob", now, 100).build()))
+        .isEqualTo(ObserveResult.REJECTED_TOO_LATE);
+    assertThat(store.outcomeCounts().get(ObserveResult.REJECTED_TOO_LATE)).isEqualTo(1);
+  }
+
+  @Test
   void badInputIsRejectedWithACountedReasonAndNeverFolded() {
     FeatureStore store = builder().build();
     PaymentEvent probe = TestEvents.payment("alice", T0 + DAY, 100).build();

@@ -127,7 +127,9 @@ public final class InMemoryFeatureStore implements FeatureStore {
       return lateness;
     }
     long ahead = newest - now;
-    return ahead > Long.MAX_VALUE - lateness ? Long.MAX_VALUE : lateness + ahead;
+    // Never so far back that an accepted event would already be expired behind the newest one
+    // (a future skew beyond the longest window): such an event is refused as late instead.
+    return ahead >= retention - lateness ? retention - 1 : lateness + ahead;
   }
 
   @Override
