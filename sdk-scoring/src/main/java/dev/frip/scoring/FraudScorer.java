@@ -116,7 +116,17 @@ public final class FraudScorer implements AutoCloseable {
     this.rules = b.rules != null ? b.rules : RulesScore.reviewEverything(b.thresholds);
     this.maxReasons = b.maxReasons;
     this.modelBreaker = CircuitBreaker.of("frip-model", b.breakerConfig);
-    this.featureBreaker = CircuitBreaker.of("frip-features", b.breakerConfig);
+    // A payment the lookup refuses (IllegalArgumentException) is bad input, not a failing store:
+    // the breaker neither counts it as a failure nor as a success.
+    this.featureBreaker =
+        CircuitBreaker.of(
+            "frip-features",
+            CircuitBreakerConfig.from(b.breakerConfig)
+                .ignoreException(
+                    t ->
+                        t instanceof IllegalArgumentException
+                            || b.breakerConfig.getIgnoreExceptionPredicate().test(t))
+                .build());
     this.timeLimiter =
         TimeLimiter.of(
             "frip-features",
@@ -266,9 +276,9 @@ public final class FraudScorer implements AutoCloseable {
     if (lookup.inProcess()) {
       return scoreInProcess(payment);
     }
-    Looked looked;
+    FeatureVector v;
     try {
-      looked =
+      v =
           featureBreaker.executeCallable(
               () ->
                   timeLimiter.executeFutureSupplier(
@@ -277,33 +287,21 @@ public final class FraudScorer implements AutoCloseable {
       return fallback(payment, null, FallbackReason.FEATURES_TIMEOUT);
     } catch (CallNotPermittedException e) {
       return fallback(payment, null, FallbackReason.FEATURES_CIRCUIT_OPEN);
+    } catch (IllegalArgumentException e) {
+      return fallback(payment, null, FallbackReason.FEATURES_INVALID_PAYMENT);
     } catch (Exception e) {
       return fallback(payment, null, FallbackReason.FEATURES_ERROR);
     }
-    if (looked == null || (looked.vector() == null && looked.invalid() == null)) {
-      return fallback(payment, null, FallbackReason.FEATURES_ERROR);
-    }
-    if (looked.invalid() != null) {
-      return fallback(payment, null, FallbackReason.FEATURES_INVALID_PAYMENT);
-    }
-    return decide(payment, looked.vector());
+    return decide(payment, v);
   }
 
-  /** A lookup's vector, or why the lookup refused the payment (a success for the breaker). */
-  private record Looked(FeatureVector vector, IllegalArgumentException invalid) {}
-
   /** The lookup's vector; null is a failure, so that the breaker counts it as one. */
-  private Looked lookupOrThrow(PaymentEvent payment) throws Exception {
-    FeatureVector v;
-    try {
-      v = lookup.features(payment);
-    } catch (IllegalArgumentException invalid) {
-      return new Looked(null, invalid);
-    }
+  private FeatureVector lookupOrThrow(PaymentEvent payment) throws Exception {
+    FeatureVector v = lookup.features(payment);
     if (v == null) {
       throw new IllegalStateException("feature lookup returned null");
     }
-    return new Looked(v, null);
+    return v;
   }
 
   /**
@@ -321,8 +319,7 @@ public final class FraudScorer implements AutoCloseable {
     try {
       v = lookup.features(payment);
     } catch (IllegalArgumentException invalid) {
-      // The payment is bad, the store is fine: neither a failure nor a success for the breaker.
-      featureBreaker.releasePermission();
+      featureBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, invalid); // ignored
       return fallback(payment, null, FallbackReason.FEATURES_INVALID_PAYMENT);
     } catch (Exception e) {
       featureBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
