@@ -22,7 +22,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -126,7 +125,10 @@ final class GenerateCommand implements Callable<Integer> {
     // A file is written to a hidden one beside it and moved over it at the end, as score-file
     // does: a run that fails or is killed midway leaves the previous file whole.
     Path target = out == null || toStdout ? null : Path.of(out);
-    Path partial = target == null ? null : partialBeside(target);
+    if (target != null) {
+      Files.createDirectories(target.toAbsolutePath().getParent());
+    }
+    Path partial = target == null ? null : PartialFile.beside(target);
     try {
       try (EventStream events = WorldGenerator.create(config).stream();
           Writer writer = out == null ? null : open(partial);
@@ -170,8 +172,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
       }
       if (partial != null) {
-        Files.move(
-            partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PartialFile.commit(partial, target);
       }
     } finally {
       if (partial != null) {
@@ -227,19 +228,6 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   /** A new hidden file's path beside {@code target}, creating the target's directory. */
-  private static Path partialBeside(Path target) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    return dir.resolve(
-        "."
-            + target.getFileName()
-            + "."
-            + ProcessHandle.current().pid()
-            + "."
-            + System.nanoTime()
-            + ".partial");
-  }
-
   private static void printSummary(
       PrintStream report,
       GeneratorConfig config,

@@ -19,7 +19,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,16 +164,7 @@ final class ScoreFileCommand implements Callable<Integer> {
     }
     // Written beside the output and moved over it at the end: a bad line leaves no half-written
     // output, and an existing output is only replaced by a complete one.
-    Path dir = output.toAbsolutePath().getParent();
-    Path partial =
-        dir.resolve(
-            "."
-                + output.getFileName()
-                + "."
-                + ProcessHandle.current().pid()
-                + "."
-                + System.nanoTime()
-                + ".partial");
+    Path partial = PartialFile.beside(output);
     try {
       int rows;
       try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
@@ -193,8 +183,7 @@ final class ScoreFileCommand implements Callable<Integer> {
           throw new IOException("cannot write " + partial);
         }
       }
-      Files.move(
-          partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      PartialFile.commit(partial, output);
       return rows;
     } finally {
       Files.deleteIfExists(partial);

@@ -1,6 +1,7 @@
 package dev.frip.apps;
 
 import dev.frip.core.ObjectStore;
+import dev.frip.core.Redaction;
 import dev.frip.scoring.FraudScorer;
 import dev.frip.scoring.ModelRegistry;
 import dev.frip.scoring.ModelSource;
@@ -178,13 +179,14 @@ final class ServeCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             flag
                 + " "
-                + redacted(at)
+                + Redaction.credentialsInUrls(at)
                 + ": the model registry "
-                + redacted(uri)
+                + Redaction.credentialsInUrls(uri)
                 + " does not exist (nothing is stored under it)");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + flag + " " + redacted(at), e);
+      throw new UncheckedIOException(
+          "cannot read " + flag + " " + Redaction.credentialsInUrls(at), e);
     }
     return ModelRegistry.on(store);
   }
@@ -208,11 +210,6 @@ final class ServeCommand implements Callable<Integer> {
       return new PinnedVersion(ModelRegistry.at(root.getParent()), root.getFileName().toString());
     }
     return ModelRegistry.at(root);
-  }
-
-  /** A URI as messages may show it: without user info (a password, an access key). */
-  private static String redacted(String uri) {
-    return uri.replaceFirst("^([a-z][a-z0-9+.-]*://)[^/@]*@", "$1***@");
   }
 
   /** One version of a registry, whatever its current pointer says; loaded once it verifies. */
