@@ -105,6 +105,16 @@ public final class FeatureCatalog {
    */
   public static final long MAX_AMOUNT_MINOR = 1_000_000_000_000L;
 
+  /**
+   * What is wrong with {@code amountMinor} for a message ({@code "amount_minor -5 is outside [0,
+   * 1000000000000]"}), or null when it is in range.
+   */
+  public static String amountProblem(long amountMinor) {
+    return amountMinor >= 0 && amountMinor <= MAX_AMOUNT_MINOR
+        ? null
+        : "amount_minor " + amountMinor + " is outside [0, " + MAX_AMOUNT_MINOR + "]";
+  }
+
   static {
     List<FeatureDefinition> f = new ArrayList<>();
     f.add(

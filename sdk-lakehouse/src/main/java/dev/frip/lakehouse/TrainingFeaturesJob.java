@@ -790,12 +790,9 @@ public final class TrainingFeaturesJob {
     if (p.getEventTime() == null || p.getEventTime().toEpochMilli() <= 0) {
       return "event_time is not positive";
     }
-    if (p.getAmountMinor() < 0 || p.getAmountMinor() > FeatureCatalog.MAX_AMOUNT_MINOR) {
-      return "amount_minor "
-          + p.getAmountMinor()
-          + " is outside [0, "
-          + FeatureCatalog.MAX_AMOUNT_MINOR
-          + "]";
+    String amount = FeatureCatalog.amountProblem(p.getAmountMinor());
+    if (amount != null) {
+      return amount;
     }
     return "duplicate of an event already folded for the user (same event time and event id hash)";
   }

@@ -111,12 +111,7 @@ public final class EventFold {
     if (r == ObserveResult.REJECTED_INVALID_AMOUNT) {
       long amount =
           e instanceof PaymentEvent p ? p.getAmountMinor() : ((RefundEvent) e).getAmountMinor();
-      return r
-          + " (amount_minor "
-          + amount
-          + " is outside [0, "
-          + FeatureCatalog.MAX_AMOUNT_MINOR
-          + "])";
+      return r + " (" + FeatureCatalog.amountProblem(amount) + ")";
     }
     return r.toString();
   }

@@ -575,13 +575,7 @@ public final class UserEvents {
       }
       if (!EventFold.validAmount(amount)) {
         throw new IllegalArgumentException(
-            "event "
-                + i
-                + ": amount_minor "
-                + amount
-                + " is outside [0, "
-                + FeatureCatalog.MAX_AMOUNT_MINOR
-                + "]");
+            "event " + i + ": " + FeatureCatalog.amountProblem(amount));
       }
       if (i > 0 && (time < previousTime || (time == previousTime && id < previousId))) {
         throw new IllegalArgumentException(
